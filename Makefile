@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make build` and `make test`.
+# Each creates .venv with the pinned dependencies (requirements.lock) when it is missing.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DVC_NO_ANALYTICS := 1
+
+.PHONY: build test lint validate status clean-venv lock
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/manpower build
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+validate: $(STAMP)
+	$(BIN)/manpower validate
+
+# Fails when data, schemas or code changed without `make build` (dvc.lock / outputs stale).
+status: $(STAMP)
+	@out=$$($(BIN)/dvc status -q 2>&1); rc=$$?; \
+	if [ $$rc -ne 0 ]; then $(BIN)/dvc status; echo "pipeline outputs are stale: run 'make build' and commit"; exit 1; fi
+
+# Regenerate requirements.lock from the direct dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/manpower-lock && $(PYTHON) -m venv /tmp/manpower-lock
+	/tmp/manpower-lock/bin/pip install --quiet ".[dev]"
+	/tmp/manpower-lock/bin/pip freeze --all --exclude manpower --exclude pip | sort > requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)

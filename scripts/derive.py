@@ -1,0 +1,14 @@
+"""DVC stage `derive`: write data/derived/claims_flat.csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from manpower.derive import write_flat
+from manpower.descriptor import derived_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if __name__ == "__main__":
+    rows = write_flat(ROOT, derived_path(ROOT, "claims_flat"))
+    print(f"data/derived/claims_flat.csv: {rows} rows")

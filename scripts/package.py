@@ -1,0 +1,19 @@
+"""DVC stage `package`: write datapackage.json from the metadata, schemas and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from manpower.descriptor import build_descriptor, dumps
+from manpower.fsutil import write_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if __name__ == "__main__":
+    descriptor = build_descriptor(ROOT)
+    write_atomic(ROOT / "datapackage.json", dumps(descriptor))
+    rows = sum(r.get("rows", 0) for r in descriptor["resources"])
+    print(
+        f"datapackage.json: version {descriptor['version']}, {len(descriptor['resources'])} "
+        f"resources, {rows} rows"
+    )

@@ -1,0 +1,31 @@
+"""DVC stage `validate`: validate the curated tables and write reports/validation.json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from manpower.fsutil import write_atomic
+from manpower.render import render
+from manpower.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    report = validate(ROOT)
+    summary = {
+        "valid": report.valid,
+        "rows": report.rows,
+        "errors": len(report.problems),
+        "errors_by_rule": report.errors_by_rule(),
+    }
+    write_atomic(ROOT / "reports" / "validation.json", json.dumps(summary, indent=2) + "\n")
+    if not report.valid:
+        print(render(report, "text"), file=sys.stderr)
+    return int(not report.valid)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

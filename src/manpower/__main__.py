@@ -1,0 +1,3 @@
+from manpower.cli import main
+
+main()

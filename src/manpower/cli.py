@@ -1,0 +1,79 @@
+"""The command line: build the objects, call the library, render, exit with a code.
+
+Nothing heavy is imported at module level, so ``manpower --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from manpower.errors import ManpowerError
+
+FORMATS = ("text", "json", "github")
+
+
+class Group(click.Group):
+    """Turns every ManpowerError into one clean message and its exit code, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ManpowerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[Callable[..., Any]], Any]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices or FORMATS),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="manpower")
+def cli() -> None:
+    """Manpower: a validated data package of sourced claims about Russia's military manpower."""
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Re-run every stage even if nothing changed.")
+def build(force: bool) -> None:
+    """Run the pipeline (validate, derive, package) with DVC and summarise the result."""
+    from manpower.pipeline import run_pipeline
+    from manpower.project import find_root
+
+    summary = run_pipeline(find_root(), echo=click.echo, force=force)
+    rows = ", ".join(f"{name} {n}" for name, n in summary.rows.items())
+    state = "valid" if summary.valid else "INVALID"
+    click.echo(f"Built manpower {summary.version}: {state}; rows: {rows}")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@format_option()
+def validate(path: Path | None, fmt: str) -> None:
+    """Validate a package: the repository (default), a package folder or a datapackage.json.
+
+    Runs the Table Schema checks (frictionless) and the semantic rules (pandera). Prints one
+    line per error with table, row, column, value, rule and fix. Exit 0 valid, 1 invalid.
+    """
+    from manpower.render import render
+    from manpower.validate import validate as run
+
+    report = run(path)
+    click.echo(render(report, fmt))
+    sys.exit(int(not report.valid))
+
+
+def main() -> None:
+    cli(prog_name="manpower")

@@ -1,0 +1,88 @@
+"""The Data Package descriptor, generated from the base metadata, the schemas and the files.
+
+``datapackage.json`` is never edited by hand: its resources, hashes, sizes and row counts come
+from the files, and its version and ``created`` from ``schemas/package.json`` (set by a release,
+not by the build, so that rebuilding the same inputs gives the same bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from manpower.fsutil import sha256_file
+from manpower.project import BASE_METADATA, TABLES, data_path, load_schema, read_json
+
+DERIVED = ("claims_flat",)
+
+
+def derived_path(root: Path, name: str) -> Path:
+    return root / "data" / "derived" / f"{name}.csv"
+
+
+def count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
+def _resource(root: Path, name: str, path: Path, schema: Any, stats: bool) -> dict[str, Any]:
+    schema_dict = schema if isinstance(schema, dict) else load_schema(root, name)
+    resource: dict[str, Any] = {
+        "name": name,
+        "type": "table",
+        "path": path.relative_to(root).as_posix(),
+        "title": schema_dict.get("title", name),
+        "description": schema_dict.get("description", ""),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+    if stats:
+        resource["bytes"] = path.stat().st_size
+        resource["hash"] = f"sha256:{sha256_file(path)}"
+        resource["rows"] = count_rows(path)
+    return resource
+
+
+def build_descriptor(root: Path, *, stats: bool = True, derived: bool = True) -> dict[str, Any]:
+    """The package descriptor for the repository at ``root``.
+
+    With ``stats`` the resources carry bytes, sha256 and row counts of the files as they are now.
+    """
+    base = read_json(root / BASE_METADATA)
+    descriptor: dict[str, Any] = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        **{k: v for k, v in base.items() if v not in (None, "")},
+    }
+    descriptor["sources"] = _document_sources(root)
+    resources = [
+        _resource(root, t, data_path(root, t), f"schemas/{t}.schema.json", stats) for t in TABLES
+    ]
+    if derived:
+        from manpower.derive import flat_schema
+
+        for name in DERIVED:
+            resources.append(
+                _resource(root, name, derived_path(root, name), flat_schema(root), stats)
+            )
+    descriptor["resources"] = resources
+    return descriptor
+
+
+def _document_sources(root: Path) -> list[dict[str, str]]:
+    """The package-level ``sources``: the documents in data/sources.csv, as they state them."""
+    out = []
+    with data_path(root, "sources").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entry = {"title": row.get("title") or row["source_id"]}
+            if row.get("url"):
+                entry["path"] = row["url"]
+            out.append(entry)
+    return out
+
+
+def dumps(descriptor: dict[str, Any]) -> str:
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"

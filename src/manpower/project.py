@@ -1,0 +1,49 @@
+"""Where things live in a package directory, and the order of its tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from manpower.errors import ManpowerError, UsageError
+
+# Referenced tables first, so that foreign keys resolve in the order people read them.
+TABLES: tuple[str, ...] = ("sources", "claimants", "metrics", "claims")
+BASE_METADATA = "schemas/package.json"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder up from ``start`` holding ``schemas/``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "schemas" / "claims.schema.json").is_file():
+            return folder
+    raise UsageError(
+        f"no manpower repository found at or above {here} (looked for schemas/claims.schema.json)"
+    )
+
+
+def data_path(root: Path, table: str) -> Path:
+    return root / "data" / f"{table}.csv"
+
+
+def schema_path(root: Path, table: str) -> Path:
+    return root / "schemas" / f"{table}.schema.json"
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManpowerError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManpowerError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+
+
+def load_schema(root: Path, table: str) -> dict[str, Any]:
+    return read_json(schema_path(root, table))
+
+
+def field_names(schema: dict[str, Any]) -> list[str]:
+    return [field["name"] for field in schema["fields"]]

@@ -1,0 +1,66 @@
+"""Read the curated CSV tables into pandas frames: all text first, then typed on purpose.
+
+Everything is read as text so that no bad cell is lost to type inference; numbers and dates are
+then parsed explicitly, and a cell that does not parse becomes missing (the Table Schema layer
+reports it). The index is the frictionless row number: header = 1, first data row = 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from manpower.errors import ManpowerError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A real calendar date in ISO form, or None. 2025-02-30 is None, not 2025-03-02."""
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8",
+            skip_blank_lines=True,
+        )
+    except FileNotFoundError:
+        raise ManpowerError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ManpowerError(f"{path}: cannot be read as a UTF-8 CSV table ({exc})") from None
+    frame.index = range(2, len(frame) + 2)
+    return frame
+
+
+def typed(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
+    """A copy with number fields as float (NaN when empty or unparsable) and dates as dates."""
+    import pandas as pd
+
+    out = frame.copy()
+    for field in schema["fields"]:
+        name = field["name"]
+        if name not in out.columns:
+            continue
+        if field["type"] in ("number", "integer"):
+            out[name] = pd.to_numeric(frame[name].str.strip(), errors="coerce").astype("float64")
+        elif field["type"] == "date":
+            out[name] = frame[name].map(parse_date).astype("object")
+    return out

@@ -1,0 +1,217 @@
+"""Validate a package: the Table Schema layer (frictionless) and the semantic layer (pandera)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manpower.errors import ManpowerError, Problem, UsageError
+from manpower.project import TABLES, find_root, read_json
+
+# What to do about each frictionless error type, in plain words.
+FIXES: dict[str, str] = {
+    "type-error": "write the value in the column's type (numbers without separators, dates as "
+    "YYYY-MM-DD)",
+    "constraint-error": "change the value so that it meets the column's constraint",
+    "foreign-key": "use an id that exists in the referenced table, or add that row first",
+    "primary-key": "give every row its own id",
+    "unique-error": "give every row its own value in this column",
+    "missing-cell": "fill the missing cell (or leave it empty, with its comma)",
+    "extra-cell": "remove the extra cell, or quote a cell that contains a comma",
+    "blank-row": "remove the empty row",
+    "duplicate-label": "remove or rename the duplicated column",
+    "missing-label": "add the missing column to the header",
+    "extra-label": "remove the column the schema does not know",
+    "incorrect-label": "name the columns exactly as in the schema, in schema order",
+    "encoding-error": "save the file as UTF-8",
+    "hash-count": "rebuild the package (manpower build) so that the hash matches the file",
+    "byte-count": "rebuild the package (manpower build) so that the size matches the file",
+    "scheme-error": "check the resource path",
+    "source-error": "check that the file exists and is a readable CSV",
+}
+
+
+@dataclass
+class Report:
+    """The result of validating one package."""
+
+    root: str
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def errors_by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.problems:
+            counts[p.rule] = counts.get(p.rule, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "rows": self.rows,
+            "errors": len(self.problems),
+            "errors_by_rule": self.errors_by_rule(),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def resolve(path: Path | None) -> tuple[Path, dict[str, Any]]:
+    """The package directory and its descriptor.
+
+    A repository (``schemas/`` present) is validated from its schemas and curated tables, so a
+    stale ``datapackage.json`` never hides or invents an error; any other directory, or a
+    ``datapackage.json`` given directly, is validated as published, hashes included.
+    """
+    from manpower.descriptor import build_descriptor
+
+    if path is None:
+        root = find_root()
+        return root, build_descriptor(root, stats=False, derived=False)
+    path = path.resolve()
+    if path.is_file():
+        return path.parent, read_json(path)
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such file or directory")
+    if (path / "schemas" / "claims.schema.json").is_file() and (
+        path / "schemas" / "package.json"
+    ).is_file():
+        return path, build_descriptor(path, stats=False, derived=False)
+    if (path / "datapackage.json").is_file():
+        return path, read_json(path / "datapackage.json")
+    raise UsageError(f"{path}: neither a manpower repository nor a folder with datapackage.json")
+
+
+def validate(path: Path | None = None, *, today: dt.date | None = None) -> Report:
+    root, descriptor = resolve(path)
+    return validate_descriptor(root, descriptor, today=today)
+
+
+def validate_descriptor(
+    root: Path, descriptor: dict[str, Any], *, today: dt.date | None = None
+) -> Report:
+    report = Report(root=str(root))
+    structural = check_structure(root, descriptor, report)
+    semantic = check_semantics_of(root, descriptor, today or dt.date.today(), report)
+    flagged = {(p.table, p.row, p.field) for p in structural}
+    # One cell, one message: a date frictionless already rejected needs no second line.
+    semantic = [p for p in semantic if (p.table, p.row, p.field) not in flagged]
+    report.problems = structural + semantic
+    return report
+
+
+def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> list[Problem]:
+    """The standard frictionless validation of the package."""
+    from frictionless import Package
+
+    try:
+        package = Package(descriptor, basepath=str(root))
+        result = package.validate()
+    except Exception as exc:  # frictionless raises its own FrictionlessException on bad metadata
+        return [
+            Problem(
+                "datapackage",
+                None,
+                None,
+                None,
+                "package-error",
+                str(exc),
+                "fix datapackage.json or the schemas",
+                layer="schema",
+            )
+        ]
+    problems = []
+    for task in result.tasks:
+        report.rows[task.name] = task.stats.get("rows") or 0
+        for error in task.errors:
+            data = error.to_descriptor()
+            problems.append(
+                Problem(
+                    table=task.name,
+                    row=data.get("rowNumber"),
+                    field=data.get("fieldName"),
+                    value=None if data.get("cell") is None else str(data.get("cell")),
+                    rule=data["type"],
+                    message=data.get("note") or data.get("message", ""),
+                    fix=FIXES.get(data["type"], "see the Table Schema in schemas/"),
+                    layer="schema",
+                )
+            )
+    for error in result.errors:
+        problems.append(
+            Problem(
+                "datapackage",
+                None,
+                None,
+                None,
+                error.type,
+                error.message,
+                "fix datapackage.json",
+                layer="schema",
+            )
+        )
+    return problems
+
+
+def _schema_of(root: Path, resource: dict[str, Any]) -> dict[str, Any]:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        return read_json(root / schema)
+    if isinstance(schema, dict):
+        return schema
+    raise ManpowerError(f"resource {resource.get('name')!r} has no schema")
+
+
+def check_semantics_of(
+    root: Path, descriptor: dict[str, Any], today: dt.date, report: Report
+) -> list[Problem]:
+    from manpower.semantic import Tables, check_semantics
+    from manpower.tables import read_text_table, typed
+
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+    missing = [t for t in TABLES if t not in resources]
+    if missing:
+        return [
+            Problem(
+                "datapackage",
+                None,
+                None,
+                None,
+                "missing-table",
+                f"the package has no {', '.join(missing)} table",
+                "add the table as a resource",
+                layer="semantic",
+            )
+        ]
+    text, typed_frames, schemas = {}, {}, {}
+    for table in TABLES:
+        resource = resources[table]
+        try:
+            schemas[table] = _schema_of(root, resource)
+            frame = read_text_table(root / resource["path"])
+        except ManpowerError as exc:
+            # frictionless has reported why; semantics need all tables readable
+            return [
+                Problem(
+                    table,
+                    None,
+                    None,
+                    None,
+                    "unreadable-table",
+                    str(exc),
+                    "fix the file so that it parses as CSV",
+                    layer="semantic",
+                )
+            ]
+        names = [f["name"] for f in schemas[table]["fields"]]
+        if list(frame.columns) != names:
+            return []  # frictionless reports the header; rules need the schema's columns
+        text[table] = frame
+        typed_frames[table] = typed(frame, schemas[table])
+        report.rows.setdefault(table, len(frame))
+    return check_semantics(Tables(typed_frames, text, schemas, today))

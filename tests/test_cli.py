@@ -1,0 +1,120 @@
+"""The CLI: exact messages, exit codes, formats, and the conventions every command follows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, claim, digest
+from manpower.cli import cli
+from manpower.validate import validate
+
+COMMANDS = sorted(cli.commands)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_and_readme_entry(name):
+    command = cli.commands[name]
+    assert command.help and command.help.strip(), f"{name} has no help text"
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert f"manpower {name}" in (ROOT / "README.md").read_text(), f"README lacks {name}"
+
+
+def test_top_level_help_lists_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from manpower.cli import cli\n"
+        "try: cli(['--help', ], prog_name='manpower')\n"
+        "except SystemExit: pass\n"
+        "heavy = [m for m in ('pandas', 'frictionless', 'pandera', 'dvc', 'polars') "
+        "if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+
+
+def test_validate_valid_package(make_repo):
+    result = run("validate", str(make_repo()))
+    assert result.exit_code == 0
+    assert result.output == "valid: sources 1, claimants 1, metrics 2, claims 1 rows\n"
+
+
+def test_validate_invalid_package_exact_text(make_repo):
+    repo = make_repo(claims=[claim(value_low="200000", quote="200,000 to 180,000 prisoners")])
+    before = digest(repo)
+    result = run("validate", str(repo))
+    assert result.exit_code == 1
+    assert result.output == (
+        "claims.csv, row 2, column value: value 'value_low=200000, value_high=180000': "
+        "[value-bounds] value_low <= value <= value_high (range: value_low=200000, "
+        "value_high=180000). Fix: swap or correct the bounds so that value_low <= value <= "
+        "value_high.\n"
+        "invalid: 1 errors (sources 1, claimants 1, metrics 2, claims 1 rows)\n"
+    )
+    assert digest(repo) == before
+
+
+def test_validate_schema_error_text(make_repo):
+    result = run("validate", str(make_repo(claims=[claim(value_kind="guess")])))
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith(
+        "claims.csv, row 2, column value_kind: value 'guess': "
+        '[constraint-error] constraint "enum" is'
+    )
+    assert first.endswith("Fix: change the value so that it meets the column's constraint.")
+
+
+def test_validate_json_equals_library_result(make_repo):
+    repo = make_repo(
+        claims=[claim(period_start="2025-02-30"), claim(claim_id="x-1", supersedes="nope")]
+    )
+    result = run("validate", str(repo), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == validate(repo).to_dict()
+
+
+def test_validate_github_annotations(make_repo):
+    result = run("validate", str(make_repo(claims=[claim(notes="=cmd()")])), "--format", "github")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "::error file=data/claims.csv,line=2,title=spreadsheet-formula::claims.csv, row 2, "
+        "column notes: value '=cmd()': [spreadsheet-formula] no text cell starts like a "
+        "spreadsheet formula. Fix: remove the leading =, +, - or @ (spreadsheets would run the "
+        "cell)."
+    )
+
+
+def test_validate_missing_path_is_usage_error(tmp_path):
+    result = run("validate", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / 'nope'}: no such file or directory\n"
+
+
+def test_validate_unknown_format_is_usage_error():
+    result = run("validate", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_format_option_is_one_choice():
+    params = {p.name: p for p in cli.commands["validate"].params}
+    assert isinstance(params["fmt"].type, click.Choice)
+    assert list(params["fmt"].type.choices) == ["text", "json", "github"]

@@ -1,0 +1,229 @@
+"""Each semantic rule, fed a table that breaks it (and the valid baseline that does not)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import SOURCES, claim
+from manpower.validate import validate
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def problems(repo, **kw):
+    return [(p.table, p.row, p.field, p.rule) for p in validate(repo, today=TODAY, **kw).problems]
+
+
+def test_baseline_fixture_is_valid(make_repo):
+    report = validate(make_repo(), today=TODAY)
+    assert report.problems == []
+    assert report.valid
+    assert report.rows == {"sources": 1, "claimants": 1, "metrics": 2, "claims": 1}
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule", "field"),
+    [
+        ({"value_low": "200000"}, "value-bounds", "value"),
+        (
+            {"value_kind": "exact", "value_low": "", "value_high": "", "value": ""},
+            "value-kind-fields",
+            "value_kind",
+        ),
+        ({"value_kind": "more_than"}, "value-kind-fields", "value_kind"),
+        ({"value_kind": "range", "value_high": ""}, "value-kind-fields", "value_kind"),
+        ({"value_low": "-140000", "quote": "-140,000 to 180,000"}, "non-negative", "value"),
+        ({"value_high": "inf", "quote": "140,000 to inf"}, "finite", "value"),
+        ({"period_start": "2024-12-01"}, "period-order", "period_start"),
+        (
+            {"period_end": "2025-02-01", "date_precision": "day"},
+            "period-after-publication",
+            "period_end",
+        ),
+        ({"quote": "Russia has recruited many prisoners"}, "quote-states-value", "quote"),
+        (
+            {"quote": "Russia has recruited 14,000 to 180,000 prisoners"},
+            "quote-states-value",
+            "quote",
+        ),
+        ({"value_kind": "interpreted", "notes": ""}, "interpreted-needs-note", "notes"),
+        ({"notes": '=HYPERLINK("http://x")'}, "spreadsheet-formula", "notes"),
+        ({"via": "@SUM(A1:A2)"}, "spreadsheet-formula", "via"),
+        ({"supersedes": "paper-2025-01-03-01"}, "supersedes-cycle", "supersedes"),
+    ],
+)
+def test_rule_rejects_bad_claim(make_repo, changes, rule, field):
+    found = problems(make_repo(claims=[claim(**changes)]))
+    assert ("claims", 2, field, rule) in found
+
+
+def test_forecast_may_end_after_publication(make_repo):
+    repo = make_repo(
+        claims=[
+            claim(
+                period_end="2025-12-31",
+                date_precision="year",
+                value_kind="forecast",
+                value_low="",
+                value_high="",
+                value="180000",
+            )
+        ]
+    )
+    assert problems(repo) == []
+
+
+def test_interpreted_with_note_needs_no_quote_match(make_repo):
+    repo = make_repo(
+        claims=[
+            claim(
+                value_kind="interpreted",
+                value_low="",
+                value_high="",
+                value="160000",
+                notes="Midpoint read by the editor.",
+            )
+        ]
+    )
+    assert problems(repo) == []
+
+
+def test_quote_number_words_and_millions(make_repo):
+    repo = make_repo(
+        claims=[
+            claim(
+                value_kind="more_than",
+                value_low="1000000",
+                value_high="",
+                quote="more than 1 million Russian troops",
+            ),
+            claim(
+                claim_id="paper-2025-01-03-02",
+                value_kind="range",
+                value_low="2",
+                value_high="4",
+                metric_id="pow_share_by_rank",
+                category="officer",
+                quote="two to four times lower",
+            ),
+        ]
+    )
+    assert problems(repo) == []
+
+
+def test_percent_out_of_range(make_repo):
+    repo = make_repo(
+        claims=[
+            claim(
+                metric_id="pow_share_by_rank",
+                category="officer",
+                value_kind="exact",
+                value_low="",
+                value_high="",
+                value="130",
+                quote="130% were officers",
+            )
+        ]
+    )
+    assert ("claims", 2, "value", "percent-range") in problems(repo)
+
+
+def test_shares_of_a_breakdown_above_100(make_repo):
+    def share(n, category, value):
+        return claim(
+            claim_id=f"paper-2025-01-03-0{n}",
+            metric_id="pow_share_by_rank",
+            category=category,
+            value_kind="exact",
+            value_low="",
+            value_high="",
+            value=value,
+            quote=f"{value}% were {category}",
+        )
+
+    ok = [share(1, "officer", "3"), share(2, "rank_and_file", "83"), share(3, "nco", "14.5")]
+    assert problems(make_repo(claims=ok)) == []  # 100.5: within rounding
+    bad = [share(1, "officer", "30"), share(2, "rank_and_file", "83"), share(3, "nco", "13")]
+    found = problems(make_repo(claims=bad))
+    assert [f for f in found if f[3] == "share-sum"] == [
+        ("claims", r, "value", "share-sum") for r in (2, 3, 4)
+    ]
+
+
+def test_cumulative_figure_falls_without_supersedes(make_repo):
+    later = claim(
+        claim_id="paper-2025-01-03-02",
+        value_low="100000",
+        value_high="120000",
+        period_end="2024-12-31",
+        date_precision="day",
+        quote="recruited 100,000 to 120,000 prisoners",
+    )
+    found = problems(make_repo(claims=[claim(), later]))
+    assert ("claims", 3, "value", "cumulative-monotonic") in found
+    corrected = {**later, "supersedes": "paper-2025-01-03-01"}
+    assert problems(make_repo(claims=[claim(), corrected])) == []
+
+
+def test_supersedes_unknown_claim(make_repo):
+    found = problems(make_repo(claims=[claim(supersedes="no-such-claim")]))
+    # frictionless reports the foreign key on the row; the semantic twin is folded into it
+    assert ("claims", 2, None, "foreign-key") in found
+
+
+def test_supersedes_cycle_of_two(make_repo):
+    a = claim(supersedes="paper-2025-01-03-02")
+    b = claim(claim_id="paper-2025-01-03-02", supersedes="paper-2025-01-03-01")
+    found = problems(make_repo(claims=[a, b]))
+    assert ("claims", 2, "supersedes", "supersedes-cycle") in found
+    assert ("claims", 3, "supersedes", "supersedes-cycle") in found
+
+
+def test_impossible_calendar_date(make_repo):
+    found = problems(make_repo(claims=[claim(period_start="2022-02-30")]))
+    # one line for the cell, from the schema layer (type-error); semantic real-date folds into it
+    assert [f for f in found if f[2] == "period_start"] == [
+        ("claims", 2, "period_start", "type-error")
+    ]
+
+
+def test_real_date_rule_by_itself():
+    import pandas as pd
+
+    from manpower.semantic import RULES, Tables
+
+    text = pd.DataFrame({"period_start": ["2025-02-30", "2025-02-28", ""]}, index=[2, 3, 4])
+    tables = Tables(typed={}, text={"claims": text}, schemas={}, today=TODAY)
+    rule = next(r for r in RULES if r.id == "real-date" and r.field == "period_start")
+    assert list(rule.check(tables)) == [False, True, True]
+
+
+def test_future_dates(make_repo):
+    future = {**SOURCES[0], "published_date": "2027-01-01"}
+    found = problems(
+        make_repo(sources=[future], claims=[claim(period_end="2026-12-01", date_precision="day")])
+    )
+    assert ("sources", 2, "published_date", "future-date") in found
+    assert ("claims", 2, "period_end", "future-date") in found
+
+
+def test_formula_in_other_tables(make_repo):
+    found = problems(make_repo(sources=[{**SOURCES[0], "title": "=1+1"}]))
+    assert ("sources", 2, "title", "spreadsheet-formula") in found
+
+
+def test_problem_carries_value_message_and_fix(make_repo):
+    bad = claim(value_low="200000", quote="recruited 200,000 to 180,000 prisoners")
+    (problem,) = validate(make_repo(claims=[bad]), today=TODAY).problems
+    assert problem.to_dict() == {
+        "table": "claims",
+        "row": 2,
+        "field": "value",
+        "value": "value_low=200000, value_high=180000",
+        "rule": "value-bounds",
+        "message": "value_low <= value <= value_high (range: value_low=200000, value_high=180000)",
+        "fix": "swap or correct the bounds so that value_low <= value <= value_high",
+        "layer": "semantic",
+    }
