@@ -118,3 +118,33 @@ def test_format_option_is_one_choice():
     params = {p.name: p for p in cli.commands["validate"].params}
     assert isinstance(params["fmt"].type, click.Choice)
     assert list(params["fmt"].type.choices) == ["text", "json", "github"]
+
+
+def test_validate_engines_print_the_same(make_repo):
+    repo = make_repo(
+        claims=[
+            claim(value_kind="guess", value_low="12a"),
+            claim(metric_id="nope", period_end="2024-02-30"),
+        ]
+    )
+    before = digest(repo)
+    columnar = run("validate", str(repo))
+    reference = run("validate", str(repo), "--engine", "frictionless")
+    assert columnar.exit_code == reference.exit_code == 1
+    assert columnar.output == reference.output
+    assert '[type-error] type is "number/default"' in columnar.output
+    assert '[foreign-key] for "metric_id": values "nope"' in columnar.output
+    assert digest(repo) == before
+
+
+def test_validate_unknown_engine_is_usage_error():
+    result = run("validate", "--engine", "pandas")
+    assert result.exit_code == 2
+    assert "Invalid value for '--engine'" in result.output
+
+
+def test_validate_library_rejects_unknown_engine(make_repo):
+    from manpower.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown engine 'fast'"):
+        validate(make_repo(), engine="fast")
