@@ -38,6 +38,13 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
 FORMULA = re.compile(r"^[\s]*(=|[+\-@]\s*[A-Za-z_(])")
 NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\s*$", re.IGNORECASE)
 SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
+# A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
+# longer number in numbers.py's reading: start, a symbol, or a space after a non-digit before it;
+# end, a non-digit, or a separator followed by a non-digit after it.
+NUMBER_FAST = (
+    r"(?:^|[!-+\-/:-@\[-^`{-~]|[!-/:-~] )([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:$|[!-+\-/:-~]|[., ](?:[!-/:-~]|$))"
+)
 
 
 @dataclass(frozen=True)
@@ -74,17 +81,17 @@ def _value_order(t: Tables) -> pd.Series:
 def _kind_fields(t: Tables) -> pd.Series:
     c = _claims(t)
     text = t.text["claims"]
-    ok = []
-    for idx, kind in c["value_kind"].items():
-        need = KIND_FIELDS.get(kind)
-        present = {f: text.at[idx, f].strip() != "" for f in VALUE_FIELDS}
-        if need is None:  # interpreted (or an unknown kind the schema layer reports)
-            ok.append(kind != "interpreted" or any(present.values()))
-        else:
-            ok.append(all(present[f] == need[f] for f in VALUE_FIELDS))
-    import pandas as pd
-
-    return pd.Series(ok, index=c.index, name="value_kind")
+    kind = c["value_kind"]
+    present = {f: text[f].str.strip() != "" for f in VALUE_FIELDS}
+    known = kind.isin(list(KIND_FIELDS))
+    ok = known.copy()
+    for f in VALUE_FIELDS:
+        need = kind.map({k: v[f] for k, v in KIND_FIELDS.items()})
+        ok &= ~known | (present[f] == need.eq(True))
+    # interpreted (or an unknown kind the schema layer reports) needs any one value
+    anything = present["value_low"] | present["value"] | present["value_high"]
+    ok |= ~known & ((kind != "interpreted") | anything)
+    return ok.rename("value_kind")
 
 
 def _units(t: Tables) -> pd.Series:
@@ -100,19 +107,18 @@ def _percent_range(t: Tables) -> pd.Series:
 
 
 def _share_sum(t: Tables) -> pd.Series:
-    c = _claims(t).copy()
-    c["_unit"] = _units(t)
-    c["_v"] = c["value"].fillna(c["value_low"])
-    shares = c[(c["_unit"] == "percent") & (c["category"].fillna("") != "")]
-    keys = ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]
-    bad_index: list[int] = []
-    for _, group in shares.fillna({"period_start": ""}).groupby(keys, dropna=False):
-        if len(group) > 1 and group["_v"].sum() > 100 + SHARE_ROUNDING * len(group):
-            bad_index.extend(group.index)
-    return _flag(c, bad_index, "value")
+    c = _claims(t)
+    shares = (_units(t) == "percent") & (c["category"].fillna("") != "")
+    frame = c.loc[shares, ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]]
+    frame = frame.fillna({"period_start": ""})
+    frame["_v"] = c.loc[shares, "value"].fillna(c.loc[shares, "value_low"])
+    groups = frame.groupby(list(frame.columns[:5]), dropna=False)["_v"]
+    size, total = groups.transform("size"), groups.transform("sum")
+    bad = frame.index[(size > 1) & (total > 100 + SHARE_ROUNDING * size)]
+    return _flag(c, list(bad), "value")
 
 
-def _flag(frame: pd.DataFrame, bad_index: list[int], name: str) -> pd.Series:
+def _flag(frame: pd.DataFrame, bad_index: Any, name: str) -> pd.Series:
     import pandas as pd
 
     return pd.Series(~frame.index.isin(bad_index), index=frame.index, name=name)
@@ -124,24 +130,28 @@ def _non_negative(t: Tables) -> pd.Series:
 
 
 def _finite(t: Tables) -> pd.Series:
+    import numpy as np
+
     c = _claims(t)
     text = t.text["claims"]
     bad = text[list(VALUE_FIELDS)].apply(lambda s: s.str.match(NON_FINITE)).any(axis=1)
-    bad |= (
-        c[list(VALUE_FIELDS)]
-        .apply(lambda s: s.map(lambda v: v is not None and math.isinf(v)))
-        .any(axis=1)
-    )
+    bad |= c[list(VALUE_FIELDS)].apply(lambda s: np.isinf(s.to_numpy(dtype=float))).any(axis=1)
     return (~bad).rename("value")
 
 
+def _iso(t: Tables, table: str, field: str) -> pd.Series:
+    """The text of the cells that are real dates, None elsewhere.
+
+    A typed date comes only from a strict YYYY-MM-DD cell, so comparing these strings compares
+    the dates, without building date objects for every row.
+    """
+    return t.text[table][field].where(t.typed[table][field].notna())
+
+
 def _period_order(t: Tables) -> pd.Series:
-    c = _claims(t)
-    bad = [
-        s is not None and e is not None and s > e
-        for s, e in zip(c["period_start"], c["period_end"], strict=True)
-    ]
-    return _flag(c, [i for i, b in zip(c.index, bad, strict=True) if b], "period_start")
+    start, end = _iso(t, "claims", "period_start"), _iso(t, "claims", "period_end")
+    bad = start.notna() & end.notna() & (start.fillna("") > end.fillna(""))
+    return (~bad).rename("period_start")
 
 
 def _published(t: Tables) -> pd.Series:
@@ -151,32 +161,29 @@ def _published(t: Tables) -> pd.Series:
 
 def _before_publication(t: Tables) -> pd.Series:
     c = _claims(t)
-    published = _published(t)
-    bad = [
-        i
-        for i, end, pub, kind in zip(
-            c.index, c["period_end"], published, c["value_kind"], strict=True
-        )
-        if kind != "forecast"
-        and isinstance(end, dt.date)
-        and isinstance(pub, dt.date)
-        and end > pub
-    ]
-    return _flag(c, bad, "period_end")
+    sources = t.text["sources"].assign(_pub=_iso(t, "sources", "published_date"))
+    published = c["source_id"].map(
+        sources.drop_duplicates("source_id").set_index("source_id")["_pub"]
+    )
+    end = _iso(t, "claims", "period_end")
+    bad = (
+        (c["value_kind"] != "forecast")
+        & end.notna()
+        & published.notna()
+        & (end.fillna("") > published.fillna(""))
+    )
+    return (~bad).rename("period_end")
 
 
 def _not_future(field: str, table: str = "claims") -> Callable[[Tables], pd.Series]:
     def check(t: Tables) -> pd.Series:
         frame = t.typed[table]
-        kinds = frame["value_kind"] if "value_kind" in frame else None
-        bad = [
-            i
-            for i, d in frame[field].items()
-            if isinstance(d, dt.date)
-            and d > t.today
-            and not (kinds is not None and kinds[i] == "forecast")
-        ]
-        return _flag(frame, bad, field)
+        dates = frame[field]
+        future = [d for d in dates.dropna().unique() if isinstance(d, dt.date) and d > t.today]
+        bad = dates.isin(future)
+        if "value_kind" in frame:
+            bad &= frame["value_kind"] != "forecast"
+        return (~bad).rename(field)
 
     return check
 
@@ -184,21 +191,50 @@ def _not_future(field: str, table: str = "claims") -> Callable[[Tables], pd.Seri
 def _real_date(field: str, table: str) -> Callable[[Tables], pd.Series]:
     def check(t: Tables) -> pd.Series:
         text = t.text[table][field].str.strip()
-        bad = [i for i, s in text.items() if s and parse_date(s) is None]
-        return _flag(t.text[table], bad, field)
+        # dates repeat: parse each distinct cell once
+        unreal = [s for s in text.unique() if s and parse_date(s) is None]
+        return (~text.isin(unreal)).rename(field)
 
     return check
 
 
+def _stated_fast(quotes: pd.Series, values: pd.DataFrame) -> pd.Series:
+    """Rows whose every value surely appears in the quote, found with column expressions.
+
+    Only a figure written in plain ASCII digits (1234 or 1,234), with ASCII context that cannot
+    extend it into another number, counts here: wherever this says yes, ``numbers_in_text`` says
+    yes too. Every other row is left to it.
+    """
+    import numpy as np
+    import polars as pl
+
+    frame = pl.from_pandas(
+        values.assign(_quote=quotes.astype(object)).reset_index(drop=True), include_index=False
+    )
+    found = pl.col("_quote").str.extract_all(NUMBER_FAST)
+    numbers = found.list.eval(
+        pl.element().str.extract(r"([0-9][0-9,]*)").str.replace_all(",", "").cast(pl.Float64)
+    )
+    ok = pl.lit(True)
+    for f in VALUE_FIELDS:
+        ok &= pl.col(f).is_nan() | pl.col(f).is_null() | numbers.list.contains(pl.col(f))
+    out = frame.select(ok.fill_null(False).alias("ok"))["ok"].to_numpy()
+    import pandas as pd
+
+    return pd.Series(np.asarray(out, dtype=bool), index=quotes.index)
+
+
 def _quote_states_value(t: Tables) -> pd.Series:
     c = _claims(t)
+    check = c["value_kind"] != "interpreted"
+    values = c.loc[check, list(VALUE_FIELDS)].astype("float64")
+    quotes = c.loc[check, "quote"].fillna("").astype(str)
+    surely = _stated_fast(quotes, values) if len(quotes) else quotes.astype(bool)
     bad = []
-    for i, row in c.iterrows():
-        if row["value_kind"] == "interpreted":
-            continue
-        stated = numbers_in_text(str(row["quote"]))
+    for i in surely.index[~surely.to_numpy()]:
+        stated = numbers_in_text(str(c.at[i, "quote"]))
         for f in VALUE_FIELDS:
-            v = row[f]
+            v = c.at[i, f]
             if (
                 isinstance(v, float)
                 and not math.isnan(v)
@@ -215,47 +251,61 @@ def _interpreted_note(t: Tables) -> pd.Series:
     return _flag(c, list(bad), "notes")
 
 
-def _representative(row: pd.Series) -> float:
-    for f in ("value", "value_low", "value_high"):
-        v = row[f]
-        if isinstance(v, float) and not math.isnan(v):
-            return v
-    return math.nan
+def _representative(frame: pd.DataFrame) -> pd.Series:
+    return frame["value"].fillna(frame["value_low"]).fillna(frame["value_high"])
 
 
 def _cumulative_monotonic(t: Tables) -> pd.Series:
-    c = _claims(t).copy()
+    c = _claims(t)
     metrics = t.typed["metrics"].set_index("metric_id")
-    c["_basis"] = c["metric_id"].map(metrics["counting_basis"]) if len(metrics) else None
-    c["_rep"] = c.apply(_representative, axis=1)
-    cumulative = c[
-        (c["_basis"] == "cumulative") & c["period_end"].map(lambda d: isinstance(d, dt.date))
-    ]
+    basis = c["metric_id"].map(metrics["counting_basis"]) if len(metrics) else None
+    end = _iso(t, "claims", "period_end")
+    mask = (basis == "cumulative") & end.notna()
+    if not mask.any():
+        return _flag(c, [], "value")
+    cumulative = c.loc[mask].copy()
+    cumulative["_rep"] = _representative(cumulative)
+    cumulative["_end"] = end[mask]
+    cumulative["_cat"] = cumulative["category"].fillna("")
+    keys = ["metric_id", "claimant_id", "_cat"]
+    # Only a row with a higher figure on an earlier date can break the rule: find those groups
+    # with column operations (the running maximum over earlier dates), then check them row by row.
+    per_date = cumulative.groupby([*keys, "_end"], dropna=False)["_rep"].max().fillna(-math.inf)
+    earlier_max = per_date.groupby(level=keys, dropna=False).cummax()
+    earlier_max = earlier_max.groupby(level=keys, dropna=False).shift(1).rename("_earlier")
+    cumulative = cumulative.join(earlier_max, on=[*keys, "_end"])
+    suspect = cumulative.loc[cumulative["_earlier"] > cumulative["_rep"], keys]
+    in_suspect = cumulative.set_index(keys).index.isin(suspect.set_index(keys).index)
+    suspects = cumulative[in_suspect]
     bad: list[int] = []
-    keys = ["metric_id", "claimant_id", c["category"].fillna("").rename("_cat")]
-    for _, group in cumulative.groupby(keys, dropna=False):
+    for _, group in suspects.groupby(keys, dropna=False):
         ordered = group.sort_values("period_end", kind="stable")
         seen: list[tuple[str, float, dt.date]] = []
-        for i, row in ordered.iterrows():
-            earlier = [
-                (cid, v) for cid, v, end in seen if end < row["period_end"] and v > row["_rep"]
-            ]
-            if earlier and row["supersedes"] not in {cid for cid, _ in earlier}:
+        for i, cid, rep, end_date, supersedes in zip(
+            ordered.index,
+            ordered["claim_id"],
+            ordered["_rep"],
+            ordered["period_end"],
+            ordered["supersedes"],
+            strict=True,
+        ):
+            earlier = {c_id for c_id, v, e in seen if e < end_date and v > rep}
+            if earlier and supersedes not in earlier:
                 bad.append(i)
-            seen.append((row["claim_id"], row["_rep"], row["period_end"]))
+            seen.append((cid, rep, end_date))
     return _flag(c, bad, "value")
 
 
 def _supersedes_exists(t: Tables) -> pd.Series:
     c = t.text["claims"]
-    ids = set(c["claim_id"])
-    bad = [i for i, s in c["supersedes"].items() if s.strip() and s not in ids]
-    return _flag(c, bad, "supersedes")
+    bad = (c["supersedes"].str.strip() != "") & ~c["supersedes"].isin(c["claim_id"])
+    return (~bad).rename("supersedes")
 
 
 def _supersedes_acyclic(t: Tables) -> pd.Series:
     c = t.text["claims"]
-    target = {cid: s for cid, s in zip(c["claim_id"], c["supersedes"], strict=True) if s.strip()}
+    named = c[c["supersedes"].str.strip() != ""]
+    target = dict(zip(named["claim_id"], named["supersedes"], strict=True))
     in_cycle: set[str] = set()
     for start in target:
         seen: list[str] = []
@@ -265,16 +315,19 @@ def _supersedes_acyclic(t: Tables) -> pd.Series:
             node = target.get(node)
         if node is not None and node in seen:
             in_cycle.update(seen[seen.index(node) :])
-    bad = [i for i, cid in c["claim_id"].items() if cid in in_cycle]
-    return _flag(c, bad, "supersedes")
+    return (~c["claim_id"].isin(in_cycle)).rename("supersedes")
+
+
+def _string_fields(t: Tables, table: str) -> list[str]:
+    return [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "string"]
 
 
 def _no_formula(table: str) -> Callable[[Tables], pd.Series]:
     def check(t: Tables) -> pd.Series:
         text = t.text[table]
-        fields = [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "string"]
-        bad = [i for i, row in text[fields].iterrows() if any(FORMULA.match(v) for v in row)]
-        return _flag(text, bad, "*")
+        fields = _string_fields(t, table)
+        bad = text[fields].apply(lambda s: s.str.match(FORMULA)).any(axis=1)
+        return (~bad).rename("*")
 
     return check
 

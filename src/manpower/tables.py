@@ -62,5 +62,7 @@ def typed(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
         if field["type"] in ("number", "integer"):
             out[name] = pd.to_numeric(frame[name].str.strip(), errors="coerce").astype("float64")
         elif field["type"] == "date":
-            out[name] = frame[name].map(parse_date).astype("object")
+            # dates repeat: parse each distinct cell once
+            dates = {cell: parse_date(cell) for cell in frame[name].unique()}
+            out[name] = frame[name].map(dates).astype("object")
     return out
