@@ -37,6 +37,11 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
 # A cell a spreadsheet would run as a formula: =anything, or +, -, @ followed by a name or "(".
 FORMULA = re.compile(r"^[\s]*(=|[+\-@]\s*[A-Za-z_(])")
 NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\s*$", re.IGNORECASE)
+# The same two patterns for polars (Rust regex): its \s lacks the four ASCII separators
+# \x1c-\x1f that Python's \s includes, so they are spelled out.
+_WS = r"[\s\x1c-\x1f]"
+FORMULA_RUST = rf"^{_WS}*(=|[+\-@]{_WS}*[A-Za-z_(])"
+NON_FINITE_RUST = rf"(?i)^{_WS}*[+-]?(nan|inf|infinity){_WS}*\n?$"
 SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
 # A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
 # longer number in numbers.py's reading: start, a symbol, or a space after a non-digit before it;
@@ -76,6 +81,30 @@ def _value_order(t: Tables) -> pd.Series:
     lo, val, hi = c["value_low"], c["value"], c["value_high"]
     bad = (lo > val) | (val > hi) | (lo > hi)
     return (~bad).rename("value")
+
+
+def _any_match(frame: pd.DataFrame, columns: list[str], pattern: str) -> pd.Series:
+    """Rows where any of ``columns`` matches ``pattern`` (polars: one pass, all cores)."""
+    import pandas as pd
+    import polars as pl
+
+    if not columns or frame.empty:
+        return pd.Series(False, index=frame.index)
+    data = pl.from_pandas(frame[columns].reset_index(drop=True), include_index=False)
+    hits = data.select(pl.any_horizontal(pl.col(columns).str.contains(pattern)).fill_null(False))
+    return pd.Series(hits.to_series().to_numpy(), index=frame.index)
+
+
+def _isin(values: pd.Series, allowed: Any) -> pd.Series:
+    """``values.isin(allowed)``, through polars: pandas' is slow on its pyarrow-backed strings."""
+    import pandas as pd
+    import polars as pl
+
+    if values.empty:
+        return pd.Series(False, index=values.index)
+    left = pl.from_pandas(values.reset_index(drop=True).astype(str))
+    right = pl.Series(list(allowed), dtype=pl.String)
+    return pd.Series(left.is_in(right.implode()).to_numpy(), index=values.index)
 
 
 def _kind_fields(t: Tables) -> pd.Series:
@@ -134,7 +163,7 @@ def _finite(t: Tables) -> pd.Series:
 
     c = _claims(t)
     text = t.text["claims"]
-    bad = text[list(VALUE_FIELDS)].apply(lambda s: s.str.match(NON_FINITE)).any(axis=1)
+    bad = _any_match(text, list(VALUE_FIELDS), NON_FINITE_RUST)
     bad |= c[list(VALUE_FIELDS)].apply(lambda s: np.isinf(s.to_numpy(dtype=float))).any(axis=1)
     return (~bad).rename("value")
 
@@ -193,7 +222,7 @@ def _real_date(field: str, table: str) -> Callable[[Tables], pd.Series]:
         text = t.text[table][field].str.strip()
         # dates repeat: parse each distinct cell once
         unreal = [s for s in text.unique() if s and parse_date(s) is None]
-        return (~text.isin(unreal)).rename(field)
+        return (~_isin(text, unreal)).rename(field)
 
     return check
 
@@ -298,7 +327,7 @@ def _cumulative_monotonic(t: Tables) -> pd.Series:
 
 def _supersedes_exists(t: Tables) -> pd.Series:
     c = t.text["claims"]
-    bad = (c["supersedes"].str.strip() != "") & ~c["supersedes"].isin(c["claim_id"])
+    bad = (c["supersedes"].str.strip() != "") & ~_isin(c["supersedes"], c["claim_id"])
     return (~bad).rename("supersedes")
 
 
@@ -315,7 +344,7 @@ def _supersedes_acyclic(t: Tables) -> pd.Series:
             node = target.get(node)
         if node is not None and node in seen:
             in_cycle.update(seen[seen.index(node) :])
-    return (~c["claim_id"].isin(in_cycle)).rename("supersedes")
+    return (~_isin(c["claim_id"], in_cycle)).rename("supersedes")
 
 
 def _string_fields(t: Tables, table: str) -> list[str]:
@@ -326,7 +355,7 @@ def _no_formula(table: str) -> Callable[[Tables], pd.Series]:
     def check(t: Tables) -> pd.Series:
         text = t.text[table]
         fields = _string_fields(t, table)
-        bad = text[fields].apply(lambda s: s.str.match(FORMULA)).any(axis=1)
+        bad = _any_match(text, fields, FORMULA_RUST)
         return (~bad).rename("*")
 
     return check
@@ -503,10 +532,12 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks."""
     import pandera.pandas as pa
 
-    dtypes = {"string": object, "number": float, "integer": float, "date": object}
+    # the dtypes the frames have (text is pandas' string dtype): a mismatch would make pandera
+    # look for the failing cells one by one
+    dtypes = {"string": pa.String, "number": float, "integer": float, "date": object}
     columns = {
         f["name"]: pa.Column(
-            dtypes.get(f["type"], object), nullable=True, coerce=False, required=True
+            dtypes.get(f["type"], pa.String), nullable=True, coerce=False, required=True
         )
         for f in schema["fields"]
     }
