@@ -125,22 +125,15 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
 
     table = Table(name, schema, [], [], None, [])
     try:
-        data = path.read_bytes()
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            table.labels = next(csv.reader(handle), [])
     except OSError as exc:
         table.problems.append((0, 0, _problem(name, None, None, None, "scheme-error", str(exc))))
         return table
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        table.problems.append((0, 0, _problem(name, None, None, None, "encoding-error", str(exc))))
-        return table
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        data = data[3:]
-    first = next(csv.reader(io.StringIO(text, newline="")), [])
-    table.labels = first
+    except UnicodeDecodeError:
+        return _encoding_error(table, path)
     _check_header(table)
-    width = len(first)
+    width = len(table.labels)
     ragged = False
 
     def invalid(_row: Any) -> str:
@@ -151,8 +144,9 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
     arrow = None
     if width:
         try:
+            # pyarrow checks UTF-8 itself, skips a BOM, and parses on all cores
             arrow = pacsv.read_csv(
-                io.BytesIO(data),
+                str(path),
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
@@ -165,6 +159,12 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
             )
         except pa.ArrowInvalid:
             ragged = True
+    text = ""
+    if arrow is None or ragged:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _encoding_error(table, path)
     names = _column_names(table)
     if arrow is not None and not ragged:
         frame = pl.from_arrow(arrow.slice(1))
@@ -177,6 +177,18 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
         frame = _read_ragged(table, text, names)
     table.frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     table.rows = table.frame.height
+    return table
+
+
+def _encoding_error(table: Table, path: Path) -> Table:
+    """frictionless's encoding-error: one per table, and no rows checked."""
+    table.problems.clear()
+    try:
+        path.read_bytes().decode("utf-8")
+        note = "the file cannot be decoded as UTF-8"
+    except UnicodeDecodeError as exc:
+        note = str(exc)
+    table.problems.append((0, 0, _problem(table.name, None, None, None, "encoding-error", note)))
     return table
 
 
@@ -494,8 +506,10 @@ def _previous(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Rows whose key repeats an earlier row's, with the row number of the latest earlier one."""
     import polars as pl
 
+    # most keys are unique: window only over the rows whose key occurs more than once
+    repeated = frame.filter(pl.struct(keys).is_duplicated())
     return (
-        frame.with_columns(pl.col(ROW).shift(1).over(keys).alias("__prev"))
+        repeated.with_columns(pl.col(ROW).shift(1).over(keys).alias("__prev"))
         .filter(pl.col("__prev").is_not_null())
         .select(ROW, "__prev")
     )

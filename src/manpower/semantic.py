@@ -102,8 +102,11 @@ def _isin(values: pd.Series, allowed: Any) -> pd.Series:
 
     if values.empty:
         return pd.Series(False, index=values.index)
-    left = pl.from_pandas(values.reset_index(drop=True).astype(str))
-    right = pl.Series(list(allowed), dtype=pl.String)
+    left = pl.from_pandas(values.reset_index(drop=True))
+    if isinstance(allowed, pd.Series):
+        right = pl.from_pandas(allowed.reset_index(drop=True))
+    else:
+        right = pl.Series(list(allowed), dtype=pl.String)
     return pd.Series(left.is_in(right.implode()).to_numpy(), index=values.index)
 
 

@@ -54,7 +54,7 @@ def typed(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     """A copy with number fields as float (NaN when empty or unparsable) and dates as dates."""
     import pandas as pd
 
-    out = frame.copy()
+    out = frame.copy(deep=False)  # text columns are shared, typed ones replaced
     for field in schema["fields"]:
         name = field["name"]
         if name not in out.columns:
