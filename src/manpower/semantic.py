@@ -37,6 +37,8 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
 # A cell a spreadsheet would run as a formula: =anything, or +, -, @ followed by a name or "(".
 FORMULA = re.compile(r"^[\s]*(=|[+\-@]\s*[A-Za-z_(])")
 NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\s*$", re.IGNORECASE)
+# What Python's str.strip() strips, for polars' strip_chars.
+PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # The same two patterns for polars (Rust regex): its \s lacks the four ASCII separators
 # \x1c-\x1f that Python's \s includes, so they are spelled out.
 _WS = r"[\s\x1c-\x1f]"
@@ -111,19 +113,27 @@ def _isin(values: pd.Series, allowed: Any) -> pd.Series:
 
 
 def _kind_fields(t: Tables) -> pd.Series:
-    c = _claims(t)
+    import pandas as pd
+    import polars as pl
+
     text = t.text["claims"]
-    kind = c["value_kind"]
-    present = {f: text[f].str.strip() != "" for f in VALUE_FIELDS}
-    known = kind.isin(list(KIND_FIELDS))
-    ok = known.copy()
+    if text.empty:
+        return pd.Series(True, index=text.index, name="value_kind")
+    frame = pl.from_pandas(
+        text[["value_kind", *VALUE_FIELDS]].reset_index(drop=True), include_index=False
+    )
+    kind = pl.col("value_kind")
+    present = {f: pl.col(f).str.strip_chars(PY_WHITESPACE) != "" for f in VALUE_FIELDS}
+    known = kind.is_in(list(KIND_FIELDS))
+    ok = pl.lit(True)
     for f in VALUE_FIELDS:
-        need = kind.map({k: v[f] for k, v in KIND_FIELDS.items()})
-        ok &= ~known | (present[f] == need.eq(True))
+        need = kind.replace_strict({k: v[f] for k, v in KIND_FIELDS.items()}, default=False)
+        ok &= present[f] == need
     # interpreted (or an unknown kind the schema layer reports) needs any one value
     anything = present["value_low"] | present["value"] | present["value_high"]
-    ok |= ~known & ((kind != "interpreted") | anything)
-    return ok.rename("value_kind")
+    ok = pl.when(known).then(ok).otherwise((kind != "interpreted") | anything)
+    out = frame.select(ok.alias("ok"))["ok"].to_numpy()
+    return pd.Series(out, index=text.index, name="value_kind")
 
 
 def _units(t: Tables) -> pd.Series:
