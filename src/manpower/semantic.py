@@ -580,6 +580,8 @@ def check_semantics(tables: Tables) -> list[Problem]:
 def _problems(table: str, cases: pd.DataFrame, tables: Tables) -> list[Problem]:
     out: list[Problem] = []
     text = tables.text[table]
+    # pandera lists a row failing a frame-wide check once per column: one Problem is enough
+    cases = cases.astype({"check": str}).drop_duplicates(["check", "index"])
     for case in cases.to_dict("records"):
         check = str(case["check"])
         if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those

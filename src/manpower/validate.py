@@ -127,7 +127,8 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
 
     try:
         package = Package(descriptor, basepath=str(root))
-        result = package.validate()
+        # every error, as the columnar engine reports them (frictionless stops at 1000 by default)
+        result = package.validate(limit_errors=10**9)
     except Exception as exc:  # frictionless raises its own FrictionlessException on bad metadata
         return [
             Problem(
@@ -205,6 +206,7 @@ def check_structure_columnar(
     for name, table in tables.items():
         if table.reusable:
             frames[name] = table.text_frame()
+        table.frame = None  # the checks are done: keep one copy of the cells, not two
     return problems
 
 
