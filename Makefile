@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: build test lint validate status clean-venv lock
+.PHONY: build test lint validate status clean-venv lock bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/manpower validate
+
+# manpower validate vs frictionless validate at 10k, 100k and 1M claims rows (~10 minutes).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_validate.py $(BENCH_ARGS)
 
 # Fails when data, schemas or code changed without `make build` (dvc.lock / outputs stale).
 status: $(STAMP)
