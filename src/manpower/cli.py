@@ -75,5 +75,56 @@ def validate(path: Path | None, fmt: str) -> None:
     sys.exit(int(not report.valid))
 
 
+@cli.command()
+@click.argument(
+    "updates",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="UPDATE...",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and summarise; write nothing.")
+@click.option(
+    "--allow-edits",
+    is_flag=True,
+    help="Accept rows whose key exists with different content (edits in place).",
+)
+@format_option()
+def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str) -> None:
+    """Check new rows against the schemas and the data, and merge them into data/ if valid.
+
+    Each UPDATE is a CSV of new rows for one table, named sources.csv, claimants.csv,
+    metrics.csv or claims.csv (or with the exact header of one table). All files are validated
+    together with the rules of `manpower validate`, on the data merged with them. On any error
+    nothing is written (exit 1); otherwise the rows are merged in canonical form (exit 0).
+    Rows already present are skipped; a changed existing row is rejected unless --allow-edits.
+    """
+    from manpower.project import find_root
+    from manpower.render import render_submit
+    from manpower.submit import submit as run
+
+    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits)
+    click.echo(render_submit(result, fmt))
+    sys.exit(int(not result.valid))
+
+
+@cli.command("fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a table is not canonical.")
+def fmt_command(check: bool) -> None:
+    """Rewrite the curated tables in data/ in canonical form.
+
+    Canonical: UTF-8 without BOM, LF line endings, columns in schema order, rows sorted by
+    primary key, minimal quoting, trimmed cells, Unicode NFC. With --check, list the tables
+    that are not canonical and exit 1.
+    """
+    from manpower.canonical import format_repository
+    from manpower.project import find_root
+    from manpower.render import render_fmt
+
+    results = format_repository(find_root(), check=check)
+    click.echo(render_fmt(results, check))
+    sys.exit(int(check and any(r.changed for r in results)))
+
+
 def main() -> None:
     cli(prog_name="manpower")
