@@ -100,7 +100,7 @@ def format_table(root: Path, table: str) -> FormatResult:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ManpowerError(f"{path}: file not found") from None
-    parsed = read_csv(raw, display=f"data/{table}.csv", require_rows=False)
+    parsed = read_csv(raw, f"data/{table}.csv", require_rows=False, strip_bom=True)
     parsed.check_header(table, schema)
     rows = [row for _, row in parsed.rows()]
     canonical = render_table(rows, schema).encode("utf-8")

@@ -100,7 +100,7 @@ class Parsed:
             )
 
 
-def _decode(raw: bytes, display: str) -> str:
+def _decode(raw: bytes, display: str, strip_bom: bool) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise IntakeError(
             display,
@@ -117,7 +117,9 @@ def _decode(raw: bytes, display: str) -> str:
             "save it as UTF-8 (in a spreadsheet: CSV UTF-8, then remove the byte-order mark)",
             rule="encoding",
         )
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"\xef\xbb\xbf") and strip_bom:
+        raw = raw[3:]
+    elif raw.startswith(b"\xef\xbb\xbf"):
         raise IntakeError(
             display,
             "the file starts with a UTF-8 byte-order mark (BOM)",
@@ -170,9 +172,14 @@ def _physical_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def read_csv(raw: bytes, display: str, *, require_rows: bool = True) -> Parsed:
-    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`."""
-    text = _decode(raw, display)
+def read_csv(
+    raw: bytes, display: str, *, require_rows: bool = True, strip_bom: bool = False
+) -> Parsed:
+    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
+
+    ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    """
+    text = _decode(raw, display, strip_bom)
     lines = _physical_lines(text)
     csv.field_size_limit(max(len(text) + 1, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -345,6 +345,20 @@ def _identifier_findings(
                             f"write it exactly as {match!r}, or choose a clearly different id",
                         )
                     )
+                elif not (name in pk and target == table):
+                    findings.append(
+                        Finding(
+                            item.origin.file,
+                            item.origin.row,
+                            name,
+                            value,
+                            "unknown-reference",
+                            f"{name} {value!r} is neither in data/{target}.csv nor in this "
+                            "submission",
+                            f"use an existing {ref_name}, or submit the {target} row too "
+                            f"(a {target}.csv file in the same submit)",
+                        )
+                    )
                 elif canonical_cell(value) != value:
                     findings.append(
                         Finding(
@@ -424,12 +438,13 @@ def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]]) -> Fi
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One message per cell: the submit checks speak plainer than the generic schema error."""
     claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
-    claimed_rows = {(f.file, f.row) for f in findings if f.rule == "duplicate-key"}
+    rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
     out = []
     for f in findings:
+        generic = _GENERIC.get(f.rule, ())
         if f.rule not in _OWN_RULES and (
             (f.file, f.row, f.field) in claimed
-            or ((f.file, f.row) in claimed_rows and f.rule in ("primary-key", "unique-error"))
+            or any((f.file, f.row, own) in rows for own in generic)
         ):
             continue
         if f not in out:
@@ -437,4 +452,17 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-_OWN_RULES = {"confusable-id", "id-not-canonical", "url-scheme", "duplicate-key", "edit"}
+_OWN_RULES = {
+    "confusable-id",
+    "id-not-canonical",
+    "unknown-reference",
+    "url-scheme",
+    "duplicate-key",
+    "edit",
+}
+# Row-level schema errors (no column) that one of our own findings on the row already explains.
+_GENERIC = {
+    "foreign-key": ("unknown-reference", "confusable-id"),
+    "primary-key": ("duplicate-key", "confusable-id"),
+    "unique-error": ("duplicate-key", "confusable-id"),
+}
