@@ -201,6 +201,15 @@ def read_csv(
                     row=start,
                     rule="unbalanced-quote",
                 ) from None
+            if reader.line_num > start:
+                raise IntakeError(
+                    display,
+                    f"a quote opened on line {start} is still open on line {reader.line_num}, "
+                    "so the lines in between were swallowed into one cell",
+                    "close the quote on the line where it opens",
+                    row=start,
+                    rule="unbalanced-quote",
+                ) from None
             raise IntakeError(
                 display,
                 f"line {reader.line_num} is not valid CSV ({exc})",
@@ -269,8 +278,8 @@ def _multiline(
     if swallowed:
         raise IntakeError(
             display,
-            f"a quote opened on line {start} is closed only on line {end}, so lines "
-            f"{start + 1}-{end} (which look like rows) were swallowed into one cell",
+            f"a quote opened on line {start} is closed only on line {end}, so the rows on "
+            f"{_lines(start + 1, end)} were swallowed into one cell",
             "close the quote on the line where it opens",
             row=start,
             column=column,
@@ -284,6 +293,10 @@ def _multiline(
         column=column,
         rule="line-break-in-cell",
     )
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
 def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[str, Any]]) -> str:
