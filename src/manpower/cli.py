@@ -75,5 +75,23 @@ def validate(path: Path | None, fmt: str) -> None:
     sys.exit(int(not report.valid))
 
 
+@cli.command()
+@click.argument("name", required=False, metavar="[TOPIC|METRIC]")
+@format_option("table", "csv", "json", default="table")
+def show(name: str | None, fmt: str) -> None:
+    """Show the claims of a topic or metric: claimant, period, value as stated, verification,
+    source. Without an argument, list the topics and metrics with their claim counts.
+
+    Exit 1 when TOPIC|METRIC is unknown.
+    """
+    from manpower import show as view
+    from manpower.claims_view import load
+    from manpower.project import find_root
+
+    data = load(find_root())
+    rows = view.overview(data) if name is None else view.select(data, name)
+    click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
+
+
 def main() -> None:
     cli(prog_name="manpower")
