@@ -79,7 +79,7 @@ class Chart:
 
 def colours(claimant_ids: list[str]) -> dict[str, str]:
     """A stable colour per claimant across every chart of the page."""
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(claimant_ids))}
+    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(set(claimant_ids)))}
 
 
 def tooltip(c: Claim) -> str:

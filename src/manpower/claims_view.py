@@ -177,9 +177,8 @@ def _date(text: str, precision: str) -> str:
 
 def period_as_stated(start: str, end: str, precision: str) -> str:
     """'2022-07 – 2024-11' for a period, '2024-11' for a date, at the precision the source gave."""
-    if start and start != end:
-        return f"{_date(start, precision)} – {_date(end, precision)}"
-    return _date(end, precision)
+    first, last = _date(start, precision), _date(end, precision)
+    return f"{first} – {last}" if start and first != last else last
 
 
 def _float(text: str) -> float | None:

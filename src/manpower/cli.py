@@ -76,6 +76,25 @@ def validate(path: Path | None, fmt: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site to.  [default: site/ in the repository]",
+)
+def report(out: Path | None) -> None:
+    """Write the datasheet site: index.html with one chart per metric of two or more claims,
+    the sources, claimants, metrics and changelog, and charts/*.svg|png. Works offline.
+    """
+    from manpower.project import find_root
+    from manpower.report import report as build
+    from manpower.report import summary
+
+    folder, site = build(find_root(), out)
+    click.echo(summary(folder, site))
+
+
+@cli.command()
 @click.argument("name", required=False, metavar="[TOPIC|METRIC]")
 @format_option("table", "csv", "json", default="table")
 def show(name: str | None, fmt: str) -> None:
