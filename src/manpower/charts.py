@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -75,11 +76,13 @@ class Chart:
     inline_svg: str  # the same, without the XML prolog, for inlining in HTML
     png: bytes
     claim_ids: tuple[str, ...]  # one mark per claim, in this order
+    colours: dict[str, str]  # claimant_id -> colour of its marks
 
 
-def colours(claimant_ids: list[str]) -> dict[str, str]:
-    """A stable colour per claimant across every chart of the page."""
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(set(claimant_ids)))}
+def colours(claims: list[Claim]) -> dict[str, str]:
+    """A colour per claimant of one chart, distinct within it, in order of claimant name."""
+    names = sorted({(c.claimant_name, c.claimant_id) for c in claims})
+    return {cid: PALETTE[i % len(PALETTE)] for i, (_, cid) in enumerate(names)}
 
 
 def tooltip(c: Claim) -> str:
@@ -125,9 +128,14 @@ def _draw(ax: Any, index: int, c: Claim, colour: str, span: bool) -> None:
         bar = ax.vlines(x, c.value_low, c.value_high, colors=colour, linewidth=2.5, zorder=3)
         bar.set_gid(f"mark-{index}-range")
         caps = ax.plot(
-            [x, x], [c.value_low, c.value_high], linestyle="none", marker="_", markersize=10,
-            color=colour, zorder=3,
-        )  # fmt: skip
+            [x, x],
+            [c.value_low, c.value_high],
+            linestyle="none",
+            marker="_",
+            markersize=10,
+            color=colour,
+            zorder=3,
+        )
         caps[0].set_gid(f"mark-{index}-caps")
     direction = 1 if c.value_kind in OPEN_UP else -1 if c.value_kind in OPEN_DOWN else 0
     if direction:
@@ -170,27 +178,58 @@ def _legends(ax: Any, claims: list[Claim], palette: dict[str, str]) -> None:
 
     names = {c.claimant_id: c.claimant_name for c in claims}
     who = [
-        Line2D([], [], color=palette[cid], marker="o", linestyle="none", label=name)
+        Line2D(
+            [], [], color=palette[cid], marker="o", linestyle="none", label=textwrap.fill(name, 34)
+        )
         for cid, name in sorted(names.items(), key=lambda kv: kv[1])
     ]
-    seen = sorted({c.verification for c in claims}, key=lambda v: list(MARKERS).index(v)
-                  if v in MARKERS else len(MARKERS))  # fmt: skip
+    seen = sorted(
+        {c.verification for c in claims},
+        key=lambda v: list(MARKERS).index(v) if v in MARKERS else len(MARKERS),
+    )
     how = [
-        Line2D([], [], color="#444444", marker=MARKERS.get(v, "o"), linestyle="none",
-               label=VERIFICATION_LABEL.get(v, v))
+        Line2D(
+            [],
+            [],
+            color="#444444",
+            marker=MARKERS.get(v, "o"),
+            linestyle="none",
+            label=VERIFICATION_LABEL.get(v, v),
+        )
         for v in seen
-    ]  # fmt: skip
+    ]
     kinds = {c.value_kind for c in claims}
     if kinds & set(OPEN_UP) or kinds & set(OPEN_DOWN):
         how.append(
-            Line2D([], [], color="#444444", marker="^", markerfacecolor="white",
-                   linestyle="none", label="hollow + arrow: more than / up to")
-        )  # fmt: skip
-    first = ax.legend(handles=who, title="claimant", loc="upper left", bbox_to_anchor=(1.01, 1),
-                      frameon=False, fontsize=8, title_fontsize=8)  # fmt: skip
+            Line2D(
+                [],
+                [],
+                color="#444444",
+                marker="^",
+                markerfacecolor="white",
+                linestyle="none",
+                label="hollow + arrow: more than / up to",
+            )
+        )
+    first = ax.legend(
+        handles=who,
+        title="claimant",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+    )
     ax.add_artist(first)
-    ax.legend(handles=how, title="verification", loc="lower left", bbox_to_anchor=(1.01, 0),
-              frameon=False, fontsize=8, title_fontsize=8)  # fmt: skip
+    ax.legend(
+        handles=how,
+        title="verification",
+        loc="lower left",
+        bbox_to_anchor=(1.01, 0),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+    )
 
 
 def _figure(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Any:
@@ -211,12 +250,14 @@ def _figure(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Any
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     low, high = ax.get_ylim()
-    ax.set_ylim(bottom=min(0.0, low), top=high + (high - min(0.0, low)) * 0.08)
+    # room above the highest mark for the arrow of a "more than"
+    headroom = 0.2 if any(c.value_kind in OPEN_UP for c in claims) else 0.08
+    ax.set_ylim(bottom=min(0.0, low), top=high + (high - min(0.0, low)) * headroom)
     xlow, xhigh = ax.get_xlim()
     pad = max((xhigh - xlow) * 0.06, 20)
     ax.set_xlim(xlow - pad, xhigh + pad)
     _legends(ax, claims, palette)
-    fig.subplots_adjust(left=0.1, right=0.68, top=0.9, bottom=0.16)
+    fig.subplots_adjust(left=0.1, right=0.72, top=0.9, bottom=0.16)
     return fig
 
 
@@ -269,16 +310,20 @@ def _annotate(svg: bytes, prefix: str, claims: list[Claim], metric_id: str) -> s
     return ET.tostring(root, encoding="unicode")
 
 
-def render(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Chart:
+def render(metric: Metric, claims: list[Claim]) -> Chart:
     """The chart of ``metric`` as SVG and PNG bytes, identical on every run."""
     import matplotlib
 
+    palette = colours(claims)
     prefix = f"c-{metric.metric_id}-"
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"manpower-{metric.metric_id}"}):
         fig = _figure(metric, claims, palette)
         svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
-        fig.savefig(svg_buffer, format="svg", metadata={"Date": None})
-        fig.savefig(png_buffer, format="png", dpi=110, metadata={"Software": None})
+        # tight: long claimant names in the legend widen the figure instead of being cut off
+        fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(
+            png_buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None}
+        )
     inline = _annotate(svg_buffer.getvalue(), prefix, claims, metric.metric_id)
     document = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + inline + "\n"
     return Chart(
@@ -287,4 +332,5 @@ def render(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Char
         inline_svg=inline,
         png=png_buffer.getvalue(),
         claim_ids=tuple(c.claim_id for c in claims),
+        colours=palette,
     )

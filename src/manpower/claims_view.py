@@ -97,9 +97,9 @@ class Claim:
 
     @property
     def source(self) -> str:
-        """The source in a few words: publisher and date, or its id when neither is stated."""
-        parts = [p for p in (self.source_publisher, self.source_date) if p]
-        return ", ".join(parts) or self.source_id
+        """The source in a few words: publisher (or id, when it names none) and date."""
+        parts = [p for p in (self.source_publisher or self.source_id, self.source_date) if p]
+        return ", ".join(parts)
 
     @property
     def point(self) -> float | None:

@@ -105,18 +105,15 @@ def _changelog(root: Path) -> str:
 
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
-    from manpower.charts import colours, render
+    from manpower.charts import render
 
-    palette = colours(
-        [c["claimant_id"] for c in data.claimants] + [c.claimant_id for c in data.claims]
-    )
     sections, rendered = [], {}
     for topic in data.topics:
         section = TopicSection(topic=topic, title=topic_title(topic))
         for metric in data.metrics_in(topic):
             claims = data.claims_for(metric.metric_id)
             if len(claims) >= MIN_CLAIMS_FOR_CHART:
-                chart = render(metric, claims, palette)
+                chart = render(metric, claims)
                 rendered[metric.metric_id] = chart
                 section.charts.append(
                     {
@@ -124,7 +121,7 @@ def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
                         "unit": UNIT_LABEL.get(metric.unit, metric.unit),
                         "svg": chart.inline_svg,
                         "claims": claims,
-                        "colours": palette,
+                        "colours": chart.colours,
                     }
                 )
             elif claims:
