@@ -249,3 +249,37 @@ def test_chromium_harness_sees_errors(browser, tmp_path):
     assert any("boom" in e for e in result.errors)
     assert any("undefinedFunction" in e or "exception" in e for e in result.errors)
     assert any("missing.png" in e for e in result.errors)
+
+
+has_data = pytest.mark.skipif(
+    not (ROOT / "data" / "claims.csv").is_file(), reason="no curated data"
+)
+
+
+def _rows(table: str) -> list[dict[str, str]]:
+    import csv
+
+    with (ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@has_data
+def test_committed_site_is_current():
+    site = build_site(ROOT, ROOT / "site")
+    on_disk = digest(ROOT / "site")
+    assert sorted(on_disk) == sorted(site.files), "site/ is stale: run make build"
+    for name, content in site.files.items():
+        assert (ROOT / "site" / name).read_bytes() == content, f"site/{name} is stale"
+
+
+@has_data
+@needs_chromium
+def test_real_site_in_chromium(browser):
+    check_page(
+        browser,
+        ROOT / "site",
+        _rows("sources"),
+        _rows("claims"),
+        [m["metric_id"] for m in _rows("metrics")],
+        ROOT / "tmp" / "report-screenshot.png",
+    )

@@ -55,13 +55,15 @@ def overview(data: Dataset) -> Rows:
 
 def select(data: Dataset, name: str) -> Rows:
     """The claims of topic or metric ``name``; ManpowerError (exit 1) when it is neither."""
-    if name in data.metrics:
+    # A topic may share its name with one of its metrics (prison_population): the topic wins,
+    # as its claims include the metric's.
+    if name in data.topics:
+        metric_ids = [m.metric_id for m in data.metrics_in(name)]
+        title = f"topic {name}"
+    elif name in data.metrics:
         metric = data.metrics[name]
         metric_ids = [name]
         title = f"{metric.label} ({metric.metric_id}, {metric.unit})"
-    elif name in data.topics:
-        metric_ids = [m.metric_id for m in data.metrics_in(name)]
-        title = f"topic {name}"
     else:
         known = list(data.metrics) + data.topics
         close = difflib.get_close_matches(name, known, n=3)
