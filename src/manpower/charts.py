@@ -211,25 +211,24 @@ def _legends(ax: Any, claims: list[Claim], palette: dict[str, str]) -> None:
                 label="hollow + arrow: more than / up to",
             )
         )
-    first = ax.legend(
-        handles=who,
-        title="claimant",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        frameon=False,
-        fontsize=8,
-        title_fontsize=8,
-    )
-    ax.add_artist(first)
-    ax.legend(
-        handles=how,
-        title="verification",
-        loc="lower left",
-        bbox_to_anchor=(1.01, 0),
-        frameon=False,
-        fontsize=8,
-        title_fontsize=8,
-    )
+    # Figure legends, not axes legends: Axes.add_artist would clip the first one to the axes,
+    # and the tight bounding box would then cut it off.
+    fig = ax.get_figure()
+    right = ax.get_position().x1 + 0.01
+    for handles, title, loc, y in (
+        (who, "claimant", "upper left", ax.get_position().y1),
+        (how, "verification", "lower left", ax.get_position().y0),
+    ):
+        fig.legend(
+            handles=handles,
+            title=title,
+            loc=loc,
+            bbox_to_anchor=(right, y),
+            frameon=False,
+            fontsize=8,
+            title_fontsize=8,
+            alignment="left",
+        )
 
 
 def _figure(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Any:
@@ -256,8 +255,8 @@ def _figure(metric: Metric, claims: list[Claim], palette: dict[str, str]) -> Any
     xlow, xhigh = ax.get_xlim()
     pad = max((xhigh - xlow) * 0.06, 20)
     ax.set_xlim(xlow - pad, xhigh + pad)
-    _legends(ax, claims, palette)
     fig.subplots_adjust(left=0.1, right=0.72, top=0.9, bottom=0.16)
+    _legends(ax, claims, palette)
     return fig
 
 
@@ -319,7 +318,9 @@ def render(metric: Metric, claims: list[Claim]) -> Chart:
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"manpower-{metric.metric_id}"}):
         fig = _figure(metric, claims, palette)
         svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
-        # tight: long claimant names in the legend widen the figure instead of being cut off
+        # tight: long claimant names in the legend widen the figure instead of being cut off;
+        # lay out once first, or the first file's tight box misses the wrapped legend
+        fig.draw_without_rendering()
         fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
         fig.savefig(
             png_buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None}
