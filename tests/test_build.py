@@ -43,7 +43,7 @@ def repo(tmp_path: Path, make_repo, monkeypatch) -> Path:
 def test_build_runs_stages_and_is_reproducible(repo):
     result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    for stage in ("validate", "derive", "package"):
+    for stage in ("validate", "derive", "package", "report"):
         assert f"Running stage '{stage}'" in result.output
     assert result.output.splitlines()[-1] == (
         "Built manpower 0.1.0: valid; rows: sources 1, claimants 1, metrics 2, claims 1, "

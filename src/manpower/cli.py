@@ -126,5 +126,42 @@ def fmt_command(check: bool) -> None:
     sys.exit(int(check and any(r.changed for r in results)))
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site to.  [default: site/ in the repository]",
+)
+def report(out: Path | None) -> None:
+    """Write the datasheet site: index.html with one chart per metric of two or more claims,
+    the sources, claimants, metrics and changelog, and charts/*.svg|png. Works offline.
+    """
+    from manpower.project import find_root
+    from manpower.report import report as build
+    from manpower.report import summary
+
+    folder, site = build(find_root(), out)
+    click.echo(summary(folder, site))
+
+
+@cli.command()
+@click.argument("name", required=False, metavar="[TOPIC|METRIC]")
+@format_option("table", "csv", "json", default="table")
+def show(name: str | None, fmt: str) -> None:
+    """Show the claims of a topic or metric: claimant, period, value as stated, verification,
+    source. Without an argument, list the topics and metrics with their claim counts.
+
+    Exit 1 when TOPIC|METRIC is unknown.
+    """
+    from manpower import show as view
+    from manpower.claims_view import load
+    from manpower.project import find_root
+
+    data = load(find_root())
+    rows = view.overview(data) if name is None else view.select(data, name)
+    click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
+
+
 def main() -> None:
     cli(prog_name="manpower")

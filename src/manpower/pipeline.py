@@ -1,4 +1,4 @@
-"""Run the DVC pipeline (validate -> derive -> package) and summarise what it built."""
+"""Run the DVC pipeline (validate -> derive -> package -> report) and summarise what it built."""
 
 from __future__ import annotations
 
