@@ -21,7 +21,10 @@ class BuildSummary:
 
 
 def dvc_env() -> dict[str, str]:
-    return {**os.environ, "DVC_NO_ANALYTICS": "1"}
+    # The stages run `python scripts/...`: make that the interpreter running us (the venv's),
+    # also when the venv is not activated (make, tests).
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    return {**os.environ, "DVC_NO_ANALYTICS": "1", "PATH": path}
 
 
 def _dvc(root: Path, *args: str) -> list[str]:
