@@ -73,7 +73,7 @@ def fetch_file(
     url = urljoin(base_url, file.url or file.name)
     pooch.get_logger().setLevel("WARNING")
     downloader = pooch.HTTPDownloader(
-        progressbar=progress and file.bytes > PROGRESS_BYTES, timeout=timeout
+        progressbar=progress and file.bytes > PROGRESS_BYTES, chunk_size=1 << 16, timeout=timeout
     )
     try:
         path = pooch.retrieve(
