@@ -230,10 +230,11 @@ def site(tmp_path_factory, released) -> Path:
 
 @pytest.fixture(scope="session")
 def server(site) -> str:
-    """An HTTP server on 127.0.0.1 serving ``site``; paths under /truncated/ send half of each
-    file while announcing all of it."""
+    """An HTTP server on 127.0.0.1 serving ``site``. Under /truncated/ it sends half of each
+    file while announcing all of it; under /silent/ it never answers a file request."""
     import functools
     import threading
+    import time
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(SimpleHTTPRequestHandler):
@@ -248,6 +249,10 @@ def server(site) -> str:
                 self.end_headers()
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
+                self.close_connection = True
+                return
+            if self.path.startswith("/silent/") and not self.path.endswith(".json"):
+                time.sleep(5)
                 self.close_connection = True
                 return
             super().do_GET()

@@ -42,8 +42,12 @@ def _network_error(url: str, exc: Exception, timeout: float) -> ManpowerError:
         return ManpowerError(f"{url}: no answer within {timeout:g} s (timeout)")
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return ManpowerError(f"{url}: HTTP {exc.response.status_code} {exc.response.reason}")
-    if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-        return ManpowerError(f"{url}: connection failed or broken off ({type(exc).__name__})")
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        return ManpowerError(f"{url}: the download broke off before the end (truncated)")
+    if isinstance(exc, requests.ConnectionError):
+        return ManpowerError(f"{url}: cannot connect ({type(exc).__name__})")
     return ManpowerError(f"{url}: download failed ({exc})")
 
 
@@ -85,11 +89,11 @@ def fetch_file(
         )
     except requests.RequestException as exc:
         raise _network_error(url, exc, timeout) from None
-    except ValueError as exc:
+    except ValueError:
         # pooch deletes the partial file: a truncated or tampered download never stays cached
         raise ManpowerError(
             f"{file.name}: refused, its sha256 does not match the release index "
-            f"(truncated or tampered download): {exc}"
+            f"(expected {file.sha256}): truncated or tampered download, not kept"
         ) from None
     return Path(path)
 
