@@ -46,3 +46,16 @@ def test_default_remote_push_and_pull(released, tmp_path):
     pulled = dvc(repo, "pull")
     assert pulled.returncode == 0, pulled.stderr
     assert (repo / "dist" / "manpower-0.2.0.zip").read_bytes() == before
+
+
+def test_dvc_import_and_update_rev(released, tmp_path):
+    repo, project = released["repo"], tmp_path / "consumer"
+    project.mkdir()
+    git(project, "init", "-q")
+    assert dvc(project, "init", "-q").returncode == 0
+    proc = dvc(project, "import", str(repo), "data/claims.csv", "--rev", "v0.1.0", "-o", "c.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "c.csv").read_text() == git(repo, "show", "v0.1.0:data/claims.csv")
+    proc = dvc(project, "update", "--rev", "v0.2.0", "c.csv.dvc")
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "c.csv").read_text() == git(repo, "show", "v0.2.0:data/claims.csv")
