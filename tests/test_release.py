@@ -200,3 +200,32 @@ def test_release_with_nothing_changed_is_refused(work_repo):
     result = run("release", "--bump", "major")
     assert result.exit_code == 1
     assert result.output == "Error: nothing changed since v0.2.0: no release needed\n"
+
+
+def test_failed_build_during_release_restores_everything(work_repo, monkeypatch):
+    from conftest import CLAIM, NEW_CLAIM, claim
+    from manpower import pipeline
+    from manpower.errors import ManpowerError
+
+    write_table(
+        work_repo / "data" / "claims.csv", [CLAIM, NEW_CLAIM, claim(claim_id="paper-2025-01-03-03")]
+    )
+    pipeline.run_pipeline(work_repo, echo=lambda _line: None)
+    git(work_repo, "commit", "-qam", "third claim")
+    before = project_digest(work_repo)
+
+    def broken(root, echo=print, force=False):
+        assert '"version": "0.3.0"' in (root / "schemas" / "package.json").read_text()
+        raise ManpowerError("the build failed (see the stage output above); nothing was published")
+
+    monkeypatch.setattr(pipeline, "run_pipeline", broken)
+    result = run("release")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the build failed (see the stage output above); nothing was published\n"
+    )
+    assert project_digest(work_repo) == before
+    assert git(work_repo, "status", "--porcelain") == ""
+    assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+    leftovers = [p.name for p in (work_repo / "dist").iterdir() if "0.3.0" in p.name]
+    assert leftovers + [p.name for p in (work_repo / "dist").glob(".release-*")] == []
