@@ -97,7 +97,7 @@ def digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not {".git", "tmp", "__pycache__"} & set(p.relative_to(folder).parts)
     }
 
 
