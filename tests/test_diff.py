@@ -161,3 +161,14 @@ def test_not_a_zip_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(ManpowerError, match="not a readable zip archive"):
         check_zip(path)
+
+
+def test_revision_without_package_is_refused(tmp_path):
+    from conftest import git
+
+    (tmp_path / "README.md").write_text("nothing yet\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    with pytest.raises(ManpowerError, match=r"revision HEAD holds no package"):
+        diff("HEAD", "HEAD", tmp_path)

@@ -229,3 +229,12 @@ def test_failed_build_during_release_restores_everything(work_repo, monkeypatch)
     assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
     leftovers = [p.name for p in (work_repo / "dist").iterdir() if "0.3.0" in p.name]
     assert leftovers + [p.name for p in (work_repo / "dist").glob(".release-*")] == []
+
+
+def test_rebuild_after_release_changes_nothing(work_repo):
+    from manpower.pipeline import run_pipeline
+
+    run_pipeline(work_repo, echo=lambda _line: None, force=True)
+    assert git(work_repo, "status", "--porcelain") == ""
+    package = json.loads((work_repo / "datapackage.json").read_text())
+    assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")

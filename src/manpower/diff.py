@@ -117,7 +117,14 @@ def read_text(path: Path) -> pl.DataFrame:
     """Every cell as text, empty cells as empty strings, so that cells compare as written."""
     import polars as pl
 
-    frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    from manpower.errors import ManpowerError
+
+    try:
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except FileNotFoundError:
+        raise ManpowerError(f"{path.name}: file not found in the package") from None
+    except pl.exceptions.PolarsError as exc:
+        raise ManpowerError(f"{path.name}: cannot be read as CSV ({exc})") from None
     return frame.with_columns(pl.all().fill_null(""))
 
 

@@ -62,7 +62,7 @@ def _from_git(repo: Path, rev: str, into: Path) -> None:
     from manpower.gitutil import git, git_bytes
 
     present = git(repo, "ls-tree", "--name-only", rev, "--", *PACKAGE_PATHS).stdout.split()
-    if not present:
+    if "datapackage.json" not in present and "data" not in present:
         raise ManpowerError(f"revision {rev} holds no package (no datapackage.json, data/)")
     data = git_bytes(repo, "archive", "--format=tar", rev, "--", *present)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
