@@ -238,3 +238,29 @@ def test_rebuild_after_release_changes_nothing(work_repo):
     assert git(work_repo, "status", "--porcelain") == ""
     package = json.loads((work_repo / "datapackage.json").read_text())
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
+
+
+def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
+    from conftest import METRICS
+    from manpower.pipeline import run_pipeline
+
+    write_table(
+        work_repo / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]]
+    )
+    run_pipeline(work_repo, echo=lambda _line: None)
+    git(work_repo, "commit", "-qam", "shorter label")
+    before = project_digest(work_repo)
+    result = run("release", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Would release manpower 0.2.1 as v0.2.1 (required bump: patch; previous: v0.2.0)\n"
+        "## [0.2.1] - 2026-01-15\n\n"
+        "Compared with 0.2.0; bump: **patch**.\n\n"
+        "### metrics\n\n"
+        "- 1 rows changed:\n"
+        "  - `convicts_recruited_cumulative`: `label` 'Convicts recruited' → 'Convicts'\n\n"
+        "### claims_flat\n\n"
+        "- 1 rows changed:\n"
+        "  - `paper-2025-01-03-01`: `metric_label` 'Convicts recruited' → 'Convicts'\n"
+    )
+    assert project_digest(work_repo) == before

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from manpower.errors import ManpowerError
+from manpower.versioning import BUMPS
 
 FORMATS = ("text", "json", "github")
 
@@ -103,7 +104,7 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
 @cli.command()
 @click.option(
     "--bump",
-    type=click.Choice(("auto", "major", "minor", "patch")),
+    type=click.Choice(BUMPS),
     default="auto",
     show_default=True,
     help="Version bump; auto takes the one the changes since the last release require.",

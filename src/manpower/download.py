@@ -120,19 +120,21 @@ def _place(source: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
     os.replace(source, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    if old is not None and old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
+    elif old is not None:
+        old.unlink()
 
 
 def _unpack_csv(archive: Path, stage: Path) -> Path:
     from manpower.archive import extract_zip
-    from manpower.snapshot import _package_folder
+    from manpower.snapshot import package_folder
     from manpower.validate import validate
 
     unpacked = stage / "unpacked"
     unpacked.mkdir()
     extract_zip(archive, unpacked)
-    folder = _package_folder(unpacked)
+    folder = package_folder(unpacked)
     report = validate(folder)
     if not report.valid:
         first = report.problems[0]

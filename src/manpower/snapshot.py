@@ -93,7 +93,7 @@ def open_snapshot(spec: str | None, repo: Path | None) -> Iterator[Snapshot]:
             from manpower.archive import extract_zip
 
             extract_zip(path, folder)
-            yield Snapshot(spec, _package_folder(folder), load_descriptor(_package_folder(folder)))
+            yield Snapshot(spec, package_folder(folder), load_descriptor(package_folder(folder)))
             return
         if repo is not None:
             from manpower.gitutil import commit_of, is_repo
@@ -105,7 +105,7 @@ def open_snapshot(spec: str | None, repo: Path | None) -> Iterator[Snapshot]:
         raise UsageError(f"{spec!r} is neither a git revision, a package folder nor a .zip archive")
 
 
-def _package_folder(folder: Path) -> Path:
+def package_folder(folder: Path) -> Path:
     """The folder holding datapackage.json: the top, or the one folder an archive wraps it in."""
     if (folder / "datapackage.json").is_file():
         return folder
