@@ -102,3 +102,40 @@ def mismatches(root: Path) -> list[str]:
         elif cite.text() not in section:
             out.append(f"README.md: 'How to cite' does not give the reference {cite.text()!r}")
     return out
+
+
+def sync(root: Path) -> None:
+    """Carry the package metadata into CITATION.cff and the README (a release calls this).
+
+    Only the fields a release changes are rewritten, line by line, so the files keep their
+    hand-written comments and layout.
+    """
+    import re
+
+    from manpower.fsutil import write_atomic
+
+    cite = citation(root)
+    cff_path = root / CFF
+    lines = cff_path.read_text(encoding="utf-8").splitlines()
+    fields = {"version": cite.version, "date-released": cite.date, "url": cite.url}
+    for key, value in fields.items():
+        at = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+        if not value:
+            if at is not None:
+                del lines[at]
+            continue
+        new = f'{key}: "{value}"' if key != "version" else f"{key}: {value}"
+        if at is not None:
+            lines[at] = new
+        else:
+            after = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+            lines.insert(after + 1, new)
+    write_atomic(cff_path, "\n".join(lines) + "\n")
+
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, found, rest = text.partition("## How to cite")
+    if found:
+        section, sep, tail = rest.partition("\n## ")
+        section = re.sub(r"(?m)^> .*$", lambda _: f"> {cite.text()}", section, count=1)
+        write_atomic(readme, head + found + section + sep + tail)

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from manpower.errors import ManpowerError
+from manpower.versioning import BUMPS
 
 FORMATS = ("text", "json", "github")
 
@@ -28,14 +29,16 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
-def format_option(*choices: str, default: str = "text") -> Callable[[Callable[..., Any]], Any]:
+def format_option(
+    *choices: str, default: str = "text", help: str = "Output format."
+) -> Callable[[Callable[..., Any]], Any]:
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices or FORMATS),
         default=default,
         show_default=True,
-        help="Output format.",
+        help=help,
     )
 
 
@@ -127,6 +130,29 @@ def fmt_command(check: bool) -> None:
 
 
 @cli.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@format_option("text", "json", "markdown")
+def diff(old: str | None, new: str | None, fmt: str) -> None:
+    """Show what changed between two versions of the package, and the version bump it needs.
+
+    OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
+    defaults to the latest release tag (vX.Y.Z), NEW to the working tree. Rows are matched by
+    primary key; changed cells are shown old -> new; schema changes are listed with their bump
+    (major: removed or narrowed, minor: added or widened, patch: corrections).
+    """
+    from manpower.diff import diff as compare
+    from manpower.project import find_root
+    from manpower.render import render_diff
+
+    try:
+        root: Path | None = find_root()
+    except ManpowerError:
+        root = None
+    click.echo(render_diff(compare(old, new, root), fmt))
+
+
+@cli.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -161,6 +187,75 @@ def show(name: str | None, fmt: str) -> None:
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
     click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.option(
+    "--bump",
+    type=click.Choice(BUMPS),
+    default="auto",
+    show_default=True,
+    help="Version bump; auto takes the one the changes since the last release require.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and show the release; change nothing.")
+def release(bump: str, dry_run: bool) -> None:
+    """Release the package: version, changelog, rebuild, dist/ files, commit and tag vX.Y.Z.
+
+    Refuses (exit 1) a dirty tree, invalid data, a stale pipeline (dvc status) or a bump smaller
+    than the changes require. Writes dist/manpower-X.Y.Z.zip, one Parquet file per table,
+    dist/manpower-X.Y.Z.sqlite, SHA256SUMS and releases.json; publish by copying dist/.
+    """
+    from manpower.project import find_root
+    from manpower.release import plan
+    from manpower.release import release as run
+
+    root = find_root()
+    if dry_run:
+        todo = plan(root, bump)
+        click.echo(
+            f"Would release manpower {todo.version} as {todo.tag} (required bump: "
+            f"{todo.required}; previous: {todo.previous or 'none'})"
+        )
+        click.echo(todo.changelog.rstrip("\n"))
+        return
+    todo = run(root, bump, echo=lambda line: click.echo(line, err=True))
+    click.echo(f"Released manpower {todo.version}, tagged {todo.tag}")
+    for file in todo.files:
+        click.echo(f"dist/{file.name}  {file.bytes} bytes  sha256 {file.sha256}")
+    click.echo("dist/SHA256SUMS, dist/releases.json: updated")
+    if todo.index_note:
+        click.echo(f"Note: {todo.index_note}")
+    click.echo("Publish: copy the files in dist/ to the release host (README, Publishing).")
+
+
+@cli.command()
+@click.argument("version", default="latest")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to put the release in.",
+)
+@click.option(
+    "--from",
+    "source",
+    metavar="URL",
+    help="URL of releases.json or of its folder (default: $MANPOWER_RELEASES_URL, then the "
+    "configured host).",
+)
+@format_option("csv", "parquet", "sqlite", default="csv", help="What to download.")
+def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
+    """Download a release (VERSION or latest), check its sha256, unpack and validate it.
+
+    Files come through a cache; a file whose hash differs from releases.json, an unsafe archive
+    (absolute or .. paths, symlinks) or an invalid package is refused and DEST is left as it
+    was. Prints where the release is.
+    """
+    from manpower.download import download as fetch
+
+    got = fetch(version, dest, source, fmt, progress=sys.stderr.isatty())
+    click.echo(f"manpower {got.version} ({got.format}): {got.path}")
 
 
 def main() -> None:
