@@ -97,7 +97,7 @@ def digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not {".git", "tmp", "__pycache__"} & set(p.relative_to(folder).parts)
     }
 
 
@@ -121,3 +121,153 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return repo
 
     return make
+
+
+# --- A project repository with two releases, and an HTTP server for its dist/ ------------------
+
+NEW_CLAIM = claim(
+    claim_id="paper-2025-01-03-02",
+    metric_id="pow_share_by_rank",
+    category="officer",
+    value_kind="exact",
+    value_low="",
+    value="5",
+    value_high="",
+    period_start="",
+    period_end="2024-12-31",
+    quote="5% of them were officers",
+)
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    # 2026-01-15T00:00:00Z: release dates in changelogs and indexes are reproducible
+    "SOURCE_DATE_EPOCH": "1768435200",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def project_copy(dest: Path) -> Path:
+    """The project's files (tracked or new, not ignored) with the small test tables, built,
+    committed to a fresh git repository."""
+    from manpower.pipeline import run_pipeline
+
+    listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file() and not name.startswith("data/"):
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    (dest / "data").mkdir(exist_ok=True)
+    write_table(dest / "data" / "sources.csv", SOURCES)
+    write_table(dest / "data" / "claimants.csv", CLAIMANTS)
+    write_table(dest / "data" / "metrics.csv", METRICS)
+    write_table(dest / "data" / "claims.csv", [CLAIM])
+    git(dest, "init", "-q", "-b", "main")
+    run_pipeline(dest, echo=lambda _line: None)
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "Initial package")
+    return dest
+
+
+def project_digest(repo: Path) -> dict[str, str]:
+    """digest() of the project's files, without git's and DVC's own bookkeeping."""
+    return {p: h for p, h in digest(repo).items() if not p.startswith((".git/", ".dvc/tmp/"))}
+
+
+@pytest.fixture(scope="session")
+def git_env():
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in GIT_ENV.items():
+            mp.setenv(key, value)
+        yield
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory, git_env) -> dict:
+    """v0.1.0 with one claim; then a claim added (a minor change), a refused --bump patch, and
+    v0.2.0. Returns the repository and what the refused release said and left."""
+    from manpower.errors import ManpowerError
+    from manpower.pipeline import run_pipeline
+    from manpower.release import release
+
+    repo = project_copy(tmp_path_factory.mktemp("project"))
+    release(repo, echo=lambda _line: None)
+    write_table(repo / "data" / "claims.csv", [CLAIM, NEW_CLAIM])
+    run_pipeline(repo, echo=lambda _line: None)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add a claim")
+    before = project_digest(repo)
+    with pytest.raises(ManpowerError) as refused:
+        release(repo, "patch", echo=lambda _line: None)
+    after = project_digest(repo)
+    tags_after_refusal = git(repo, "tag", "--list").split()
+    release(repo, echo=lambda _line: None)
+    return {
+        "repo": repo,
+        "refused": str(refused.value),
+        "unchanged": before == after,
+        "tags_after_refusal": tags_after_refusal,
+    }
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, released) -> Path:
+    """The folder the test server serves: good/ is a copy of the released dist/."""
+    folder = tmp_path_factory.mktemp("site")
+    shutil.copytree(released["repo"] / "dist", folder / "good")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def server(site) -> str:
+    """An HTTP server on 127.0.0.1 serving ``site``. Under /truncated/ it sends half of each
+    file while announcing all of it; under /silent/ it never answers a file request."""
+    import functools
+    import threading
+    import time
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/truncated/") and not self.path.endswith(".json"):
+                body = (site / self.path.lstrip("/")).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if self.path.startswith("/silent/") and not self.path.endswith(".json"):
+                time.sleep(5)
+                self.close_connection = True
+                return
+            super().do_GET()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MANPOWER_CACHE", str(folder))
+    monkeypatch.delenv("MANPOWER_RELEASES_URL", raising=False)
+    return folder

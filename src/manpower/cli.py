@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from manpower.errors import ManpowerError
+from manpower.versioning import BUMPS
 
 FORMATS = ("text", "json", "github")
 ENGINES = ("columnar", "frictionless")  # manpower.validate.ENGINES, without importing it
@@ -29,14 +30,16 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
-def format_option(*choices: str, default: str = "text") -> Callable[[Callable[..., Any]], Any]:
+def format_option(
+    *choices: str, default: str = "text", help: str = "Output format."
+) -> Callable[[Callable[..., Any]], Any]:
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices or FORMATS),
         default=default,
         show_default=True,
-        help="Output format.",
+        help=help,
     )
 
 
@@ -87,6 +90,186 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     report = run(path, engine=engine)
     click.echo(render(report, fmt))
     sys.exit(int(not report.valid))
+
+
+@cli.command()
+@click.argument(
+    "updates",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="UPDATE...",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and summarise; write nothing.")
+@click.option(
+    "--allow-edits",
+    is_flag=True,
+    help="Accept rows whose key exists with different content (edits in place).",
+)
+@format_option()
+def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str) -> None:
+    """Check new rows against the schemas and the data, and merge them into data/ if valid.
+
+    Each UPDATE is a CSV of new rows for one table, named sources.csv, claimants.csv,
+    metrics.csv or claims.csv (or with the exact header of one table). All files are validated
+    together with the rules of `manpower validate`, on the data merged with them. On any error
+    nothing is written (exit 1); otherwise the rows are merged in canonical form (exit 0).
+    Rows already present are skipped; a changed existing row is rejected unless --allow-edits.
+    """
+    from manpower.project import find_root
+    from manpower.render import render_submit
+    from manpower.submit import submit as run
+
+    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits)
+    click.echo(render_submit(result, fmt))
+    sys.exit(int(not result.valid))
+
+
+@cli.command("fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a table is not canonical.")
+def fmt_command(check: bool) -> None:
+    """Rewrite the curated tables in data/ in canonical form.
+
+    Canonical: UTF-8 without BOM, LF line endings, columns in schema order, rows sorted by
+    primary key, minimal quoting, trimmed cells, Unicode NFC. With --check, list the tables
+    that are not canonical and exit 1.
+    """
+    from manpower.canonical import format_repository
+    from manpower.project import find_root
+    from manpower.render import render_fmt
+
+    results = format_repository(find_root(), check=check)
+    click.echo(render_fmt(results, check))
+    sys.exit(int(check and any(r.changed for r in results)))
+
+
+@cli.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@format_option("text", "json", "markdown")
+def diff(old: str | None, new: str | None, fmt: str) -> None:
+    """Show what changed between two versions of the package, and the version bump it needs.
+
+    OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
+    defaults to the latest release tag (vX.Y.Z), NEW to the working tree. Rows are matched by
+    primary key; changed cells are shown old -> new; schema changes are listed with their bump
+    (major: removed or narrowed, minor: added or widened, patch: corrections).
+    """
+    from manpower.diff import diff as compare
+    from manpower.project import find_root
+    from manpower.render import render_diff
+
+    try:
+        root: Path | None = find_root()
+    except ManpowerError:
+        root = None
+    click.echo(render_diff(compare(old, new, root), fmt))
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site to.  [default: site/ in the repository]",
+)
+def report(out: Path | None) -> None:
+    """Write the datasheet site: index.html with one chart per metric of two or more claims,
+    the sources, claimants, metrics and changelog, and charts/*.svg|png. Works offline.
+    """
+    from manpower.project import find_root
+    from manpower.report import report as build
+    from manpower.report import summary
+
+    folder, site = build(find_root(), out)
+    click.echo(summary(folder, site))
+
+
+@cli.command()
+@click.argument("name", required=False, metavar="[TOPIC|METRIC]")
+@format_option("table", "csv", "json", default="table")
+def show(name: str | None, fmt: str) -> None:
+    """Show the claims of a topic or metric: claimant, period, value as stated, verification,
+    source. Without an argument, list the topics and metrics with their claim counts.
+
+    Exit 1 when TOPIC|METRIC is unknown.
+    """
+    from manpower import show as view
+    from manpower.claims_view import load
+    from manpower.project import find_root
+
+    data = load(find_root())
+    rows = view.overview(data) if name is None else view.select(data, name)
+    click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.option(
+    "--bump",
+    type=click.Choice(BUMPS),
+    default="auto",
+    show_default=True,
+    help="Version bump; auto takes the one the changes since the last release require.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and show the release; change nothing.")
+def release(bump: str, dry_run: bool) -> None:
+    """Release the package: version, changelog, rebuild, dist/ files, commit and tag vX.Y.Z.
+
+    Refuses (exit 1) a dirty tree, invalid data, a stale pipeline (dvc status) or a bump smaller
+    than the changes require. Writes dist/manpower-X.Y.Z.zip, one Parquet file per table,
+    dist/manpower-X.Y.Z.sqlite, SHA256SUMS and releases.json; publish by copying dist/.
+    """
+    from manpower.project import find_root
+    from manpower.release import plan
+    from manpower.release import release as run
+
+    root = find_root()
+    if dry_run:
+        todo = plan(root, bump)
+        click.echo(
+            f"Would release manpower {todo.version} as {todo.tag} (required bump: "
+            f"{todo.required}; previous: {todo.previous or 'none'})"
+        )
+        click.echo(todo.changelog.rstrip("\n"))
+        return
+    todo = run(root, bump, echo=lambda line: click.echo(line, err=True))
+    click.echo(f"Released manpower {todo.version}, tagged {todo.tag}")
+    for file in todo.files:
+        click.echo(f"dist/{file.name}  {file.bytes} bytes  sha256 {file.sha256}")
+    click.echo("dist/SHA256SUMS, dist/releases.json: updated")
+    if todo.index_note:
+        click.echo(f"Note: {todo.index_note}")
+    click.echo("Publish: copy the files in dist/ to the release host (README, Publishing).")
+
+
+@cli.command()
+@click.argument("version", default="latest")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to put the release in.",
+)
+@click.option(
+    "--from",
+    "source",
+    metavar="URL",
+    help="URL of releases.json or of its folder (default: $MANPOWER_RELEASES_URL, then the "
+    "configured host).",
+)
+@format_option("csv", "parquet", "sqlite", default="csv", help="What to download.")
+def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
+    """Download a release (VERSION or latest), check its sha256, unpack and validate it.
+
+    Files come through a cache; a file whose hash differs from releases.json, an unsafe archive
+    (absolute or .. paths, symlinks) or an invalid package is refused and DEST is left as it
+    was. Prints where the release is.
+    """
+    from manpower.download import download as fetch
+
+    got = fetch(version, dest, source, fmt, progress=sys.stderr.isatty())
+    click.echo(f"manpower {got.version} ({got.format}): {got.path}")
 
 
 def main() -> None:

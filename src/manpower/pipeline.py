@@ -1,4 +1,4 @@
-"""Run the DVC pipeline (validate -> derive -> package) and summarise what it built."""
+"""Run the DVC pipeline (validate -> derive -> package -> report) and summarise what it built."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ class BuildSummary:
 
 
 def dvc_env() -> dict[str, str]:
-    return {**os.environ, "DVC_NO_ANALYTICS": "1"}
+    # Stage commands say `python`: make that the interpreter running manpower (the venv's).
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {**os.environ, "PATH": path, "DVC_NO_ANALYTICS": "1"}
 
 
-def _dvc(root: Path, *args: str) -> list[str]:
+def _dvc(*args: str) -> list[str]:
     return [sys.executable, "-m", "dvc", *args]
 
 
@@ -32,7 +34,7 @@ def run_pipeline(
     root: Path, echo: Callable[[str], None] = print, force: bool = False
 ) -> BuildSummary:
     """``dvc repro`` in ``root``, echoing its lines; raises ManpowerError when a stage fails."""
-    args = _dvc(root, "repro", *(["--force"] if force else []))
+    args = _dvc("repro", *(["--force"] if force else []))
     proc = subprocess.Popen(
         args,
         cwd=root,
@@ -59,7 +61,7 @@ def summarise(root: Path) -> BuildSummary:
 def pipeline_status(root: Path) -> list[str]:
     """Stages whose recorded inputs or outputs differ from dvc.lock (empty when up to date)."""
     proc = subprocess.run(
-        _dvc(root, "status", "--json"),
+        _dvc("status", "--json"),
         cwd=root,
         env=dvc_env(),
         capture_output=True,

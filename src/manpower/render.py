@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
+from manpower.canonical import FormatResult
 from manpower.errors import Problem
+from manpower.submit import Finding, SubmitResult
 from manpower.validate import Report
+
+if TYPE_CHECKING:
+    from manpower.diff import PackageDiff
 
 FORMATS = ("text", "json", "github")
 
@@ -47,3 +53,163 @@ def _summary(report: Report) -> str:
     if report.valid:
         return f"valid: {rows} rows"
     return f"invalid: {len(report.problems)} errors ({rows} rows)"
+
+
+def _annotation(file: str, row: int | None, rule: str, text: str) -> str:
+    line = f",line={row}" if row is not None else ""
+    message = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error file={file}{line},title={rule}::{message}"
+
+
+def finding_line(f: Finding) -> str:
+    where = ", ".join(
+        [
+            f.file,
+            *([f"row {f.row}"] if f.row is not None else []),
+            *([f"column {f.field}"] * bool(f.field)),
+        ]
+    )
+    value = f" value {f.value!r}:" if f.value not in (None, "") else ""
+    fix = f" Fix: {f.fix}." if f.fix else ""
+    return f"{where}:{value} [{f.rule}] {f.message}.{fix}"
+
+
+def render_submit(result: SubmitResult, fmt: str) -> str:
+    """What a submission changed or would change, or why it was rejected."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    lines = []
+    if fmt == "github":
+        lines = [_annotation(f.file, f.row, f.rule, finding_line(f)) for f in result.findings]
+    else:
+        lines = [finding_line(f) for f in result.findings]
+    if result.recovered:
+        lines.insert(0, "Recovered: an interrupted earlier write was rolled back first.")
+    if not result.valid:
+        files = ", ".join(dict.fromkeys(f.file for f in result.findings))
+        lines.append(
+            f"rejected: {len(result.findings)} error{'s' * (len(result.findings) != 1)} "
+            f"({files}); nothing was written to data/"
+        )
+        return "\n".join(lines)
+    verb = ("would add", "would change") if result.dry_run else ("added", "changed")
+    for table, change in result.changes.items():
+        parts = [f"{len(change.added)} {verb[0]}"]
+        if change.edited:
+            parts.append(f"{len(change.edited)} {verb[1]} ({', '.join(change.edited)})")
+        parts.append(f"{change.unchanged} already present")
+        lines.append(f"{table}: {', '.join(parts)}")
+    if not result.pending:
+        lines.append(
+            "Nothing to add: every submitted row is already in data/; nothing was written."
+        )
+    elif result.dry_run:
+        tables = ", ".join(f"data/{t}.csv" for t in result.pending)
+        lines.append(
+            f"Dry run: the submission is valid; {tables} would change; nothing was written."
+        )
+    else:
+        lines.append(f"Wrote {', '.join(result.written)}.")
+        lines.append(
+            "Next: run `manpower build`, commit data/, reports/ and datapackage.json, and open a "
+            "pull request naming the source document and quoting the figures."
+        )
+    return "\n".join(lines)
+
+
+def render_fmt(results: list[FormatResult], check: bool) -> str:
+    lines = []
+    for r in results:
+        name = f"data/{r.table}.csv"
+        if r.changed:
+            state = "not canonical" if check else "reformatted"
+            lines.append(f"{name}: {state} ({'; '.join(r.reasons)})")
+    changed = sum(r.changed for r in results)
+    if not changed:
+        lines.append(f"{len(results)} tables already canonical")
+    elif check:
+        lines.append(f"{changed} of {len(results)} tables not canonical: run `manpower fmt`")
+    else:
+        lines.append(f"{changed} of {len(results)} tables rewritten in canonical form")
+    return "\n".join(lines)
+
+
+DIFF_FORMATS = ("text", "json", "markdown")
+# Beyond this many rows per list, text and Markdown say how many more there are.
+MAX_LISTED = 50
+
+
+def _listed(items: list[str]) -> list[str]:
+    extra = len(items) - MAX_LISTED
+    return items[:MAX_LISTED] + ([f"... and {extra} more"] if extra > 0 else [])
+
+
+def _side(label: str, version: str) -> str:
+    return f"{version or '(no version)'} ({label})"
+
+
+def render_diff(diff: PackageDiff, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(diff.to_dict(), indent=2, ensure_ascii=False)
+    if fmt == "markdown":
+        return diff_markdown(diff)
+    lines = [
+        f"manpower {_side(diff.old_label, diff.old_version)} -> "
+        f"{_side(diff.new_label, diff.new_version)}"
+    ]
+    for table in diff.tables:
+        if table.empty:
+            continue
+        lines.append(
+            f"{table.name}: {len(table.added)} added, {len(table.removed)} removed, "
+            f"{len(table.changed)} changed"
+        )
+        lines += [f"  + {k}" for k in _listed(table.added)]
+        lines += [f"  - {k}" for k in _listed(table.removed)]
+        changed = [
+            f"{c.key}: " + "; ".join(f"{f} {o!r} -> {n!r}" for f, (o, n) in c.fields.items())
+            for c in table.changed
+        ]
+        lines += [f"  ~ {c}" for c in _listed(changed)]
+        lines += [f"  schema [{c.level}]: {c.text}" for c in table.schema]
+    lines += [f"package [{c.level}]: {c.text}" for c in diff.metadata]
+    if diff.empty:
+        lines.append("no changes")
+    lines.append(
+        f"bump required: {diff.level}"
+        + (f" ({diff.old_version} -> {diff.next_version})" if diff.next_version else "")
+    )
+    return "\n".join(lines)
+
+
+def diff_markdown(diff: PackageDiff) -> str:
+    """The body of a changelog entry: what changed, per table, and the bump it required."""
+    lines = [f"Compared with {diff.old_version or diff.old_label}; bump: **{diff.level}**."]
+    if diff.empty:
+        lines += ["", "No change to data or schemas."]
+    for table in diff.tables:
+        if table.empty:
+            continue
+        lines += ["", f"### {table.name}", ""]
+        if table.added:
+            lines.append(
+                f"- {len(table.added)} rows added: "
+                + ", ".join(f"`{k}`" for k in _listed(table.added))
+            )
+        if table.removed:
+            lines.append(
+                f"- {len(table.removed)} rows removed: "
+                + ", ".join(f"`{k}`" for k in _listed(table.removed))
+            )
+        if table.changed:
+            lines.append(f"- {len(table.changed)} rows changed:")
+            for change in table.changed[:MAX_LISTED]:
+                cells = "; ".join(f"`{f}` {o!r} → {n!r}" for f, (o, n) in change.fields.items())
+                lines.append(f"  - `{change.key}`: {cells}")
+            if len(table.changed) > MAX_LISTED:
+                lines.append(f"  - ... and {len(table.changed) - MAX_LISTED} more")
+        lines += [f"- schema ({c.level}): {c.text}" for c in table.schema]
+    if diff.metadata:
+        lines += ["", "### package", ""]
+        lines += [f"- {c.text} ({c.level})" for c in diff.metadata]
+    return "\n".join(lines)

@@ -1,0 +1,13 @@
+"""DVC stage `report`: write the datasheet site to site/ (index.html, style.css, charts/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from manpower.report import report, summary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if __name__ == "__main__":
+    folder, site = report(ROOT, ROOT / "site")
+    print(summary(folder.relative_to(ROOT), site))

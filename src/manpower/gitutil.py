@@ -1,0 +1,54 @@
+"""The few git operations releases and diffs need, through the git command line."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from manpower.errors import ManpowerError
+from manpower.versioning import latest, version_of_tag
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise ManpowerError("git is not installed") from None
+    if check and proc.returncode != 0:
+        message = proc.stderr.strip() or proc.stdout.strip()
+        raise ManpowerError(f"git {' '.join(args)} failed: {message}")
+    return proc
+
+
+def git_bytes(root: Path, *args: str) -> bytes:
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True)
+    if proc.returncode != 0:
+        raise ManpowerError(f"git {' '.join(args)} failed: {proc.stderr.decode().strip()}")
+    return proc.stdout
+
+
+def is_repo(root: Path) -> bool:
+    return git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode == 0
+
+
+def commit_of(root: Path, rev: str) -> str | None:
+    proc = git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def release_tags(root: Path) -> dict[str, str]:
+    """``{version: tag}`` of every ``vX.Y.Z`` tag."""
+    out = git(root, "tag", "--list", "v*").stdout.split()
+    return {v: tag for tag in out if (v := version_of_tag(tag))}
+
+
+def latest_release_tag(root: Path) -> str | None:
+    tags = release_tags(root)
+    newest = latest(list(tags))
+    return tags[newest] if newest else None
+
+
+def dirty_paths(root: Path) -> list[str]:
+    """Changed, staged and untracked (not ignored) paths; empty when the tree is clean."""
+    lines = git(root, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    return [line[3:] for line in lines if line.strip()]

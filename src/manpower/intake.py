@@ -1,0 +1,320 @@
+"""Read a CSV file that may be hostile or broken, and say in one line what is wrong with it.
+
+Nothing here trusts the file: size, encoding, byte-order marks, NUL and control characters,
+line endings, quoting and the row structure are checked before a cell is used. The csv module
+alone would accept an unbalanced quote and silently merge every following line into one cell,
+so each record's physical line span is compared with the line structure of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manpower.errors import ManpowerError
+from manpower.project import TABLES, field_names
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class IntakeError(ManpowerError):
+    """A file that cannot be read as a table, with where and why."""
+
+    def __init__(
+        self,
+        display: str,
+        reason: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        rule: str = "unreadable-file",
+    ) -> None:
+        self.display, self.reason, self.fix = display, reason, fix
+        self.row, self.column, self.rule = row, column, rule
+        where = [display]
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {reason}; {fix}")
+
+
+@dataclass
+class Parsed:
+    """A file's header and records; each record carries the physical line it starts on."""
+
+    display: str
+    header: list[str]
+    records: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        return [(line, dict(zip(self.header, cells, strict=True))) for line, cells in self.records]
+
+    def check_header(self, table: str, schema: dict[str, Any]) -> None:
+        """Same columns as the schema (in any order): none unknown, missing or duplicated."""
+        names = field_names(schema)
+        seen: dict[str, int] = {}
+        for position, name in enumerate(self.header, start=1):
+            if name in seen:
+                raise IntakeError(
+                    self.display,
+                    f"column {name!r} appears twice in the header (columns {seen[name]} and "
+                    f"{position})",
+                    "keep one of them",
+                    row=1,
+                    rule="duplicate-column",
+                )
+            seen[name] = position
+        unknown = [n for n in self.header if n not in names]
+        if unknown:
+            hint = ""
+            stripped = [n for n in unknown if n.strip() in names]
+            if stripped:
+                hint = " (there are spaces around the name)"
+            raise IntakeError(
+                self.display,
+                f"unknown column{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(n) for n in unknown)}{hint}; table {table} has "
+                f"{', '.join(names)}",
+                "rename or remove the column",
+                row=1,
+                rule="unknown-column",
+            )
+        missing = [n for n in names if n not in seen]
+        if missing:
+            raise IntakeError(
+                self.display,
+                f"missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (table {table})",
+                "add the column to the header, with an empty cell where there is no value",
+                row=1,
+                rule="missing-column",
+            )
+
+
+def _decode(raw: bytes, display: str, strip_bom: bool) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise IntakeError(
+            display,
+            f"the file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+            "split it or check that it is the right file",
+            rule="file-too-large",
+        )
+    if not raw.strip():
+        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IntakeError(
+            display,
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            "save it as UTF-8 (in a spreadsheet: CSV UTF-8, then remove the byte-order mark)",
+            rule="encoding",
+        )
+    if raw.startswith(b"\xef\xbb\xbf") and strip_bom:
+        raw = raw[3:]
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        raise IntakeError(
+            display,
+            "the file starts with a UTF-8 byte-order mark (BOM)",
+            "save it as UTF-8 without BOM",
+            rule="byte-order-mark",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw[:nul].count(b"\n") + 1
+        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+            reason = "the file looks like UTF-16 (every other byte is NUL), not UTF-8"
+        else:
+            reason = f"the file contains a NUL byte (line {line})"
+        raise IntakeError(display, reason, "save it as a plain UTF-8 text file", rule="encoding")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IntakeError(
+            display,
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}; it may be "
+            "Latin-1 or Windows-1252)",
+            "save it as UTF-8",
+            rule="encoding",
+        ) from None
+    # CRLF is what spreadsheets on Windows write: normalise it. A bare CR is not a line end
+    # anyone writes on purpose, and the csv module would treat it as one.
+    text = text.replace("\r\n", "\n")
+    cr = text.find("\r")
+    if cr >= 0:
+        raise IntakeError(
+            display,
+            f"the file has a bare carriage return (CR) on line {text[:cr].count(chr(10)) + 1}",
+            "use LF or CRLF line endings",
+            rule="line-ending",
+        )
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        raise IntakeError(
+            display,
+            f"the file contains the control character U+{ord(control.group()):04X} on line {line}",
+            "remove it (only printable text, tabs and line breaks are allowed)",
+            rule="control-character",
+        )
+    return text
+
+
+def _physical_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def read_csv(
+    raw: bytes, display: str, *, require_rows: bool = True, strip_bom: bool = False
+) -> Parsed:
+    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
+
+    ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    """
+    text = _decode(raw, display, strip_bom)
+    lines = _physical_lines(text)
+    csv.field_size_limit(max(len(text) + 1, 131072))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise IntakeError(
+                    display,
+                    f"a quote opened on line {start} is never closed, so every line after it "
+                    "would be swallowed into one cell",
+                    'close the quote, or double a quote character inside a quoted cell ("")',
+                    row=start,
+                    rule="unbalanced-quote",
+                ) from None
+            if reader.line_num > start:
+                raise IntakeError(
+                    display,
+                    f"a quote opened on line {start} is still open on line {reader.line_num}, "
+                    "so the lines in between were swallowed into one cell",
+                    "close the quote on the line where it opens",
+                    row=start,
+                    rule="unbalanced-quote",
+                ) from None
+            raise IntakeError(
+                display,
+                f"line {reader.line_num} is not valid CSV ({exc})",
+                "quote a cell that contains a comma or a quote, and double quotes inside it",
+                row=reader.line_num,
+                rule="malformed-csv",
+            ) from None
+        end = reader.line_num
+        if not cells:
+            continue  # a blank line
+        if end > start:
+            _multiline(display, cells, start, end, lines, records)
+        records.append((start, cells))
+    if not records:
+        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+    header, body = records[0][1], records[1:]
+    if not body and require_rows:
+        raise IntakeError(
+            display, "the file has a header but no rows", "add the rows to submit", rule="no-rows"
+        )
+    width = len(header)
+    for line, cells in body:
+        if len(cells) != width:
+            raise IntakeError(
+                display,
+                f"row has {len(cells)} cells but the header has {width}",
+                "give every row one cell per column (quote cells that contain commas)",
+                row=line,
+                rule="ragged-row",
+            )
+        if not any(c.strip() for c in cells):
+            raise IntakeError(
+                display, "the row has no values", "remove the empty row", row=line, rule="blank-row"
+            )
+        for name, cell in zip(header, cells, strict=True):
+            if len(cell) > MAX_CELL_CHARS:
+                raise IntakeError(
+                    display,
+                    f"the cell has {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} "
+                    "allowed",
+                    "shorten it (quotes are short excerpts; notes are at most 2,000 characters)",
+                    row=line,
+                    column=name,
+                    rule="cell-too-large",
+                )
+    return Parsed(display, header, body)
+
+
+def _multiline(
+    display: str,
+    cells: list[str],
+    start: int,
+    end: int,
+    lines: list[str],
+    records: list[tuple[int, list[str]]],
+) -> None:
+    """A record spanning several lines: an unbalanced quote, or a line break inside a cell.
+
+    Curated tables keep one row per line, so both are rejected; the message says which it
+    looks like, because the first silently swallows rows.
+    """
+    header = records[0][1] if records else cells
+    column_index = next((i for i, c in enumerate(cells) if "\n" in c), 0)
+    column = header[column_index] if column_index < len(header) else None
+    swallowed = [ln for ln in lines[start:end] if ln.count(",") >= max(len(header) // 2, 1)]
+    if swallowed:
+        raise IntakeError(
+            display,
+            f"a quote opened on line {start} is closed only on line {end}, so the rows on "
+            f"{_lines(start + 1, end)} were swallowed into one cell",
+            "close the quote on the line where it opens",
+            row=start,
+            column=column,
+            rule="unbalanced-quote",
+        )
+    raise IntakeError(
+        display,
+        f"the cell spans lines {start}-{end}",
+        "write each cell on one line (replace the line break with a space)",
+        row=start,
+        column=column,
+        rule="line-break-in-cell",
+    )
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[str, Any]]) -> str:
+    """The table a submitted file is for: by file name, else by a header matching one table.
+
+    The table name is only ever one of TABLES, so nothing in the file name decides where data
+    is written.
+    """
+    if path.stem in TABLES and path.suffix.lower() == ".csv":
+        return path.stem
+    matches = [t for t in TABLES if set(field_names(schemas[t])) == set(header)]
+    if len(matches) == 1:
+        return matches[0]
+    raise IntakeError(
+        str(path),
+        "cannot tell which table the file is for (its name is not one of "
+        f"{', '.join(t + '.csv' for t in TABLES)} and its header matches no table exactly)",
+        "name the file after its table, e.g. claims.csv, or use that table's exact header",
+        row=None,
+        rule="unknown-table",
+    )

@@ -1,0 +1,468 @@
+"""Check a contributor's update against the schemas and the existing data, then merge it.
+
+A submission is one or more CSV files of new rows. The rows are read defensively
+(:mod:`manpower.intake`), checked for what only a merge can see (edits of existing rows,
+duplicate keys, identifiers confusable with existing ones, URL schemes), merged with ``data/``
+and validated with exactly the rules of ``manpower validate`` on a temporary copy of the
+package. Only a fully valid submission is written, in canonical form, all tables or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manpower.canonical import Row, canonical_cell, canonical_row, primary_key, render_table
+from manpower.errors import Problem
+from manpower.intake import IntakeError, identify_table, read_csv
+from manpower.project import TABLES, data_path, field_names, load_schema
+
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+MAX_VALUE_SHOWN = 80
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a submission is rejected, pointing at the file and row it is about."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    rule: str
+    message: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TableChange:
+    added: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass
+class SubmitResult:
+    files: dict[str, str] = field(default_factory=dict)  # submitted file -> table
+    changes: dict[str, TableChange] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    recovered: bool = False
+    pending: dict[str, bytes] = field(default_factory=dict, repr=False)  # table -> new bytes
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "added": {t: c.added for t, c in self.changes.items()},
+            "edited": {t: c.edited for t, c in self.changes.items()},
+            "unchanged": {t: c.unchanged for t, c in self.changes.items()},
+            "written": self.written,
+            "errors": len(self.findings),
+            "problems": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    row: int
+
+
+@dataclass
+class _Submitted:
+    origin: Origin
+    raw: Row
+    row: Row  # canonical
+
+
+def _shown(value: str | None) -> str | None:
+    if value is None or len(value) <= MAX_VALUE_SHOWN:
+        return value
+    return value[:MAX_VALUE_SHOWN] + f"... ({len(value):,} characters)"
+
+
+def fold(identifier: str) -> str:
+    """What two identifiers a reader cannot tell apart have in common."""
+    return "".join(unicodedata.normalize("NFKC", identifier).casefold().split())
+
+
+def _how_confusable(value: str, other: str) -> str:
+    ways = []
+    if "".join(value.split()) != value:
+        ways.append("whitespace")
+    squeezed = "".join(value.split())
+    if unicodedata.normalize("NFC", squeezed) != squeezed:
+        ways.append("Unicode normal form")
+    nfc = unicodedata.normalize("NFC", squeezed)
+    if nfc != other and nfc.casefold() == other.casefold():
+        ways.append("case")
+    if not ways:
+        ways.append("Unicode compatibility form")
+    return " and ".join(ways)
+
+
+def submit(
+    root: Path,
+    updates: list[Path],
+    *,
+    dry_run: bool = False,
+    allow_edits: bool = False,
+    today: dt.date | None = None,
+) -> SubmitResult:
+    """Validate ``updates`` against ``root``'s data and merge them unless rejected or dry run."""
+    from manpower.transaction import locked, replace_all
+
+    if dry_run:
+        result = _evaluate(root, updates, allow_edits, today)
+        result.dry_run = True
+        return result
+    with locked(root) as recovered:
+        result = _evaluate(root, updates, allow_edits, today)
+        result.recovered = recovered
+        if result.valid and result.pending:
+            replace_all(root, {data_path(root, t): b for t, b in result.pending.items()})
+            result.written = [f"data/{t}.csv" for t in result.pending]
+    return result
+
+
+def _evaluate(
+    root: Path, updates: list[Path], allow_edits: bool, today: dt.date | None
+) -> SubmitResult:
+    result = SubmitResult()
+    schemas = {t: load_schema(root, t) for t in TABLES}
+    existing = {t: _read_existing(root, t, schemas[t]) for t in TABLES}
+    submitted: dict[str, list[_Submitted]] = {t: [] for t in TABLES}
+    for path in updates:
+        display = str(path)
+        try:
+            parsed = read_csv(path.read_bytes(), display)
+            table = identify_table(path, parsed.header, schemas)
+            parsed.check_header(table, schemas[table])
+        except IntakeError as exc:
+            result.findings.append(
+                Finding(display, exc.row, exc.column, None, exc.rule, exc.reason, exc.fix)
+            )
+            continue
+        result.files[display] = table
+        fields = field_names(schemas[table])
+        for line, raw in parsed.rows():
+            submitted[table].append(
+                _Submitted(Origin(display, line), raw, canonical_row(raw, fields))
+            )
+    if result.findings:
+        return result
+
+    findings = _identifier_findings(schemas, existing, submitted)
+    findings += _url_findings(submitted["sources"])
+    merged: dict[str, list[tuple[Row, Origin]]] = {}
+    for table in TABLES:
+        rows, table_findings = _merge(
+            table, schemas[table], existing[table], submitted[table], allow_edits, result
+        )
+        merged[table] = rows
+        findings += table_findings
+    findings += _validate_merged(root, schemas, merged, today)
+    result.findings = _dedupe(findings)
+    if result.valid:
+        for table in TABLES:
+            change = result.changes.get(table)
+            if change and (change.added or change.edited):
+                result.pending[table] = render_table(
+                    [r for r, _ in merged[table]], schemas[table]
+                ).encode("utf-8")
+    return result
+
+
+def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple[Row, Origin]]:
+    path = data_path(root, table)
+    display = f"data/{table}.csv"
+    parsed = read_csv(path.read_bytes(), display, require_rows=False)
+    parsed.check_header(table, schema)
+    fields = field_names(schema)
+    return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]
+
+
+def _key(row: Row, key: list[str]) -> tuple[str, ...]:
+    return tuple(row[k] for k in key)
+
+
+def _key_text(key: tuple[str, ...]) -> str:
+    return ", ".join(repr(k) for k in key)
+
+
+def _merge(
+    table: str,
+    schema: dict[str, Any],
+    existing: list[tuple[Row, Origin]],
+    submitted: list[_Submitted],
+    allow_edits: bool,
+    result: SubmitResult,
+) -> tuple[list[tuple[Row, Origin]], list[Finding]]:
+    """The merged rows of one table, in canonical order, and the findings only a merge sees."""
+    key = primary_key(schema)
+    merged = list(existing)
+    index = {_key(row, key): n for n, (row, _) in enumerate(existing)}
+    first_seen: dict[tuple[str, ...], Origin] = {}
+    change = TableChange()
+    findings = []
+    for item in submitted:
+        k = _key(item.row, key)
+        if k in first_seen:
+            earlier = first_seen[k]
+            findings.append(
+                Finding(
+                    item.origin.file,
+                    item.origin.row,
+                    key[0],
+                    _key_text(k),
+                    "duplicate-key",
+                    f"{'/'.join(key)} {_key_text(k)} is submitted twice (also {earlier.file} "
+                    f"row {earlier.row})",
+                    "submit each row once",
+                )
+            )
+            merged.append((item.row, item.origin))
+            continue
+        first_seen[k] = item.origin
+        if k not in index:
+            change.added.append(" ".join(k))
+            merged.append((item.row, item.origin))
+            continue
+        old, old_origin = merged[index[k]]
+        differing = [f for f in item.row if item.row[f] != old[f]]
+        if not differing:
+            change.unchanged += 1
+            continue
+        merged[index[k]] = (item.row, item.origin)
+        if allow_edits:
+            change.edited.append(" ".join(k))
+            continue
+        findings.append(_edit_finding(table, key, k, item, old, old_origin, differing))
+    if submitted:
+        result.changes[table] = change
+    merged.sort(key=lambda pair: _key(pair[0], key))
+    return merged, findings
+
+
+def _edit_finding(
+    table: str,
+    key: list[str],
+    k: tuple[str, ...],
+    item: _Submitted,
+    old: Row,
+    old_origin: Origin,
+    differing: list[str],
+) -> Finding:
+    changes = "; ".join(
+        f"{f}: {_shown(old[f])!r} -> {_shown(item.row[f])!r}" for f in differing[:3]
+    )
+    more = f" and {len(differing) - 3} more" if len(differing) > 3 else ""
+    message = (
+        f"{'/'.join(key)} {_key_text(k)} already exists in {old_origin.file} (row "
+        f"{old_origin.row}) with different content ({changes}{more})"
+    )
+    if table == "claims":
+        message += "; claims are never overwritten"
+        fix = (
+            f"to correct the claim, submit a new claim with its own claim_id whose supersedes "
+            f"is {k[0]!r}; to change the row in place anyway, use --allow-edits"
+        )
+    else:
+        fix = "submit the row as it is in data/, or use --allow-edits to change it in place"
+    return Finding(item.origin.file, item.origin.row, differing[0], None, "edit", message, fix)
+
+
+def _id_fields(schema: dict[str, Any], table: str) -> list[tuple[str, str, str]]:
+    """(field, referenced table, referenced field) for the primary key and each foreign key."""
+    out = [(name, table, name) for name in primary_key(schema)]
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        target = ref.get("resource") or table
+        out.extend(
+            (name, target, ref_name) for name, ref_name in zip(fields, ref_fields, strict=True)
+        )
+    return out
+
+
+def _identifier_findings(
+    schemas: dict[str, dict[str, Any]],
+    existing: dict[str, list[tuple[Row, Origin]]],
+    submitted: dict[str, list[_Submitted]],
+) -> list[Finding]:
+    """Identifiers that differ from a known one only by case, whitespace or Unicode form."""
+    findings = []
+    for table in TABLES:
+        pk = primary_key(schemas[table])
+        for n, item in enumerate(submitted[table]):
+            for name, target, ref_name in _id_fields(schemas[table], table):
+                value = item.raw.get(name, "")
+                if not value:
+                    continue
+                known: dict[str, str] = {
+                    row[ref_name]: f"{origin.file} row {origin.row}"
+                    for row, origin in existing[target]
+                }
+                others = submitted[target]
+                if name in pk and target == table:
+                    others = others[:n]  # the later of two confusable new ids is the one flagged
+                for other in others:
+                    known.setdefault(
+                        other.row[ref_name], f"{other.origin.file} row {other.origin.row}"
+                    )
+                if value in known:
+                    continue
+                match = next((k for k in known if k and fold(k) == fold(value)), None)
+                if match is not None:
+                    how = _how_confusable(value, match)
+                    findings.append(
+                        Finding(
+                            item.origin.file,
+                            item.origin.row,
+                            name,
+                            value,
+                            "confusable-id",
+                            f"{name} {value!r} differs from {match!r} ({known[match]}) only by "
+                            f"{how}",
+                            f"write it exactly as {match!r}, or choose a clearly different id",
+                        )
+                    )
+                elif not (name in pk and target == table):
+                    findings.append(
+                        Finding(
+                            item.origin.file,
+                            item.origin.row,
+                            name,
+                            value,
+                            "unknown-reference",
+                            f"{name} {value!r} is neither in data/{target}.csv nor in this "
+                            "submission",
+                            f"use an existing {ref_name}, or submit the {target} row too "
+                            f"(a {target}.csv file in the same submit)",
+                        )
+                    )
+                elif canonical_cell(value) != value:
+                    findings.append(
+                        Finding(
+                            item.origin.file,
+                            item.origin.row,
+                            name,
+                            value,
+                            "id-not-canonical",
+                            f"{name} {value!r} has spaces around it or is not in Unicode NFC",
+                            "write identifiers without surrounding spaces, in NFC",
+                        )
+                    )
+    return findings
+
+
+def _url_findings(sources: list[_Submitted]) -> list[Finding]:
+    findings = []
+    for item in sources:
+        url = item.row.get("url", "")
+        if not url or _WEB_URL.match(url):
+            continue
+        scheme = _SCHEME.match(url)
+        what = f"the {scheme.group(1).lower()}: scheme" if scheme else "no http(s) scheme"
+        findings.append(
+            Finding(
+                item.origin.file,
+                item.origin.row,
+                "url",
+                _shown(url),
+                "url-scheme",
+                f"the URL has {what}; only http:// and https:// addresses are allowed",
+                "give the document's web address, or leave url empty and say why in notes",
+            )
+        )
+    return findings
+
+
+def _validate_merged(
+    root: Path,
+    schemas: dict[str, dict[str, Any]],
+    merged: dict[str, list[tuple[Row, Origin]]],
+    today: dt.date | None,
+) -> list[Finding]:
+    """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
+    from manpower.descriptor import build_descriptor
+    from manpower.validate import validate_descriptor
+
+    with tempfile.TemporaryDirectory(prefix="manpower-submit-") as tmp:
+        package = Path(tmp)
+        shutil.copytree(root / "schemas", package / "schemas")
+        (package / "data").mkdir()
+        for table in TABLES:
+            rows = [row for row, _ in merged[table]]
+            data_path(package, table).write_text(render_table(rows, schemas[table]), "utf-8")
+        report = validate_descriptor(
+            package, build_descriptor(package, stats=False, derived=False), today=today
+        )
+    return [_locate(p, merged) for p in report.problems]
+
+
+def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]]) -> Finding:
+    """A problem in the merged copy, told about the file and row the offending row came from."""
+    rows = merged.get(problem.table)
+    if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
+        origin = rows[problem.row - 2][1]
+        file, row = origin.file, origin.row
+    elif rows is not None:
+        file, row = f"data/{problem.table}.csv", problem.row
+    else:
+        file, row = problem.table, problem.row
+    message = problem.message.rstrip(".")
+    return Finding(
+        file, row, problem.field, _shown(problem.value), problem.rule, message, problem.fix
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One message per cell: the submit checks speak plainer than the generic schema error."""
+    claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
+    rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
+    out = []
+    for f in findings:
+        generic = _GENERIC.get(f.rule, ())
+        if f.rule not in _OWN_RULES and (
+            (f.file, f.row, f.field) in claimed
+            or any((f.file, f.row, own) in rows for own in generic)
+        ):
+            continue
+        if f not in out:
+            out.append(f)
+    return out
+
+
+_OWN_RULES = {
+    "confusable-id",
+    "id-not-canonical",
+    "unknown-reference",
+    "url-scheme",
+    "duplicate-key",
+    "edit",
+}
+# Row-level schema errors (no column) that one of our own findings on the row already explains.
+_GENERIC = {
+    "foreign-key": ("unknown-reference", "confusable-id"),
+    "primary-key": ("duplicate-key", "confusable-id"),
+    "unique-error": ("duplicate-key", "confusable-id"),
+}

@@ -1,0 +1,152 @@
+"""Open a page in headless Chromium over the DevTools protocol: console errors, DOM, screenshot.
+
+Chromium runs without sandbox (CI runs as root), without GPU and without any background
+networking, with a throwaway profile; the page is a file:// URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--remote-debugging-port=0",
+    "--window-size=1280,1000",
+    "--hide-scrollbars",
+)
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class PageResult:
+    errors: list[str] = field(default_factory=list)
+    value: Any = None
+
+
+class Browser:
+    def __init__(self, executable: str) -> None:
+        self.profile = tempfile.TemporaryDirectory(prefix="manpower-chromium-")
+        self.proc = subprocess.Popen(
+            [executable, *FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.ws: Any = None
+        self._id = 0
+        try:
+            self._connect()
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self) -> None:
+        import websocket
+
+        port_file = Path(self.profile.name) / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("chromium did not start its DevTools server")
+            time.sleep(0.05)
+        port = int(port_file.read_text().splitlines()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            targets = json.load(r)
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
+
+    def send(self, method: str, events: list[dict[str, Any]] | None = None, **params: Any) -> Any:
+        """Call a DevTools method; events that arrive meanwhile go to ``events``."""
+        self._id += 1
+        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self._id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            if events is not None and "method" in message:
+                events.append(message)
+
+    def wait_for(self, method: str, events: list[dict[str, Any]], timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(e["method"] == method for e in events):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {method} within {timeout} s")
+            message = json.loads(self.ws.recv())
+            if "method" in message:
+                events.append(message)
+
+    def open(self, url: str, script: str, screenshot: Path | None = None) -> PageResult:
+        """Load ``url``, evaluate ``script`` (JSON-able result) and collect every error."""
+        events: list[dict[str, Any]] = []
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(f"{domain}.enable", events)
+        self.send("Page.navigate", events, url=url)
+        self.wait_for("Page.loadEventFired", events)
+        time.sleep(0.3)  # late console messages and failed sub-resources
+        value = self.send("Runtime.evaluate", events, expression=script, returnByValue=True)[
+            "result"
+        ].get("value")
+        if screenshot is not None:
+            metrics = self.send("Page.getLayoutMetrics", events)
+            size = metrics.get("cssContentSize") or metrics["contentSize"]
+            shot = self.send(
+                "Page.captureScreenshot",
+                events,
+                format="png",
+                captureBeyondViewport=True,
+                clip={"x": 0, "y": 0, "width": 1280, "height": size["height"], "scale": 1},
+            )
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            screenshot.write_bytes(base64.b64decode(shot["data"]))
+        return PageResult(errors=_errors(events), value=value)
+
+    def close(self) -> None:
+        try:
+            if self.ws is not None:
+                self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.profile.cleanup()
+
+
+def _errors(events: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for e in events:
+        p = e.get("params", {})
+        if e["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+            out.append("console: " + " ".join(str(a.get("value", "")) for a in p["args"]))
+        elif e["method"] == "Runtime.exceptionThrown":
+            out.append("exception: " + p["exceptionDetails"].get("text", ""))
+        elif e["method"] == "Log.entryAdded" and p["entry"].get("level") == "error":
+            entry = p["entry"]
+            out.append(f"log: {entry.get('text', '')} {entry.get('url', '')}".strip())
+    return out

@@ -1,0 +1,273 @@
+"""Releases: two releases with a change in between, the diff between their tags, refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import git, project_digest, write_table
+from manpower.cli import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_two_releases_are_tagged_with_changelog(released):
+    repo = released["repo"]
+    assert git(repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s") == "Release 0.2.0\n"
+    package = json.loads(git(repo, "show", "v0.2.0:datapackage.json"))
+    assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
+    # a release carries version and date into CITATION.cff and the README's "How to cite"
+    from manpower.citation import mismatches
+
+    assert mismatches(repo) == []
+    assert 'date-released: "2026-01-15"' in git(repo, "show", "v0.2.0:CITATION.cff")
+    first = json.loads(git(repo, "show", "v0.1.0:schemas/package.json"))
+    assert (first["version"], first["created"]) == ("0.1.0", "2026-01-15T00:00:00Z")
+    changelog = (repo / "CHANGELOG.md").read_text()
+    entries = changelog[changelog.index("## [0.2.0]") :]
+    assert entries == (
+        "## [0.2.0] - 2026-01-15\n\n"
+        "Compared with 0.1.0; bump: **minor**.\n\n"
+        "### claims\n\n"
+        "- 1 rows added: `paper-2025-01-03-02`\n\n"
+        "### claims_flat\n\n"
+        "- 1 rows added: `paper-2025-01-03-02`\n\n"
+        "## [0.1.0] - 2026-01-15\n\n"
+        "First release.\n"
+    )
+
+
+def test_release_files_and_index(released):
+    dist = released["repo"] / "dist"
+    index = json.loads((dist / "releases.json").read_text())
+    assert index["latest"] == "0.2.0"
+    assert [r["version"] for r in index["releases"]] == ["0.2.0", "0.1.0"]
+    tables = ["sources", "claimants", "metrics", "claims", "claims_flat"]
+    for entry in index["releases"]:
+        version = entry["version"]
+        assert entry["date"] == "2026-01-15" and entry["tag"] == f"v{version}"
+        names = [f["name"] for f in entry["files"]]
+        assert names == [
+            f"manpower-{version}.zip",
+            *(f"manpower-{version}-{t}.parquet" for t in tables),
+            f"manpower-{version}.sqlite",
+        ]
+        for f in entry["files"]:
+            assert (dist / f["name"]).stat().st_size == f["bytes"]
+    sums = dict(
+        reversed(line.split("  ")) for line in (dist / "SHA256SUMS").read_text().splitlines()
+    )
+    assert len(sums) == 14
+    from manpower.fsutil import sha256_file
+
+    assert sums == {name: sha256_file(dist / name) for name in sums}
+
+
+def test_release_zip_holds_the_package(released):
+    import zipfile
+
+    with zipfile.ZipFile(released["repo"] / "dist" / "manpower-0.2.0.zip") as zf:
+        names = zf.namelist()
+        assert (
+            zf.read("manpower-0.2.0/data/claims.csv")
+            == git(released["repo"], "show", "v0.2.0:data/claims.csv").encode()
+        )
+    assert names == [
+        "manpower-0.2.0/" + n
+        for n in [
+            "datapackage.json",
+            "data/claimants.csv",
+            "data/claims.csv",
+            "data/derived/claims_flat.csv",
+            "data/metrics.csv",
+            "data/sources.csv",
+            "schemas/claimants.schema.json",
+            "schemas/claims.schema.json",
+            "schemas/metrics.schema.json",
+            "schemas/sources.schema.json",
+            "README.md",
+            "LICENSE",
+            "LICENSE-DATA",
+            "CHANGELOG.md",
+        ]
+    ]
+
+
+def test_too_small_bump_is_refused_and_changes_nothing(released):
+    assert released["refused"] == (
+        "--bump patch is smaller than the changes require (minor: claims: 1 rows added; "
+        "claims_flat: 1 rows added)"
+    )
+    assert released["unchanged"]
+    assert released["tags_after_refusal"] == ["v0.1.0"]
+
+
+def test_diff_between_tags_shows_exactly_the_change(released, monkeypatch):
+    monkeypatch.chdir(released["repo"])
+    result = run("diff", "v0.1.0", "v0.2.0")
+    assert result.exit_code == 0
+    assert result.output == (
+        "manpower 0.1.0 (v0.1.0) -> 0.2.0 (v0.2.0)\n"
+        "claims: 1 added, 0 removed, 0 changed\n"
+        "  + paper-2025-01-03-02\n"
+        "claims_flat: 1 added, 0 removed, 0 changed\n"
+        "  + paper-2025-01-03-02\n"
+        "bump required: minor (0.1.0 -> 0.2.0)\n"
+    )
+
+
+def test_diff_json_and_default_against_working_tree(released, monkeypatch):
+    monkeypatch.chdir(released["repo"])
+    data = json.loads(run("diff", "v0.1.0", "v0.2.0", "--format", "json").output)
+    assert data["bump"] == "minor" and data["next_version"] == "0.2.0"
+    assert [t["table"] for t in data["tables"]] == ["claims", "claims_flat"]
+    assert data["tables"][0]["rows_added"] == ["paper-2025-01-03-02"]
+    # default: latest tag against the working tree, which is that tag: nothing changed
+    result = run("diff")
+    assert result.output == (
+        "manpower 0.2.0 (v0.2.0) -> 0.2.0 (working tree)\nno changes\nbump required: none\n"
+    )
+
+
+def test_diff_of_release_archives(released):
+    dist = released["repo"] / "dist"
+    result = run("diff", str(dist / "manpower-0.1.0.zip"), str(dist / "manpower-0.2.0.zip"))
+    assert result.exit_code == 0
+    assert "claims: 1 added, 0 removed, 0 changed" in result.output
+    assert result.output.endswith("bump required: minor (0.1.0 -> 0.2.0)\n")
+
+
+def test_diff_unknown_revision_is_usage_error(released, monkeypatch):
+    monkeypatch.chdir(released["repo"])
+    result = run("diff", "v9.9.9")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: 'v9.9.9' is neither a git revision, a package folder nor a .zip archive\n"
+    )
+
+
+@pytest.fixture
+def work_repo(released, tmp_path, monkeypatch):
+    """A throwaway clone-by-copy of the released repository, as the current folder."""
+    repo = tmp_path / "work"
+    shutil.copytree(released["repo"], repo, symlinks=True)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_release_refuses_dirty_tree(work_repo):
+    (work_repo / "notes.txt").write_text("draft\n")
+    before = project_digest(work_repo)
+    result = run("release")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the working tree has uncommitted changes (notes.txt): commit or stash them first\n"
+    )
+    assert project_digest(work_repo) == before
+
+
+def test_release_refuses_invalid_data(work_repo):
+    from conftest import CLAIM, claim
+
+    write_table(work_repo / "data" / "claims.csv", [CLAIM, claim(claim_id="x-1", value_low="-5")])
+    git(work_repo, "commit", "-qam", "bad row")
+    before = project_digest(work_repo)
+    result = run("release")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the data is invalid (")
+    assert result.output.endswith("errors): run manpower validate\n")
+    assert project_digest(work_repo) == before
+    assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+
+
+def test_release_refuses_stale_pipeline(work_repo):
+    from conftest import METRICS
+
+    metrics = [dict(METRICS[0], label="Convicts recruited (all)"), METRICS[1]]
+    write_table(work_repo / "data" / "metrics.csv", metrics)
+    git(work_repo, "commit", "-qam", "relabel without building")
+    result = run("release", "--dry-run")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: dvc status is not clean (stale: derive, package, report, validate): run make "
+        "build "
+        "and commit\n"
+    )
+
+
+def test_release_with_nothing_changed_is_refused(work_repo):
+    result = run("release", "--bump", "major")
+    assert result.exit_code == 1
+    assert result.output == "Error: nothing changed since v0.2.0: no release needed\n"
+
+
+def test_failed_build_during_release_restores_everything(work_repo, monkeypatch):
+    from conftest import CLAIM, NEW_CLAIM, claim
+    from manpower import pipeline
+    from manpower.errors import ManpowerError
+
+    write_table(
+        work_repo / "data" / "claims.csv", [CLAIM, NEW_CLAIM, claim(claim_id="paper-2025-01-03-03")]
+    )
+    pipeline.run_pipeline(work_repo, echo=lambda _line: None)
+    git(work_repo, "add", "-A")  # the report stage may draw a new chart file
+    git(work_repo, "commit", "-qm", "third claim")
+    before = project_digest(work_repo)
+
+    def broken(root, echo=print, force=False):
+        assert '"version": "0.3.0"' in (root / "schemas" / "package.json").read_text()
+        raise ManpowerError("the build failed (see the stage output above); nothing was published")
+
+    monkeypatch.setattr(pipeline, "run_pipeline", broken)
+    result = run("release")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the build failed (see the stage output above); nothing was published\n"
+    )
+    assert project_digest(work_repo) == before
+    assert git(work_repo, "status", "--porcelain") == ""
+    assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+    leftovers = [p.name for p in (work_repo / "dist").iterdir() if "0.3.0" in p.name]
+    assert leftovers + [p.name for p in (work_repo / "dist").glob(".release-*")] == []
+
+
+def test_rebuild_after_release_changes_nothing(work_repo):
+    from manpower.pipeline import run_pipeline
+
+    run_pipeline(work_repo, echo=lambda _line: None, force=True)
+    assert git(work_repo, "status", "--porcelain") == ""
+    package = json.loads((work_repo / "datapackage.json").read_text())
+    assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
+
+
+def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
+    from conftest import METRICS
+    from manpower.pipeline import run_pipeline
+
+    write_table(
+        work_repo / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]]
+    )
+    run_pipeline(work_repo, echo=lambda _line: None)
+    git(work_repo, "commit", "-qam", "shorter label")
+    before = project_digest(work_repo)
+    result = run("release", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Would release manpower 0.2.1 as v0.2.1 (required bump: patch; previous: v0.2.0)\n"
+        "## [0.2.1] - 2026-01-15\n\n"
+        "Compared with 0.2.0; bump: **patch**.\n\n"
+        "### metrics\n\n"
+        "- 1 rows changed:\n"
+        "  - `convicts_recruited_cumulative`: `label` 'Convicts recruited' → 'Convicts'\n\n"
+        "### claims_flat\n\n"
+        "- 1 rows changed:\n"
+        "  - `paper-2025-01-03-01`: `metric_label` 'Convicts recruited' → 'Convicts'\n"
+    )
+    assert project_digest(work_repo) == before

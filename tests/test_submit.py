@@ -1,0 +1,292 @@
+"""manpower submit: merging valid updates, rejecting everything else with data/ untouched."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CLAIMANTS, SOURCES, claim, digest, write_table
+from manpower import transaction
+from manpower.cli import cli
+from manpower.errors import ManpowerError
+from manpower.submit import submit
+
+NEW = claim(
+    claim_id="paper-2025-01-03-02",
+    value_kind="more_than",
+    value_low="10000",
+    value_high="",
+    quote="more than 10,000 convicts",
+)
+NEXT = "Next: run `manpower build`, commit data/, reports/ and datapackage.json, and open a "
+NEXT += "pull request naming the source document and quoting the figures."
+
+
+@pytest.fixture
+def repo(make_repo, monkeypatch):
+    root = make_repo()
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def upd(tmp_path):
+    folder = tmp_path / "upd"
+    folder.mkdir()
+    return folder
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["submit", *map(str, args)], catch_exceptions=False)
+
+
+def csv_text(rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def rejected(result, path: Path, line: str, errors: int = 1) -> None:
+    plural = "s" if errors != 1 else ""
+    assert result.exit_code == 1, result.output
+    assert line in result.output.splitlines(), result.output
+    assert result.output.splitlines()[-1] == (
+        f"rejected: {errors} error{plural} ({path}); nothing was written to data/"
+    )
+
+
+def test_valid_claim_is_merged_in_canonical_form(repo, upd):
+    write_table(upd / "claims.csv", [NEW])
+    result = run(upd / "claims.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"claims: 1 added, 0 already present\nWrote data/claims.csv.\n{NEXT}\n"
+    )
+    lines = (repo / "data" / "claims.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        "claim_id",
+        "paper-2025-01-03-01",
+        "paper-2025-01-03-02",
+    ]
+    assert CliRunner().invoke(cli, ["fmt", "--check"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["validate"]).exit_code == 0
+
+
+def test_source_claimant_and_claims_together_resolve_foreign_keys(repo, upd):
+    source = {**SOURCES[0], "source_id": "wire-2025-02-01", "url": "https://example.org/b"}
+    claimant = {**CLAIMANTS[0], "claimant_id": "ua-gur", "name": "Defence Intelligence"}
+    new = claim(claim_id="wire-2025-02-01-01", source_id="wire-2025-02-01", claimant_id="ua-gur")
+    write_table(upd / "sources.csv", [source])
+    write_table(upd / "claimants.csv", [claimant])
+    write_table(upd / "claims.csv", [new])
+    result = run(upd / "claims.csv", upd / "sources.csv", upd / "claimants.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        "sources: 1 added, 0 already present",
+        "claimants: 1 added, 0 already present",
+        "claims: 1 added, 0 already present",
+        "Wrote data/sources.csv, data/claimants.csv, data/claims.csv.",
+    ]
+
+
+def test_claim_without_its_source_is_rejected_pointing_at_the_row(repo, upd):
+    write_table(upd / "claims.csv", [claim(claim_id="x-01", source_id="nowhere")])
+    before = digest(repo / "data")
+    result = run(upd / "claims.csv")
+    assert result.exit_code == 1
+    rejected(
+        result,
+        upd / "claims.csv",
+        f"{upd / 'claims.csv'}, row 2, column source_id: value 'nowhere': [unknown-reference] "
+        "source_id 'nowhere' is neither in data/sources.csv nor in this submission. Fix: use an "
+        "existing source_id, or submit the sources row too (a sources.csv file in the same "
+        "submit).",
+    )
+    assert digest(repo / "data") == before
+
+
+def test_resubmitting_existing_rows_changes_nothing(repo, upd):
+    write_table(upd / "claims.csv", [claim()])
+    before = digest(repo / "data")
+    result = run(upd / "claims.csv")
+    assert result.exit_code == 0
+    assert result.output == (
+        "claims: 0 added, 1 already present\n"
+        "Nothing to add: every submitted row is already in data/; nothing was written.\n"
+    )
+    assert digest(repo / "data") == before
+
+
+def test_edit_of_a_claim_is_rejected_and_points_to_supersedes(repo, upd):
+    write_table(upd / "claims.csv", [claim(verification="corroborated")])
+    before = digest(repo / "data")
+    result = run(upd / "claims.csv")
+    rejected(
+        result,
+        upd / "claims.csv",
+        f"{upd / 'claims.csv'}, row 2, column verification: [edit] claim_id "
+        "'paper-2025-01-03-01' already exists in data/claims.csv (row 2) with different content "
+        "(verification: 'not_independently_verified' -> 'corroborated'); claims are never "
+        "overwritten. Fix: to correct the claim, submit a new claim with its own claim_id whose "
+        "supersedes is 'paper-2025-01-03-01'; to change the row in place anyway, use "
+        "--allow-edits.",
+    )
+    assert digest(repo / "data") == before
+
+
+def test_allow_edits_lists_the_edit(repo, upd):
+    write_table(upd / "claims.csv", [claim(verification="corroborated")])
+    result = run(upd / "claims.csv", "--allow-edits")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "claims: 0 added, 1 changed (paper-2025-01-03-01), 0 already present"
+    )
+    assert "corroborated" in (repo / "data" / "claims.csv").read_text()
+
+
+def test_dry_run_writes_nothing(repo, upd):
+    write_table(upd / "claims.csv", [NEW])
+    before = digest(repo / "data")
+    result = run(upd / "claims.csv", "--dry-run")
+    assert result.exit_code == 0
+    assert result.output == (
+        "claims: 1 would add, 0 already present\n"
+        "Dry run: the submission is valid; data/claims.csv would change; nothing was written.\n"
+    )
+    assert digest(repo / "data") == before
+
+
+def test_json_and_github_formats(repo, upd):
+    write_table(
+        upd / "claims.csv", [claim(claim_id="x-01", value_low="200000", quote="200,000 to 180,000")]
+    )
+    json_result = run(upd / "claims.csv", "--format", "json")
+    assert json_result.exit_code == 1
+    import json
+
+    payload = json.loads(json_result.output)
+    assert payload["valid"] is False
+    assert {p["rule"] for p in payload["problems"]} == {"value-bounds"}
+    gh = run(upd / "claims.csv", "--format", "github")
+    assert gh.output.startswith(f"::error file={upd / 'claims.csv'},line=2,title=value-bounds::")
+
+
+def test_header_matching_one_table_names_the_table(repo, upd):
+    write_table(upd / "my new figures.csv", [NEW], schema_table="claims")
+    result = run(upd / "my new figures.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("claims: 1 added")
+
+
+def test_reordered_columns_are_accepted(repo, upd):
+    fields = list(NEW)
+    fields.reverse()
+    with (upd / "claims.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(NEW)
+    assert run(upd / "claims.csv").exit_code == 0
+    assert CliRunner().invoke(cli, ["fmt", "--check"]).exit_code == 0
+
+
+def test_crlf_is_normalised_not_corrupted(repo, upd):
+    (upd / "claims.csv").write_bytes(csv_text([NEW]).replace("\n", "\r\n").encode())
+    result = run(upd / "claims.csv")
+    assert result.exit_code == 0, result.output
+    data = (repo / "data" / "claims.csv").read_bytes()
+    assert b"\r" not in data
+    assert b"paper-2025-01-03-02,convicts_recruited_cumulative,,more_than,10000,,," in data
+
+
+def test_lock_stops_a_second_writer(repo, upd):
+    write_table(upd / "claims.csv", [NEW])
+    before = digest(repo / "data")
+    with transaction.locked(repo):
+        result = CliRunner().invoke(cli, ["submit", str(upd / "claims.csv")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: another manpower submit or fmt is writing to {repo / 'data'} (lock file "
+        ".manpower.lock); wait for it to finish and try again\n"
+    )
+    assert digest(repo / "data") == before
+
+
+def test_failure_midway_restores_every_table(repo, upd, monkeypatch):
+    source = {**SOURCES[0], "source_id": "wire-2025-02-01", "url": "https://example.org/b"}
+    write_table(upd / "sources.csv", [source])
+    write_table(
+        upd / "claims.csv", [claim(claim_id="wire-2025-02-01-01", source_id=source["source_id"])]
+    )
+    before = digest(repo / "data")
+    real_replace = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        if Path(dst).parent.name == "data" and not Path(src).name.startswith("."):
+            calls.append(Path(dst).name)  # a table replaced from the transaction folder
+            if len(calls) == 2:
+                raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(transaction.os, "replace", flaky)
+    with pytest.raises(OSError, match="disk full"):
+        submit(repo, [upd / "sources.csv", upd / "claims.csv"])
+    assert calls == ["sources.csv", "claims.csv"]  # sources was replaced, then put back
+    assert digest(repo / "data") == before
+    assert not (repo / transaction.TXN_DIR).exists()
+
+
+def test_killed_write_is_rolled_back_by_the_next_writer(repo, upd, monkeypatch):
+    write_table(upd / "claims.csv", [NEW])
+    before = digest(repo / "data")
+    original = (repo / "data" / "claims.csv").read_bytes()
+
+    def killed(src, dst):  # the process dies right after replacing the table
+        os.rename(src, dst)
+        if Path(dst).parent.name == "data":
+            raise SystemExit(137)
+
+    monkeypatch.setattr(transaction.os, "replace", killed)
+    monkeypatch.setattr(transaction, "_restore", lambda entries: None)  # no cleanup on kill
+    monkeypatch.setattr(transaction.shutil, "rmtree", lambda *a, **k: None)
+    with pytest.raises(SystemExit):
+        submit(repo, [upd / "claims.csv"])
+    assert (repo / "data" / "claims.csv").read_bytes() != original
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    assert (repo / transaction.TXN_DIR / transaction.JOURNAL).is_file()
+    result = CliRunner().invoke(cli, ["fmt", "--check"])  # a check takes no lock, writes nothing
+    assert (repo / transaction.TXN_DIR / transaction.JOURNAL).is_file()
+    assert digest(repo / "data") != before
+    result = CliRunner().invoke(cli, ["fmt"])  # the next writer rolls back first
+    assert result.exit_code == 0, result.output
+    assert digest(repo / "data") == before
+    assert not (repo / transaction.TXN_DIR).exists()
+
+
+def test_symlinked_table_pointing_outside_data_is_refused(repo, upd, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes((repo / "data" / "claims.csv").read_bytes())
+    (repo / "data" / "claims.csv").unlink()
+    (repo / "data" / "claims.csv").symlink_to(outside)
+    write_table(upd / "claims.csv", [NEW])
+    before_outside = outside.read_bytes()
+    result = CliRunner().invoke(cli, ["submit", str(upd / "claims.csv")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {repo / 'data' / 'claims.csv'} resolves to {outside}, outside "
+        f"{repo / 'data'}; refusing to write there\n"
+    )
+    assert outside.read_bytes() == before_outside
+
+
+def test_library_raises_on_missing_repository_data(tmp_path):
+    with pytest.raises(ManpowerError):
+        submit(tmp_path, [])
