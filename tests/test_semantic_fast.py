@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-import pandas as pd
+import polars as pl
 import pytest
 
 from manpower.numbers import states
@@ -13,8 +13,11 @@ from manpower.semantic import _stated_fast
 
 
 def fast(quote: str, value: float) -> bool:
-    values = pd.DataFrame({"value_low": [value], "value": [float("nan")], "value_high": [None]})
-    return bool(_stated_fast(pd.Series([quote]), values.astype("float64")).iloc[0])
+    values = pl.DataFrame(
+        {"value_low": [float(value)], "value": [float("nan")], "value_high": [None]},
+        schema={f: pl.Float64 for f in ("value_low", "value", "value_high")},
+    )
+    return bool(_stated_fast(pl.Series([quote]), values)[0])
 
 
 @pytest.mark.parametrize(
@@ -48,9 +51,9 @@ def test_fast_path_is_sound_on_random_text():
         quote = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
         digits = [int(d) for d in re.findall(r"[0-9]+", quote)]
         pairs += [(quote, float(v)) for v in {*(d for d in digits if d < 10**12), 345, 1000}]
-    quotes = pd.Series([q for q, _ in pairs])
-    values = pd.DataFrame(
-        {"value_low": [v for _, v in pairs], "value": float("nan"), "value_high": float("nan")}
+    quotes = pl.Series([q for q, _ in pairs])
+    values = pl.DataFrame({"value_low": [v for _, v in pairs]}).with_columns(
+        value=float("nan"), value_high=float("nan")
     )
     surely = _stated_fast(quotes, values)
     accepted = [pair for pair, ok in zip(pairs, surely, strict=True) if ok]

@@ -190,11 +190,11 @@ def test_impossible_calendar_date(make_repo):
 
 
 def test_real_date_rule_by_itself():
-    import pandas as pd
+    import polars as pl
 
-    from manpower.semantic import RULES, Tables
+    from manpower.semantic import ROW, RULES, Tables
 
-    text = pd.DataFrame({"period_start": ["2025-02-30", "2025-02-28", ""]}, index=[2, 3, 4])
+    text = pl.DataFrame({"period_start": ["2025-02-30", "2025-02-28", ""], ROW: [2, 3, 4]})
     tables = Tables(typed={}, text={"claims": text}, schemas={}, today=TODAY)
     rule = next(r for r in RULES if r.id == "real-date" and r.field == "period_start")
     assert list(rule.check(tables)) == [False, True, True]

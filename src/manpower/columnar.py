@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from manpower.errors import Problem
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
 
 ROW = "__row__"
@@ -68,13 +67,6 @@ class Table:
     problems: list[tuple[int, int, Problem]]  # (row, order, problem)
     rows: int = 0
     reusable: bool = False  # every row had the header's cells: the frame is the file as text
-
-    def text_frame(self) -> pd.DataFrame:
-        """The cells as a pandas frame of text, indexed by row number (the semantic layer's)."""
-        assert self.frame is not None
-        frame = self.frame.to_pandas()
-        frame.index = frame.pop(ROW).to_numpy()
-        return frame
 
 
 def _problem(

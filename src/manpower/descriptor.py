@@ -47,17 +47,22 @@ def _resource(root: Path, name: str, path: Path, schema: Any, stats: bool) -> di
     return resource
 
 
-def build_descriptor(root: Path, *, stats: bool = True, derived: bool = True) -> dict[str, Any]:
+def build_descriptor(
+    root: Path, *, stats: bool = True, derived: bool = True, sources: bool = True
+) -> dict[str, Any]:
     """The package descriptor for the repository at ``root``.
 
     With ``stats`` the resources carry bytes, sha256 and row counts of the files as they are now.
+    Without ``sources`` the package-level ``sources`` (read from data/sources.csv) are left out:
+    the columnar validator needs only the resources, and reads that file once, itself.
     """
     base = read_json(root / BASE_METADATA)
     descriptor: dict[str, Any] = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         **{k: v for k, v in base.items() if v not in (None, "")},
     }
-    descriptor["sources"] = _document_sources(root)
+    if sources:
+        descriptor["sources"] = _document_sources(root)
     resources = [
         _resource(root, t, data_path(root, t), f"schemas/{t}.schema.json", stats) for t in TABLES
     ]

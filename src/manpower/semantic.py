@@ -1,9 +1,11 @@
-"""The semantic rules JSON Table Schema cannot express, run through pandera.
+"""The semantic rules JSON Table Schema cannot express, run through pandera's polars backend.
 
-Each rule is a function from the tables to a boolean Series over one table's rows (True = the row
-passes). ``pandera_schema`` wraps them as pandera checks next to the column dtypes derived from the
-Table Schema, so pandera runs them and reports the failing rows; ``check_semantics`` turns its
-failure cases back into :class:`~manpower.errors.Problem` records with a fix for each rule.
+Each rule is a function from the tables (polars frames) to a boolean Series over one table's rows
+(True = the row passes). ``pandera_schema`` wraps them as pandera checks next to the column dtypes
+derived from the Table Schema, so pandera runs them and reports the failing rows;
+``check_semantics`` turns its failure cases back into :class:`~manpower.errors.Problem` records
+with a fix for each rule. The frames are the ones the Table Schema layer read: nothing is read
+twice and nothing goes through pandas.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from manpower.columnar import ROW
 from manpower.errors import Problem
 from manpower.numbers import numbers_in_text
 from manpower.tables import parse_date
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import polars as pl
 
 VALUE_FIELDS = ("value_low", "value", "value_high")
 # Which value cells each value_kind needs (True) and must leave empty (False).
@@ -56,10 +59,14 @@ NUMBER_FAST = (
 
 @dataclass(frozen=True)
 class Tables:
-    """The four tables as typed frames, the raw text frames, and the schemas."""
+    """The four tables as typed frames, the raw text frames, and the schemas.
 
-    typed: dict[str, pd.DataFrame]
-    text: dict[str, pd.DataFrame]
+    Both frames of a table are polars frames with the same rows in the same order, and a ``ROW``
+    column holding each row's number in the file (header = 1, first data row = 2).
+    """
+
+    typed: dict[str, pl.DataFrame]
+    text: dict[str, pl.DataFrame]
     schemas: dict[str, dict[str, Any]]
     today: dt.date
 
@@ -71,59 +78,79 @@ class Rule:
     field: str
     description: str
     fix: str
-    check: Callable[[Tables], pd.Series]
+    check: Callable[[Tables], pl.Series]
 
 
-def _claims(t: Tables) -> pd.DataFrame:
+def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """``text`` with number fields as Float64 and dates as Date (null when empty or unparsable).
+
+    NaN becomes null, as pandas treated it: a rule sees a missing number either way.
+    """
+    import polars as pl
+
+    exprs = []
+    for field in schema["fields"]:
+        name = field["name"]
+        if name not in text.columns:
+            continue
+        col = pl.col(name)
+        if field["type"] in ("number", "integer"):
+            number = col.str.strip_chars(PY_WHITESPACE).cast(pl.Float64, strict=False)
+            exprs.append(number.fill_nan(None))
+        elif field["type"] == "date":
+            # dates repeat: parse each distinct cell once
+            cells = text[name].unique().to_list()
+            dates = {c: parse_date(c) for c in cells if c is not None}
+            exprs.append(col.replace_strict(dates, default=None, return_dtype=pl.Date))
+    return text.with_columns(exprs) if exprs else text
+
+
+def _claims(t: Tables) -> pl.DataFrame:
     return t.typed["claims"]
 
 
-def _value_order(t: Tables) -> pd.Series:
-    c = _claims(t)
-    lo, val, hi = c["value_low"], c["value"], c["value_high"]
-    bad = (lo > val) | (val > hi) | (lo > hi)
-    return (~bad).rename("value")
+def _ok(frame: pl.DataFrame, bad: pl.Expr, name: str) -> pl.Series:
+    """True where ``bad`` is not true (null counts as not bad), as a Series named ``name``."""
+    return frame.select((~bad.fill_null(False)).alias(name)).to_series()
 
 
-def _any_match(frame: pd.DataFrame, columns: list[str], pattern: str) -> pd.Series:
-    """Rows where any of ``columns`` matches ``pattern`` (polars: one pass, all cores)."""
-    import pandas as pd
+def _flag(frame: pl.DataFrame, bad_positions: Any, name: str) -> pl.Series:
     import polars as pl
 
-    if not columns or frame.empty:
-        return pd.Series(False, index=frame.index)
-    data = pl.from_pandas(frame[columns].reset_index(drop=True), include_index=False)
-    hits = data.select(pl.any_horizontal(pl.col(columns).str.contains(pattern)).fill_null(False))
-    return pd.Series(hits.to_series().to_numpy(), index=frame.index)
+    ok = pl.Series(name, [True] * frame.height, dtype=pl.Boolean)
+    if len(bad_positions):
+        ok = ok.scatter(sorted(set(bad_positions)), False)
+    return ok
 
 
-def _isin(values: pd.Series, allowed: Any) -> pd.Series:
-    """``values.isin(allowed)``, through polars: pandas' is slow on its pyarrow-backed strings."""
-    import pandas as pd
+def _value_order(t: Tables) -> pl.Series:
     import polars as pl
 
-    if values.empty:
-        return pd.Series(False, index=values.index)
-    left = pl.from_pandas(values.reset_index(drop=True))
-    if isinstance(allowed, pd.Series):
-        right = pl.from_pandas(allowed.reset_index(drop=True))
-    else:
-        right = pl.Series(list(allowed), dtype=pl.String)
-    return pd.Series(left.is_in(right.implode()).to_numpy(), index=values.index)
+    lo, val, hi = pl.col("value_low"), pl.col("value"), pl.col("value_high")
+    return _ok(_claims(t), (lo > val) | (val > hi) | (lo > hi), "value")
 
 
-def _kind_fields(t: Tables) -> pd.Series:
-    import pandas as pd
+def _any_match(columns: list[str], pattern: str) -> pl.Expr:
+    """Rows where any of ``columns`` matches ``pattern``."""
     import polars as pl
 
-    text = t.text["claims"]
-    if text.empty:
-        return pd.Series(True, index=text.index, name="value_kind")
-    frame = pl.from_pandas(
-        text[["value_kind", *VALUE_FIELDS]].reset_index(drop=True), include_index=False
-    )
+    if not columns:
+        return pl.lit(False)
+    return pl.any_horizontal(pl.col(columns).str.contains(pattern))
+
+
+def _strip(name: str) -> pl.Expr:
+    """The column as Python's str.strip() leaves it."""
+    import polars as pl
+
+    return pl.col(name).str.strip_chars(PY_WHITESPACE)
+
+
+def _kind_fields(t: Tables) -> pl.Series:
+    import polars as pl
+
     kind = pl.col("value_kind")
-    present = {f: pl.col(f).str.strip_chars(PY_WHITESPACE) != "" for f in VALUE_FIELDS}
+    present = {f: _strip(f) != "" for f in VALUE_FIELDS}
     known = kind.is_in(list(KIND_FIELDS))
     ok = pl.lit(True)
     for f in VALUE_FIELDS:
@@ -132,126 +159,145 @@ def _kind_fields(t: Tables) -> pd.Series:
     # interpreted (or an unknown kind the schema layer reports) needs any one value
     anything = present["value_low"] | present["value"] | present["value_high"]
     ok = pl.when(known).then(ok).otherwise((kind != "interpreted") | anything)
-    out = frame.select(ok.alias("ok"))["ok"].to_numpy()
-    return pd.Series(out, index=text.index, name="value_kind")
+    return t.text["claims"].select(ok.alias("value_kind")).to_series()
 
 
-def _units(t: Tables) -> pd.Series:
-    metrics = t.typed["metrics"].set_index("metric_id")
-    return _claims(t)["metric_id"].map(metrics["unit"]) if len(metrics) else _claims(t)["metric_id"]
+def _metric_attr(t: Tables, attr: str) -> pl.Expr:
+    """Each claim's metric's ``attr`` (the first metrics row with that id), null if none."""
+    import polars as pl
+
+    metrics = t.typed["metrics"].unique("metric_id", keep="first", maintain_order=True)
+    if metrics.height == 0:
+        return pl.lit(None, dtype=pl.String)
+    mapping = dict(zip(metrics["metric_id"], metrics[attr], strict=True))
+    return pl.col("metric_id").replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def _percent_range(t: Tables) -> pd.Series:
-    c = _claims(t)
-    is_pct = _units(t) == "percent"
-    out_of_range = c[list(VALUE_FIELDS)].apply(lambda s: (s < 0) | (s > 100)).any(axis=1)
-    return (~(is_pct & out_of_range)).rename("value")
+def _is_percent(t: Tables) -> pl.Expr:
+    import polars as pl
+
+    if t.typed["metrics"].height == 0:  # as before: the metric id stands in for the unit
+        return pl.col("metric_id") == "percent"
+    return _metric_attr(t, "unit") == "percent"
 
 
-def _share_sum(t: Tables) -> pd.Series:
-    c = _claims(t)
-    shares = (_units(t) == "percent") & (c["category"].fillna("") != "")
-    frame = c.loc[shares, ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]]
-    frame = frame.fillna({"period_start": ""})
-    frame["_v"] = c.loc[shares, "value"].fillna(c.loc[shares, "value_low"])
-    groups = frame.groupby(list(frame.columns[:5]), dropna=False)["_v"]
-    size, total = groups.transform("size"), groups.transform("sum")
-    bad = frame.index[(size > 1) & (total > 100 + SHARE_ROUNDING * size)]
-    return _flag(c, list(bad), "value")
+def _percent_range(t: Tables) -> pl.Series:
+    import polars as pl
+
+    out_of_range = pl.any_horizontal(
+        [((pl.col(f) < 0) | (pl.col(f) > 100)).fill_null(False) for f in VALUE_FIELDS]
+    )
+    return _ok(_claims(t), _is_percent(t) & out_of_range, "value")
 
 
-def _flag(frame: pd.DataFrame, bad_index: Any, name: str) -> pd.Series:
-    import pandas as pd
+def _share_sum(t: Tables) -> pl.Series:
+    import polars as pl
 
-    return pd.Series(~frame.index.isin(bad_index), index=frame.index, name=name)
+    keys = ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]
+    shares = _is_percent(t).fill_null(False) & (pl.col("category").fill_null("") != "")
+    share = pl.col("value").fill_null(pl.col("value_low"))
+    size = pl.len().over(keys)
+    total = share.sum().over(keys)
+    # polars orders NaN (inf + -inf) above every number: it must not count as over 100
+    bad = (size > 1) & (total > 100 + SHARE_ROUNDING * size) & ~total.is_nan()
+    # the windows see only the shares: the other rows are never in a breakdown
+    frame = _claims(t).with_row_index("_pos").filter(shares)
+    positions = frame.filter(bad.fill_null(False))["_pos"].to_list()
+    return _flag(_claims(t), positions, "value")
 
 
-def _non_negative(t: Tables) -> pd.Series:
-    c = _claims(t)
-    return (~(c[list(VALUE_FIELDS)] < 0).any(axis=1)).rename("value")
+def _non_negative(t: Tables) -> pl.Series:
+    import polars as pl
+
+    bad = pl.any_horizontal([(pl.col(f) < 0).fill_null(False) for f in VALUE_FIELDS])
+    return _ok(_claims(t), bad, "value")
 
 
-def _finite(t: Tables) -> pd.Series:
-    import numpy as np
+def _finite(t: Tables) -> pl.Series:
+    import polars as pl
 
-    c = _claims(t)
-    text = t.text["claims"]
-    bad = _any_match(text, list(VALUE_FIELDS), NON_FINITE_RUST)
-    bad |= c[list(VALUE_FIELDS)].apply(lambda s: np.isinf(s.to_numpy(dtype=float))).any(axis=1)
+    text = _any_match(list(VALUE_FIELDS), NON_FINITE_RUST).fill_null(False)
+    infinite = pl.any_horizontal([pl.col(f).is_infinite().fill_null(False) for f in VALUE_FIELDS])
+    bad = t.text["claims"].select(text).to_series() | _claims(t).select(infinite).to_series()
     return (~bad).rename("value")
 
 
-def _iso(t: Tables, table: str, field: str) -> pd.Series:
-    """The text of the cells that are real dates, None elsewhere.
+def _iso(t: Tables, table: str, field: str) -> pl.Series:
+    """The text of the cells that are real dates, null elsewhere.
 
     A typed date comes only from a strict YYYY-MM-DD cell, so comparing these strings compares
     the dates, without building date objects for every row.
     """
-    return t.text[table][field].where(t.typed[table][field].notna())
+    import polars as pl
+
+    return (
+        t.text[table]
+        .select(pl.when(t.typed[table][field].is_not_null()).then(pl.col(field)))
+        .to_series()
+    )
 
 
-def _period_order(t: Tables) -> pd.Series:
+def _period_order(t: Tables) -> pl.Series:
     start, end = _iso(t, "claims", "period_start"), _iso(t, "claims", "period_end")
-    bad = start.notna() & end.notna() & (start.fillna("") > end.fillna(""))
-    return (~bad).rename("period_start")
+    return (~(start > end).fill_null(False)).rename("period_start")
 
 
-def _published(t: Tables) -> pd.Series:
-    sources = t.typed["sources"].drop_duplicates("source_id").set_index("source_id")
-    return _claims(t)["source_id"].map(sources["published_date"])
+def _source_lookup(t: Tables, frame: pl.DataFrame, column: str) -> pl.Series:
+    """Each claim's source's ``column`` in ``frame`` (the first row with that source_id)."""
+    import polars as pl
+
+    sources = frame.select("source_id", column).unique(
+        "source_id", keep="first", maintain_order=True
+    )
+    mapping = dict(zip(sources["source_id"], sources[column], strict=True))
+    return t.text["claims"]["source_id"].replace_strict(
+        mapping, default=None, return_dtype=frame.schema[column] if frame.height else pl.String
+    )
 
 
-def _before_publication(t: Tables) -> pd.Series:
-    c = _claims(t)
-    sources = t.text["sources"].assign(_pub=_iso(t, "sources", "published_date"))
-    published = c["source_id"].map(
-        sources.drop_duplicates("source_id").set_index("source_id")["_pub"]
+def _before_publication(t: Tables) -> pl.Series:
+    published = _source_lookup(
+        t, t.text["sources"].with_columns(_iso(t, "sources", "published_date")), "published_date"
     )
     end = _iso(t, "claims", "period_end")
-    bad = (
-        (c["value_kind"] != "forecast")
-        & end.notna()
-        & published.notna()
-        & (end.fillna("") > published.fillna(""))
-    )
+    bad = (t.text["claims"]["value_kind"] != "forecast") & (end > published).fill_null(False)
     return (~bad).rename("period_end")
 
 
-def _not_future(field: str, table: str = "claims") -> Callable[[Tables], pd.Series]:
-    def check(t: Tables) -> pd.Series:
+def _not_future(field: str, table: str = "claims") -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        import polars as pl
+
         frame = t.typed[table]
-        dates = frame[field]
-        future = [d for d in dates.dropna().unique() if isinstance(d, dt.date) and d > t.today]
-        bad = dates.isin(future)
-        if "value_kind" in frame:
-            bad &= frame["value_kind"] != "forecast"
-        return (~bad).rename(field)
+        bad = pl.col(field) > t.today
+        if "value_kind" in frame.columns:
+            bad &= pl.col("value_kind") != "forecast"
+        return _ok(frame, bad, field)
 
     return check
 
 
-def _real_date(field: str, table: str) -> Callable[[Tables], pd.Series]:
-    def check(t: Tables) -> pd.Series:
-        text = t.text[table][field].str.strip()
+def _real_date(field: str, table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        text = t.text[table].select(_strip(field)).to_series()
         # dates repeat: parse each distinct cell once
-        unreal = [s for s in text.unique() if s and parse_date(s) is None]
-        return (~_isin(text, unreal)).rename(field)
+        unreal = [s for s in text.unique().to_list() if s and parse_date(s) is None]
+        return (~text.is_in(unreal)).rename(field)
 
     return check
 
 
-def _stated_fast(quotes: pd.Series, values: pd.DataFrame) -> pd.Series:
+def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
     """Rows whose every value surely appears in the quote, found with column expressions.
 
     Only a figure written in plain ASCII digits (1234 or 1,234), with ASCII context that cannot
     extend it into another number, counts here: wherever this says yes, ``numbers_in_text`` says
     yes too. Every other row is left to it.
     """
-    import numpy as np
     import polars as pl
 
-    frame = pl.from_pandas(
-        values.assign(_quote=quotes.astype(object)).reset_index(drop=True), include_index=False
+    frame = values.select(pl.col(VALUE_FIELDS).cast(pl.Float64)).with_columns(
+        quotes.fill_null("").alias("_quote")
     )
     found = pl.col("_quote").str.extract_all(NUMBER_FAST)
     numbers = found.list.eval(
@@ -260,93 +306,96 @@ def _stated_fast(quotes: pd.Series, values: pd.DataFrame) -> pd.Series:
     ok = pl.lit(True)
     for f in VALUE_FIELDS:
         ok &= pl.col(f).is_nan() | pl.col(f).is_null() | numbers.list.contains(pl.col(f))
-    out = frame.select(ok.fill_null(False).alias("ok"))["ok"].to_numpy()
-    import pandas as pd
-
-    return pd.Series(np.asarray(out, dtype=bool), index=quotes.index)
+    return frame.select(ok.fill_null(False).alias("ok")).to_series()
 
 
-def _quote_states_value(t: Tables) -> pd.Series:
-    c = _claims(t)
-    check = c["value_kind"] != "interpreted"
-    values = c.loc[check, list(VALUE_FIELDS)].astype("float64")
-    quotes = c.loc[check, "quote"].fillna("").astype(str)
-    surely = _stated_fast(quotes, values) if len(quotes) else quotes.astype(bool)
+def _quote_states_value(t: Tables) -> pl.Series:
+    import polars as pl
+
+    c = _claims(t).with_row_index("_pos").filter(pl.col("value_kind") != "interpreted")
+    surely = _stated_fast(c["quote"], c) if c.height else pl.Series([], dtype=pl.Boolean)
     bad = []
-    for i in surely.index[~surely.to_numpy()]:
-        stated = numbers_in_text(str(c.at[i, "quote"]))
-        for f in VALUE_FIELDS:
-            v = c.at[i, f]
+    rest = c.filter(~surely).select("_pos", "quote", *VALUE_FIELDS)
+    for pos, quote, *values in rest.iter_rows():
+        stated = numbers_in_text(str(quote))
+        for v in values:
             if (
-                isinstance(v, float)
+                v is not None
                 and not math.isnan(v)
                 and not any(abs(s - v) <= 1e-9 * max(1.0, abs(v)) for s in stated)
             ):
-                bad.append(i)
+                bad.append(pos)
                 break
-    return _flag(c, bad, "quote")
+    return _flag(_claims(t), bad, "quote")
 
 
-def _interpreted_note(t: Tables) -> pd.Series:
-    c = t.text["claims"]
-    bad = c.index[(c["value_kind"] == "interpreted") & (c["notes"].str.strip() == "")]
-    return _flag(c, list(bad), "notes")
+def _interpreted_note(t: Tables) -> pl.Series:
+    import polars as pl
+
+    bad = (pl.col("value_kind") == "interpreted") & (_strip("notes") == "")
+    return _ok(t.text["claims"], bad, "notes")
 
 
-def _representative(frame: pd.DataFrame) -> pd.Series:
-    return frame["value"].fillna(frame["value_low"]).fillna(frame["value_high"])
+def _cumulative_monotonic(t: Tables) -> pl.Series:
+    import polars as pl
 
-
-def _cumulative_monotonic(t: Tables) -> pd.Series:
     c = _claims(t)
-    metrics = t.typed["metrics"].set_index("metric_id")
-    basis = c["metric_id"].map(metrics["counting_basis"]) if len(metrics) else None
-    end = _iso(t, "claims", "period_end")
-    mask = (basis == "cumulative") & end.notna()
-    if not mask.any():
+    if t.typed["metrics"].height == 0:
         return _flag(c, [], "value")
-    cumulative = c.loc[mask].copy()
-    cumulative["_rep"] = _representative(cumulative)
-    cumulative["_end"] = end[mask]
-    cumulative["_cat"] = cumulative["category"].fillna("")
     keys = ["metric_id", "claimant_id", "_cat"]
+    rep = pl.col("value").fill_null(pl.col("value_low")).fill_null(pl.col("value_high"))
+    cumulative = (
+        c.with_row_index("_pos")
+        .with_columns(
+            _metric_attr(t, "counting_basis").alias("_basis"),
+            _iso(t, "claims", "period_end").alias("_end"),
+            rep.alias("_rep"),
+            pl.col("category").fill_null("").alias("_cat"),
+        )
+        .filter((pl.col("_basis") == "cumulative") & pl.col("_end").is_not_null())
+        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes")
+    )
+    if cumulative.height == 0:
+        return _flag(c, [], "value")
     # Only a row with a higher figure on an earlier date can break the rule: find those groups
     # with column operations (the running maximum over earlier dates), then check them row by row.
-    per_date = cumulative.groupby([*keys, "_end"], dropna=False)["_rep"].max().fillna(-math.inf)
-    earlier_max = per_date.groupby(level=keys, dropna=False).cummax()
-    earlier_max = earlier_max.groupby(level=keys, dropna=False).shift(1).rename("_earlier")
-    cumulative = cumulative.join(earlier_max, on=[*keys, "_end"])
-    suspect = cumulative.loc[cumulative["_earlier"] > cumulative["_rep"], keys]
-    in_suspect = cumulative.set_index(keys).index.isin(suspect.set_index(keys).index)
-    suspects = cumulative[in_suspect]
+    per_date = (
+        cumulative.group_by([*keys, "_end"])
+        .agg(pl.col("_rep").max().fill_null(-math.inf))
+        .sort([*keys, "_end"])
+        .with_columns(pl.col("_rep").cum_max().shift(1).over(keys).alias("_earlier"))
+        .drop("_rep")
+    )
+    cumulative = cumulative.join(per_date, on=[*keys, "_end"], how="left")
+    suspect = cumulative.filter((pl.col("_earlier") > pl.col("_rep")).fill_null(False))
+    suspects = cumulative.join(suspect.select(keys).unique(), on=keys, how="semi")
     bad: list[int] = []
-    for _, group in suspects.groupby(keys, dropna=False):
-        ordered = group.sort_values("period_end", kind="stable")
-        seen: list[tuple[str, float, dt.date]] = []
-        for i, cid, rep, end_date, supersedes in zip(
-            ordered.index,
-            ordered["claim_id"],
-            ordered["_rep"],
-            ordered["period_end"],
-            ordered["supersedes"],
-            strict=True,
-        ):
-            earlier = {c_id for c_id, v, e in seen if e < end_date and v > rep}
+    nan = float("nan")
+    for _, group in suspects.sort("_pos").group_by(keys, maintain_order=True):
+        ordered = group.sort("_end", maintain_order=True)
+        seen: list[tuple[str, float, str]] = []
+        for pos, cid, rep_value, end_date, supersedes in ordered.select(
+            "_pos", "claim_id", "_rep", "_end", "supersedes"
+        ).iter_rows():
+            value = nan if rep_value is None else rep_value
+            earlier = {c_id for c_id, v, e in seen if e < end_date and v > value}
             if earlier and supersedes not in earlier:
-                bad.append(i)
-            seen.append((cid, rep, end_date))
+                bad.append(pos)
+            seen.append((cid, value, end_date))
     return _flag(c, bad, "value")
 
 
-def _supersedes_exists(t: Tables) -> pd.Series:
+def _supersedes_exists(t: Tables) -> pl.Series:
+    import polars as pl
+
     c = t.text["claims"]
-    bad = (c["supersedes"].str.strip() != "") & ~_isin(c["supersedes"], c["claim_id"])
-    return (~bad).rename("supersedes")
+    bad = (_strip("supersedes") != "") & ~pl.col("supersedes").is_in(c["claim_id"].implode())
+    return _ok(c, bad, "supersedes")
 
 
-def _supersedes_acyclic(t: Tables) -> pd.Series:
+def _supersedes_acyclic(t: Tables) -> pl.Series:
     c = t.text["claims"]
-    named = c[c["supersedes"].str.strip() != ""]
+    named = c.filter(_strip("supersedes") != "")
     target = dict(zip(named["claim_id"], named["supersedes"], strict=True))
     in_cycle: set[str] = set()
     for start in target:
@@ -357,19 +406,17 @@ def _supersedes_acyclic(t: Tables) -> pd.Series:
             node = target.get(node)
         if node is not None and node in seen:
             in_cycle.update(seen[seen.index(node) :])
-    return (~_isin(c["claim_id"], in_cycle)).rename("supersedes")
+    return (~c["claim_id"].is_in(list(in_cycle))).rename("supersedes")
 
 
 def _string_fields(t: Tables, table: str) -> list[str]:
     return [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "string"]
 
 
-def _no_formula(table: str) -> Callable[[Tables], pd.Series]:
-    def check(t: Tables) -> pd.Series:
-        text = t.text[table]
-        fields = _string_fields(t, table)
-        bad = _any_match(text, fields, FORMULA_RUST)
-        return (~bad).rename("*")
+def _no_formula(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        bad = _any_match(_string_fields(t, table), FORMULA_RUST)
+        return _ok(t.text[table], bad, "*")
 
     return check
 
@@ -543,19 +590,24 @@ RULES: list[Rule] = _rules()
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks."""
-    import pandera.pandas as pa
+    import pandera.polars as pa
+    import polars as pl
 
-    # the dtypes the frames have (text is pandas' string dtype): a mismatch would make pandera
-    # look for the failing cells one by one
-    dtypes = {"string": pa.String, "number": float, "integer": float, "date": object}
+    # the dtypes typed_frame gives the columns
+    dtypes = {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}
     columns = {
         f["name"]: pa.Column(
-            dtypes.get(f["type"], pa.String), nullable=True, coerce=False, required=True
+            dtypes.get(f["type"], pl.String), nullable=True, coerce=False, required=True
         )
         for f in schema["fields"]
     }
+
+    def check(rule: Rule) -> Callable[[Any], pl.LazyFrame]:
+        # a rule reads the other tables too, so it is given all of them, not pandera's frame
+        return lambda _data: rule.check(tables).alias("check_output").to_frame().lazy()
+
     checks = [
-        pa.Check(lambda _df, r=rule: r.check(tables), error=f"{n}", name=rule.id)
+        pa.Check(check(rule), error=f"{n}", name=rule.id)
         for n, rule in enumerate(RULES)
         if rule.table == table
     ]
@@ -577,24 +629,37 @@ def check_semantics(tables: Tables) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.rule, p.field or ""))
 
 
-def _problems(table: str, cases: pd.DataFrame, tables: Tables) -> list[Problem]:
+def _problems(table: str, cases: pl.DataFrame, tables: Tables) -> list[Problem]:
+    import polars as pl
+
     out: list[Problem] = []
     text = tables.text[table]
-    # pandera lists a row failing a frame-wide check once per column: one Problem is enough
-    cases = cases.astype({"check": str}).drop_duplicates(["check", "index"])
-    for case in cases.to_dict("records"):
-        check = str(case["check"])
+    rows = text[ROW]
+    published: dict[str, Any] | None = None
+    # pandera may list a row failing a frame-wide check more than once: one Problem is enough
+    cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
+    for check, index in cases.iter_rows():
         if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
             continue
         rule = RULES[int(check)]
-        row = int(case["index"]) if case["index"] is not None else None
+        cells = text.row(index, named=True) if index is not None else None
+        row = int(rows[index]) if index is not None else None
         field = rule.field
-        if field == "*" and row is not None:
+        if field == "*" and cells is not None:
             fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
-            field = next((f for f in fields if FORMULA.match(text.at[row, f])), fields[0])
-        value = text.at[row, field] if row is not None and field in text.columns else None
-        if table == "claims" and field == "value" and row is not None:
-            value = _values(text.loc[row])
+            field = next((f for f in fields if FORMULA.match(cells[f])), fields[0])
+        value = cells.get(field) if cells is not None else None
+        if table == "claims" and field == "value" and cells is not None:
+            value = _values(cells)
+        message = rule.description
+        if cells is not None and table == "claims":
+            if rule.id in ("value-bounds", "value-kind-fields", "quote-states-value"):
+                message = f"{rule.description} ({cells['value_kind']}: {_values(cells)})"
+            elif rule.id == "period-after-publication":
+                if published is None:
+                    published = _published(tables)
+                pub = published.get(cells["source_id"])
+                message = f"{rule.description} (period_end {cells['period_end']}, published {pub})"
         out.append(
             Problem(
                 table=table,
@@ -602,26 +667,18 @@ def _problems(table: str, cases: pd.DataFrame, tables: Tables) -> list[Problem]:
                 field=field,
                 value=value,
                 rule=rule.id,
-                message=_message(rule, table, row, field, tables),
+                message=message,
                 fix=rule.fix,
             )
         )
     return out
 
 
-def _values(row: pd.Series) -> str:
+def _published(t: Tables) -> dict[str, Any]:
+    """Each source's publication date (the first row with that source_id)."""
+    sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
+    return dict(zip(sources["source_id"], sources["published_date"], strict=True))
+
+
+def _values(row: dict[str, Any]) -> str:
     return ", ".join(f"{f}={row[f]}" for f in VALUE_FIELDS if row[f].strip()) or "no value"
-
-
-def _message(rule: Rule, table: str, row: int | None, field: str, tables: Tables) -> str:
-    """The rule, said about this row's own values where that helps."""
-    if row is None or table != "claims":
-        return rule.description
-    r = tables.text["claims"].loc[row]
-    values = _values(r)
-    if rule.id in ("value-bounds", "value-kind-fields", "quote-states-value"):
-        return f"{rule.description} ({r['value_kind']}: {values})"
-    if rule.id == "period-after-publication":
-        pub = _published(tables).get(row)
-        return f"{rule.description} (period_end {r['period_end']}, published {pub})"
-    return rule.description

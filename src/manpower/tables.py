@@ -1,8 +1,8 @@
-"""Read the curated CSV tables into pandas frames: all text first, then typed on purpose.
+"""Read a curated CSV table into a pandas frame of text, and parse ISO dates strictly.
 
-Everything is read as text so that no bad cell is lost to type inference; numbers and dates are
-then parsed explicitly, and a cell that does not parse becomes missing (the Table Schema layer
-reports it). The index is the frictionless row number: header = 1, first data row = 2.
+Everything is read as text so that no bad cell is lost to type inference (the semantic layer
+types the columns itself, ``manpower.semantic.typed_frame``). The index is the frictionless row
+number: header = 1, first data row = 2.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from manpower.errors import ManpowerError
 
@@ -48,21 +48,3 @@ def read_text_table(path: Path) -> pd.DataFrame:
         raise ManpowerError(f"{path}: cannot be read as a UTF-8 CSV table ({exc})") from None
     frame.index = range(2, len(frame) + 2)
     return frame
-
-
-def typed(frame: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
-    """A copy with number fields as float (NaN when empty or unparsable) and dates as dates."""
-    import pandas as pd
-
-    out = frame.copy(deep=False)  # text columns are shared, typed ones replaced
-    for field in schema["fields"]:
-        name = field["name"]
-        if name not in out.columns:
-            continue
-        if field["type"] in ("number", "integer"):
-            out[name] = pd.to_numeric(frame[name].str.strip(), errors="coerce").astype("float64")
-        elif field["type"] == "date":
-            # dates repeat: parse each distinct cell once
-            dates = {cell: parse_date(cell) for cell in frame[name].unique()}
-            out[name] = frame[name].map(dates).astype("object")
-    return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
 from manpower.project import TABLES, find_root, read_json
 
@@ -61,18 +62,19 @@ class Report:
         }
 
 
-def resolve(path: Path | None) -> tuple[Path, dict[str, Any]]:
+def resolve(path: Path | None, *, sources: bool = True) -> tuple[Path, dict[str, Any]]:
     """The package directory and its descriptor.
 
     A repository (``schemas/`` present) is validated from its schemas and curated tables, so a
     stale ``datapackage.json`` never hides or invents an error; any other directory, or a
-    ``datapackage.json`` given directly, is validated as published, hashes included.
+    ``datapackage.json`` given directly, is validated as published, hashes included. Without
+    ``sources`` a repository's descriptor leaves out the package-level ``sources``.
     """
     from manpower.descriptor import build_descriptor
 
     if path is None:
         root = find_root()
-        return root, build_descriptor(root, stats=False, derived=False)
+        return root, build_descriptor(root, stats=False, derived=False, sources=sources)
     path = path.resolve()
     if path.is_file():
         return path.parent, read_json(path)
@@ -81,7 +83,7 @@ def resolve(path: Path | None) -> tuple[Path, dict[str, Any]]:
     if (path / "schemas" / "claims.schema.json").is_file() and (
         path / "schemas" / "package.json"
     ).is_file():
-        return path, build_descriptor(path, stats=False, derived=False)
+        return path, build_descriptor(path, stats=False, derived=False, sources=sources)
     if (path / "datapackage.json").is_file():
         return path, read_json(path / "datapackage.json")
     raise UsageError(f"{path}: neither a manpower repository nor a folder with datapackage.json")
@@ -94,7 +96,8 @@ def validate(
     path: Path | None = None, *, today: dt.date | None = None, engine: str = "columnar"
 ) -> Report:
     """Validate a package with the columnar engine (default) or the standard frictionless one."""
-    root, descriptor = resolve(path)
+    # only frictionless checks the package metadata; the columnar engine needs the resources
+    root, descriptor = resolve(path, sources=engine == "frictionless")
     return validate_descriptor(root, descriptor, today=today, engine=engine)
 
 
@@ -180,8 +183,8 @@ def check_structure_columnar(
 ) -> list[Problem]:
     """The same checks as :func:`check_structure`, as column expressions (manpower.columnar).
 
-    ``frames`` receives each table's text frame (pandas, indexed by row number) so that the
-    semantic layer does not read the files again.
+    ``frames`` receives each table's text frame (polars, with its row numbers in ``ROW``) so that
+    the semantic layer does not read the files again.
     """
     from manpower.columnar import check_package
 
@@ -205,8 +208,8 @@ def check_structure_columnar(
     report.rows.update(rows)
     for name, table in tables.items():
         if table.reusable:
-            frames[name] = table.text_frame()
-        table.frame = None  # the checks are done: keep one copy of the cells, not two
+            frames[name] = table.frame  # handed over as it is: no copy
+        table.frame = None
     return problems
 
 
@@ -226,8 +229,7 @@ def check_semantics_of(
     report: Report,
     frames: dict[str, Any] | None = None,
 ) -> list[Problem]:
-    from manpower.semantic import Tables, check_semantics
-    from manpower.tables import read_text_table, typed
+    from manpower.semantic import Tables, check_semantics, typed_frame
 
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
     missing = [t for t in TABLES if t not in resources]
@@ -249,9 +251,9 @@ def check_semantics_of(
         resource = resources[table]
         try:
             schemas[table] = _schema_of(root, resource)
-            frame = (frames or {}).get(table)
+            frame = (frames or {}).pop(table, None)
             if frame is None:
-                frame = read_text_table(root / resource["path"])
+                frame = _read_text(root / resource["path"])
         except ManpowerError as exc:
             # frictionless has reported why; semantics need all tables readable
             return [
@@ -267,9 +269,20 @@ def check_semantics_of(
                 )
             ]
         names = [f["name"] for f in schemas[table]["fields"]]
-        if list(frame.columns) != names:
+        if [c for c in frame.columns if c != ROW] != names:
             return []  # frictionless reports the header; rules need the schema's columns
         text[table] = frame
-        typed_frames[table] = typed(frame, schemas[table])
-        report.rows.setdefault(table, len(frame))
+        typed_frames[table] = typed_frame(frame, schemas[table])
+        report.rows.setdefault(table, frame.height)
     return check_semantics(Tables(typed_frames, text, schemas, today))
+
+
+def _read_text(path: Path) -> Any:
+    """A table as a polars frame of text with its row numbers, for the frictionless engine."""
+    import polars as pl
+
+    from manpower.tables import read_text_table
+
+    frame = read_text_table(path)
+    rows = pl.Series(ROW, frame.index.to_numpy(), dtype=pl.Int64)
+    return pl.from_pandas(frame, include_index=False).with_columns(rows)
