@@ -63,7 +63,7 @@ def cli() -> None:
 @cli.command()
 @click.option("--force", is_flag=True, help="Re-run every stage even if nothing changed.")
 def build(force: bool) -> None:
-    """Run the pipeline (validate, derive, package) with DVC and summarise the result."""
+    """Run the pipeline (validate, derive, package, report) with DVC and summarise the result."""
     from manpower.pipeline import run_pipeline
     from manpower.project import find_root
 
