@@ -124,6 +124,20 @@ def validate_descriptor(
     return report
 
 
+def package_error(message: str) -> Problem:
+    """A problem with the package's metadata or schemas rather than with a row."""
+    return Problem(
+        "datapackage",
+        None,
+        None,
+        None,
+        "package-error",
+        message,
+        "fix datapackage.json or the schemas",
+        layer="schema",
+    )
+
+
 def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> list[Problem]:
     """The standard frictionless validation of the package."""
     from frictionless import Package
@@ -133,18 +147,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
         # every error, as the columnar engine reports them (frictionless stops at 1000 by default)
         result = package.validate(limit_errors=10**9)
     except Exception as exc:  # frictionless raises its own FrictionlessException on bad metadata
-        return [
-            Problem(
-                "datapackage",
-                None,
-                None,
-                None,
-                "package-error",
-                str(exc),
-                "fix datapackage.json or the schemas",
-                layer="schema",
-            )
-        ]
+        return [package_error(str(exc))]
     problems = []
     for task in result.tasks:
         report.rows[task.name] = task.stats.get("rows") or 0
@@ -192,18 +195,7 @@ def check_structure_columnar(
     try:
         schemas = {r["name"]: _schema_of(root, r) for r in resources}
     except ManpowerError as exc:
-        return [
-            Problem(
-                "datapackage",
-                None,
-                None,
-                None,
-                "package-error",
-                str(exc),
-                "fix datapackage.json or the schemas",
-                layer="schema",
-            )
-        ]
+        return [package_error(str(exc))]
     problems, rows, tables = check_package(root, {"resources": resources}, schemas)
     report.rows.update(rows)
     for name, table in tables.items():
