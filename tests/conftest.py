@@ -75,6 +75,24 @@ CLAIM = {
 }
 
 
+def run_submit(*args: object):
+    """`manpower submit ARGS...` through click's test runner."""
+    from click.testing import CliRunner
+
+    from manpower.cli import cli
+
+    return CliRunner().invoke(cli, ["submit", *map(str, args)], catch_exceptions=False)
+
+
+def assert_rejected(result, path: object, line: str, errors: int = 1) -> None:
+    """A rejected submit: exit 1, ``line`` among the output, and the closing summary line."""
+    lines = result.output.splitlines()
+    plural = "s" if errors != 1 else ""
+    assert result.exit_code == 1, result.output
+    assert line in lines, result.output
+    assert lines[-1] == f"rejected: {errors} error{plural} ({path}); nothing was written to data/"
+
+
 def claim(**changes: str) -> dict[str, str]:
     return {**CLAIM, **changes}
 

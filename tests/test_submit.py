@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CLAIMANTS, SOURCES, claim, digest, write_table
+from conftest import (
+    CLAIMANTS,
+    SOURCES,
+    assert_rejected,
+    claim,
+    digest,
+    run_submit,
+    write_table,
+)
 from manpower import transaction
 from manpower.cli import cli
 from manpower.errors import ManpowerError
@@ -41,10 +49,6 @@ def upd(tmp_path):
     return folder
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, ["submit", *map(str, args)], catch_exceptions=False)
-
-
 def csv_text(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
@@ -53,18 +57,9 @@ def csv_text(rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def rejected(result, path: Path, line: str, errors: int = 1) -> None:
-    plural = "s" if errors != 1 else ""
-    assert result.exit_code == 1, result.output
-    assert line in result.output.splitlines(), result.output
-    assert result.output.splitlines()[-1] == (
-        f"rejected: {errors} error{plural} ({path}); nothing was written to data/"
-    )
-
-
 def test_valid_claim_is_merged_in_canonical_form(repo, upd):
     write_table(upd / "claims.csv", [NEW])
-    result = run(upd / "claims.csv")
+    result = run_submit(upd / "claims.csv")
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"claims: 1 added, 0 already present\nWrote data/claims.csv.\n{NEXT}\n"
@@ -86,7 +81,7 @@ def test_source_claimant_and_claims_together_resolve_foreign_keys(repo, upd):
     write_table(upd / "sources.csv", [source])
     write_table(upd / "claimants.csv", [claimant])
     write_table(upd / "claims.csv", [new])
-    result = run(upd / "claims.csv", upd / "sources.csv", upd / "claimants.csv")
+    result = run_submit(upd / "claims.csv", upd / "sources.csv", upd / "claimants.csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:4] == [
         "sources: 1 added, 0 already present",
@@ -99,9 +94,9 @@ def test_source_claimant_and_claims_together_resolve_foreign_keys(repo, upd):
 def test_claim_without_its_source_is_rejected_pointing_at_the_row(repo, upd):
     write_table(upd / "claims.csv", [claim(claim_id="x-01", source_id="nowhere")])
     before = digest(repo / "data")
-    result = run(upd / "claims.csv")
+    result = run_submit(upd / "claims.csv")
     assert result.exit_code == 1
-    rejected(
+    assert_rejected(
         result,
         upd / "claims.csv",
         f"{upd / 'claims.csv'}, row 2, column source_id: value 'nowhere': [unknown-reference] "
@@ -115,7 +110,7 @@ def test_claim_without_its_source_is_rejected_pointing_at_the_row(repo, upd):
 def test_resubmitting_existing_rows_changes_nothing(repo, upd):
     write_table(upd / "claims.csv", [claim()])
     before = digest(repo / "data")
-    result = run(upd / "claims.csv")
+    result = run_submit(upd / "claims.csv")
     assert result.exit_code == 0
     assert result.output == (
         "claims: 0 added, 1 already present\n"
@@ -127,8 +122,8 @@ def test_resubmitting_existing_rows_changes_nothing(repo, upd):
 def test_edit_of_a_claim_is_rejected_and_points_to_supersedes(repo, upd):
     write_table(upd / "claims.csv", [claim(verification="corroborated")])
     before = digest(repo / "data")
-    result = run(upd / "claims.csv")
-    rejected(
+    result = run_submit(upd / "claims.csv")
+    assert_rejected(
         result,
         upd / "claims.csv",
         f"{upd / 'claims.csv'}, row 2, column verification: [edit] claim_id "
@@ -143,7 +138,7 @@ def test_edit_of_a_claim_is_rejected_and_points_to_supersedes(repo, upd):
 
 def test_allow_edits_lists_the_edit(repo, upd):
     write_table(upd / "claims.csv", [claim(verification="corroborated")])
-    result = run(upd / "claims.csv", "--allow-edits")
+    result = run_submit(upd / "claims.csv", "--allow-edits")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == (
         "claims: 0 added, 1 changed (paper-2025-01-03-01), 0 already present"
@@ -154,7 +149,7 @@ def test_allow_edits_lists_the_edit(repo, upd):
 def test_dry_run_writes_nothing(repo, upd):
     write_table(upd / "claims.csv", [NEW])
     before = digest(repo / "data")
-    result = run(upd / "claims.csv", "--dry-run")
+    result = run_submit(upd / "claims.csv", "--dry-run")
     assert result.exit_code == 0
     assert result.output == (
         "claims: 1 would add, 0 already present\n"
@@ -167,20 +162,20 @@ def test_json_and_github_formats(repo, upd):
     write_table(
         upd / "claims.csv", [claim(claim_id="x-01", value_low="200000", quote="200,000 to 180,000")]
     )
-    json_result = run(upd / "claims.csv", "--format", "json")
+    json_result = run_submit(upd / "claims.csv", "--format", "json")
     assert json_result.exit_code == 1
     import json
 
     payload = json.loads(json_result.output)
     assert payload["valid"] is False
     assert {p["rule"] for p in payload["problems"]} == {"value-bounds"}
-    gh = run(upd / "claims.csv", "--format", "github")
+    gh = run_submit(upd / "claims.csv", "--format", "github")
     assert gh.output.startswith(f"::error file={upd / 'claims.csv'},line=2,title=value-bounds::")
 
 
 def test_header_matching_one_table_names_the_table(repo, upd):
     write_table(upd / "my new figures.csv", [NEW], schema_table="claims")
-    result = run(upd / "my new figures.csv")
+    result = run_submit(upd / "my new figures.csv")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("claims: 1 added")
 
@@ -192,13 +187,13 @@ def test_reordered_columns_are_accepted(repo, upd):
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerow(NEW)
-    assert run(upd / "claims.csv").exit_code == 0
+    assert run_submit(upd / "claims.csv").exit_code == 0
     assert CliRunner().invoke(cli, ["fmt", "--check"]).exit_code == 0
 
 
 def test_crlf_is_normalised_not_corrupted(repo, upd):
     (upd / "claims.csv").write_bytes(csv_text([NEW]).replace("\n", "\r\n").encode())
-    result = run(upd / "claims.csv")
+    result = run_submit(upd / "claims.csv")
     assert result.exit_code == 0, result.output
     data = (repo / "data" / "claims.csv").read_bytes()
     assert b"\r" not in data

@@ -7,10 +7,8 @@ import io
 import unicodedata
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import CLAIMANTS, SOURCES, claim, digest, write_table
-from manpower.cli import cli
+from conftest import CLAIMANTS, SOURCES, assert_rejected, claim, digest, run_submit, write_table
 
 NEW = claim(
     claim_id="paper-2025-01-03-02",
@@ -163,25 +161,13 @@ def repo(make_repo, monkeypatch):
     return root
 
 
-def submit(*paths, extra=()):
-    return CliRunner().invoke(cli, ["submit", *map(str, paths), *extra], catch_exceptions=False)
-
-
-def assert_rejected(result, path, expected_line, errors=1):
-    lines = result.output.splitlines()
-    assert result.exit_code == 1, result.output
-    assert expected_line in lines, result.output
-    plural = "s" if errors != 1 else ""
-    assert lines[-1] == f"rejected: {errors} error{plural} ({path}); nothing was written to data/"
-
-
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_file_is_rejected_with_one_line(repo, tmp_path, name):
     raw, expected = BROKEN[name]
     path = tmp_path / "claims.csv"
     path.write_bytes(raw)
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert_rejected(result, path, f"{path}{expected}")
     assert len(result.output.splitlines()) == 2  # the reason and the verdict
     assert digest(repo / "data") == before
@@ -192,7 +178,7 @@ def test_file_for_no_known_table_is_rejected(repo, tmp_path):
     path = tmp_path / "..passwd.csv"
     path.write_text("root:x:0:0,/root,/bin/bash\n1,2,3\n")
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert_rejected(
         result,
         path,
@@ -208,7 +194,7 @@ def test_traversal_in_the_argument_still_writes_only_data_tables(repo, tmp_path)
     (tmp_path / "sub").mkdir()
     write_table(tmp_path / "claims.csv", [NEW])
     path = f"{tmp_path}/sub/../claims.csv"
-    result = submit(path)
+    result = run_submit(path)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (repo / "data").iterdir()) == [
         "claimants.csv",
@@ -273,7 +259,7 @@ def test_semantic_rules_reject_the_submitted_row(repo, tmp_path, name):
     path = tmp_path / "claims.csv"
     write_table(path, [row])
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert result.exit_code == 1, result.output
     first = result.output.splitlines()[0]
     assert first.startswith(f"{path}, row 2, column {column}: "), result.output
@@ -286,7 +272,7 @@ def test_semantic_rules_reject_the_submitted_row(repo, tmp_path, name):
 def test_impossible_date_message(repo, tmp_path):
     path = tmp_path / "claims.csv"
     write_table(path, [claim(claim_id="x-01", period_end="2025-02-30")])
-    result = submit(path)
+    result = run_submit(path)
     assert result.output.splitlines()[0].startswith(
         f"{path}, row 2, column period_end: value '2025-02-30': [type-error]"
     )
@@ -296,7 +282,7 @@ def test_duplicate_keys_within_the_submission(repo, tmp_path):
     path = tmp_path / "claims.csv"
     write_table(path, [NEW, {**NEW, "value_low": "10000", "notes": "again"}])
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert_rejected(
         result,
         path,
@@ -315,7 +301,7 @@ def test_non_web_urls_are_rejected(repo, tmp_path, url, scheme):
     path = tmp_path / "sources.csv"
     write_table(path, [{**SOURCES[0], "source_id": "evil-2025-01-01", "url": url}])
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert_rejected(
         result,
         path,
@@ -347,7 +333,7 @@ def test_identifiers_confusable_with_existing_ones(repo, tmp_path, table, row, c
         value, how = "ua-szr\uff55", "Unicode compatibility form"
     write_table(path, [row])
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert_rejected(
         result,
         path,
@@ -367,7 +353,7 @@ def test_identifiers_differing_only_by_normal_form_within_a_submission(repo, tmp
         [{**CLAIMANTS[0], "claimant_id": nfc}, {**CLAIMANTS[0], "claimant_id": nfd}],
     )
     before = digest(repo / "data")
-    result = submit(path)
+    result = run_submit(path)
     assert result.exit_code == 1
     assert (
         f"{path}, row 3, column claimant_id: value {nfd!r}: [confusable-id] claimant_id {nfd!r} "
@@ -381,7 +367,7 @@ def test_several_broken_files_are_all_reported(repo, tmp_path):
     (tmp_path / "claims.csv").write_bytes(b"")
     (tmp_path / "sources.csv").write_bytes(b"\xef\xbb\xbfsource_id\n")
     before = digest(repo / "data")
-    result = submit(tmp_path / "claims.csv", tmp_path / "sources.csv")
+    result = run_submit(tmp_path / "claims.csv", tmp_path / "sources.csv")
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
         f"rejected: 2 errors ({tmp_path / 'claims.csv'}, {tmp_path / 'sources.csv'}); nothing "

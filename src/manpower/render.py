@@ -25,22 +25,30 @@ def _where(p: Problem) -> str:
     return ", ".join(parts)
 
 
+def _line(where: str, value: str | None, rule: str, message: str, fix: str) -> str:
+    """One error in plain words: where, the value, the rule, what is wrong and how to fix it."""
+    shown = f" value {value!r}:" if value not in (None, "") else ""
+    advice = f" Fix: {fix}." if fix else ""
+    return f"{where}:{shown} [{rule}] {message}.{advice}"
+
+
 def text_line(p: Problem) -> str:
-    value = f" value {p.value!r}:" if p.value not in (None, "") else ""
-    fix = f" Fix: {p.fix}." if p.fix else ""
-    return f"{_where(p)}:{value} [{p.rule}] {p.message}.{fix}"
+    return _line(_where(p), p.value, p.rule, p.message, p.fix)
 
 
 def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
     if fmt == "github":
-        lines = []
-        for p in report.problems:
-            path = "datapackage.json" if p.table == "datapackage" else f"data/{p.table}.csv"
-            line = f",line={p.row}" if p.row is not None else ""
-            message = text_line(p).replace("%", "%25").replace("\n", "%0A")
-            lines.append(f"::error file={path}{line},title={p.rule}::{message}")
+        lines = [
+            _annotation(
+                "datapackage.json" if p.table == "datapackage" else f"data/{p.table}.csv",
+                p.row,
+                p.rule,
+                text_line(p),
+            )
+            for p in report.problems
+        ]
         lines.append(_summary(report))
         return "\n".join(lines)
     lines = [text_line(p) for p in report.problems]
@@ -69,9 +77,7 @@ def finding_line(f: Finding) -> str:
             *([f"column {f.field}"] * bool(f.field)),
         ]
     )
-    value = f" value {f.value!r}:" if f.value not in (None, "") else ""
-    fix = f" Fix: {f.fix}." if f.fix else ""
-    return f"{where}:{value} [{f.rule}] {f.message}.{fix}"
+    return _line(where, f.value, f.rule, f.message, f.fix)
 
 
 def render_submit(result: SubmitResult, fmt: str) -> str:
