@@ -228,3 +228,12 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     monkeypatch.chdir(repo)
     shown = show.select(load_view(repo), "convicts_recruited_cumulative").rows
     assert {r["claim_id"]: r["value"] for r in shown} == {k: v[0] for k, v in expected.items()}
+
+
+@pytest.mark.parametrize("cell", ["NaN", "Infinity", "-inf", "1_000"])
+def test_one_cell_one_message(make_repo, cell):
+    """The type error is the only line: no semantic rule reads the cell as another number."""
+    repo = make_repo(claims=[claim(value_low=cell)])
+    for engine in ENGINES:
+        problems = validate(repo, today=TODAY, engine=engine).problems
+        assert [(p.field, p.rule) for p in problems] == [("value_low", "type-error")], engine

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,13 +37,8 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
     "less_than": {"value_low": False, "value": False, "value_high": True},
     "range": {"value_low": True, "value": False, "value_high": True},
 }
-NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\s*$", re.IGNORECASE)
 # What Python's str.strip() strips, for polars' strip_chars.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-# The same two patterns for polars (Rust regex): its \s lacks the four ASCII separators
-# \x1c-\x1f that Python's \s includes, so they are spelled out.
-_WS = r"[\s\x1c-\x1f]"
-NON_FINITE_RUST = rf"(?i)^{_WS}*[+-]?(nan|inf|infinity){_WS}*\n?$"
 SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
 # A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
 # longer number in numbers.py's reading: start, a symbol, or a space after a non-digit before it;
@@ -219,10 +213,10 @@ def _non_negative(t: Tables) -> pl.Series:
 def _finite(t: Tables) -> pl.Series:
     import polars as pl
 
-    text = _any_match(list(VALUE_FIELDS), NON_FINITE_RUST).fill_null(False)
+    # "NaN" and "Infinity" are no numbers in the package's grammar (a type error); what is left
+    # is a number too large for a float, such as 1e999
     infinite = pl.any_horizontal([pl.col(f).is_infinite().fill_null(False) for f in VALUE_FIELDS])
-    bad = t.text["claims"].select(text).to_series() | _claims(t).select(infinite).to_series()
-    return (~bad).rename("value")
+    return _ok(_claims(t), infinite, "value")
 
 
 def _iso(t: Tables, table: str, field: str) -> pl.Series:
