@@ -351,8 +351,8 @@ def _parsed(table: Table, field: dict[str, Any]) -> tuple[pl.Expr, pl.Expr, pl.E
         # clamp so that pl.date never sees an impossible day; those rows are masked anyway
         safe = pl.date(
             y.fill_null(2000).clip(1, 9999),
-            m.fill_null(1),
-            pl.min_horizontal(d, month_days).fill_null(1),
+            m.fill_null(1).clip(1, 12),
+            pl.min_horizontal(d, month_days).fill_null(1).clip(1, 31),
         )
         return missing, ok, pl.when(ok).then(safe)
     return missing, *_python_parsed(field)
