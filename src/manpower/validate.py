@@ -225,6 +225,8 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
                     extra.setdefault(name, []).append(((row, number * 100), problem))
     if not extra:
         return problems
+    for items in extra.values():  # found field by field: put them in row order
+        items.sort(key=lambda item: item[0])
     bad_cells = {(p.table, p.row, p.field) for items in extra.values() for _, p in items}
     out: list[Problem] = []
     for problem in problems:
