@@ -97,8 +97,8 @@ def test_validate_github_annotations(make_repo):
     assert result.output.splitlines()[0] == (
         "::error file=data/claims.csv,line=2,title=spreadsheet-formula::claims.csv, row 2, "
         "column notes: value '=cmd()': [spreadsheet-formula] no text cell starts like a "
-        "spreadsheet formula. Fix: remove the leading =, +, - or @ (spreadsheets would run the "
-        "cell)."
+        "spreadsheet formula. Fix: remove the leading =, +, -, @, tab or CR, or their fullwidth "
+        "forms (spreadsheets would run the cell)."
     )
 
 

@@ -93,3 +93,25 @@ def test_type_errors_per_type(make_repo):
     found += schema_errors(broken_package(make_repo, "type-error-number"), "columnar")[0]
     notes = {e[5] for e in found if e[3] == "type-error"}
     assert notes == {'type is "date/default"', 'type is "number/default"'}
+
+
+def test_engines_agree_on_a_published_file_edited_afterwards(make_repo):
+    """A package folder with datapackage.json (hash, bytes, rows) whose claims.csv was edited
+    after it was built: both engines report hash-count, byte-count and row-count alike."""
+    import json
+
+    from manpower.descriptor import build_descriptor
+
+    repo = make_repo()
+    (repo / "datapackage.json").write_text(
+        json.dumps(build_descriptor(repo, stats=True, derived=False)), "utf-8"
+    )
+    (repo / "schemas" / "package.json").unlink()  # a published folder, not a repository
+    claims = repo / "data" / "claims.csv"
+    extra = claims.read_text().splitlines()[1].replace("-01,", "-02,", 1)
+    claims.write_text(claims.read_text() + extra + "\n")
+    reference, reference_rows = schema_errors(repo, "frictionless")
+    columnar, columnar_rows = schema_errors(repo, "columnar")
+    assert {e[3] for e in reference} == {"hash-count", "byte-count", "row-count"}
+    assert columnar == reference
+    assert columnar_rows == reference_rows

@@ -58,6 +58,10 @@ VERIFICATION_LABEL = {
     "disputed": "disputed",
 }
 _RC = {
+    # text is data (labels, names): drawn as written, never read as mathtext or TeX, so "$5$" or
+    # "$\\undefinedcmd$" in a label cannot fail the report
+    "text.parse_math": False,
+    "text.usetex": False,
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
     "font.size": 9,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from manpower import grammar
 from manpower.errors import ManpowerError
 from manpower.project import data_path, load_schema
 
@@ -182,10 +183,10 @@ def period_as_stated(start: str, end: str, precision: str) -> str:
 
 
 def _float(text: str) -> float | None:
-    try:
-        x = float(text)
-    except ValueError:
+    # the package's grammar, not float()'s: "5_0" or "٥" is no number here, as in manpower.load
+    if not grammar.is_number(text):
         return None
+    x = float(text)
     return x if math.isfinite(x) else None
 
 

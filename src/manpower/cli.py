@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from manpower.errors import ManpowerError
+from manpower.textrules import terminal_safe
 from manpower.versioning import BUMPS
 
 FORMATS = ("text", "json", "github")
@@ -26,7 +27,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ManpowerError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(terminal_safe(f"Error: {exc}"), err=True)
             sys.exit(exc.exit_code)
 
 
@@ -88,7 +89,7 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     from manpower.validate import validate as run
 
     report = run(path, engine=engine)
-    click.echo(render(report, fmt))
+    click.echo(terminal_safe(render(report, fmt)))
     sys.exit(int(not report.valid))
 
 
@@ -121,7 +122,7 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     from manpower.submit import submit as run
 
     result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits)
-    click.echo(render_submit(result, fmt))
+    click.echo(terminal_safe(render_submit(result, fmt)))
     sys.exit(int(not result.valid))
 
 
@@ -163,7 +164,7 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
         root: Path | None = find_root()
     except ManpowerError:
         root = None
-    click.echo(render_diff(compare(old, new, root), fmt))
+    click.echo(terminal_safe(render_diff(compare(old, new, root), fmt)))
 
 
 @cli.command()
@@ -200,7 +201,7 @@ def show(name: str | None, fmt: str) -> None:
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
+    click.echo(terminal_safe(view.render(rows, fmt, color=sys.stdout.isatty())))
 
 
 @cli.command()

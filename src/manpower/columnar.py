@@ -8,9 +8,10 @@ broken packages and asserts they find the same (row, field, error type).
 
 Where frictionless's semantics are subtle they are followed on purpose:
 
-- a number is whatever ``decimal.Decimal`` accepts after ``strip()`` (so ``1e3``, ``NaN`` and
-  ``1_000`` are numbers, ``1,000`` is not); a date is what ``strptime(cell, "%Y-%m-%d")`` accepts
-  (so ``2024-7-1`` is a date and ``2024-02-30`` is not);
+- numbers and dates follow the package's own grammar (:mod:`manpower.grammar`), which is
+  stricter than frictionless's (``decimal.Decimal`` after ``strip()`` takes ``1_000``, ``５``,
+  ``NaN``; ``strptime`` takes ``2024-7-1``): the frictionless engine adds the same check on top
+  (``manpower.validate.with_grammar``), so both engines report the same type errors;
 - constraints are checked only on cells that parsed; a blank row replaces its cell errors;
 - unique and primary-key errors name the previous row with the same value;
 - with the default ``fieldsMatch: exact`` header labels pair with fields by position: a missing
@@ -29,17 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from manpower import grammar
 from manpower.errors import Problem
 
 if TYPE_CHECKING:
     import polars as pl
 
 ROW = "__row__"
-# decimal.Decimal's own grammar (after strip() and removing "_"), without its look-ahead.
-DECIMAL = r"(?i)^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|inf(?:inity)?|s?nan\d*)$"
-INTEGER = r"^[+-]?\d+$"
-# strptime's %Y-%m-%d: four digits, month and day with or without a leading zero (or space).
-DATE = r"^(\d{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])$"
 NATIVE_TYPES = ("string", "number", "integer", "date", "any")
 # The order frictionless checks constraints in, per field type.
 CONSTRAINT_ORDER = (
@@ -98,6 +95,10 @@ def check_package(
         if table.frame is not None:
             _check_cells(table)
             _check_integrity(table, tables)
+    for resource in descriptor.get("resources", []):
+        table = tables[resource["name"]]
+        if table.frame is not None:
+            _check_stats(table, resource, root / resource["path"])
     problems: list[Problem] = []
     rows: dict[str, int] = {}
     for name, table in tables.items():
@@ -105,6 +106,32 @@ def check_package(
         ordered = sorted(table.problems, key=lambda t: (t[0], t[1]))
         problems.extend(p for _, _, p in ordered)
     return problems, rows, tables
+
+
+def _check_stats(table: Table, resource: dict[str, Any], path: Path) -> None:
+    """frictionless's hash-count, byte-count and row-count: the file is the one the descriptor
+    describes (a published package whose CSV was edited afterwards is not)."""
+    import hashlib
+
+    checks = []
+    expected_hash = resource.get("hash")
+    if expected_hash:
+        algorithm, _, digest = str(expected_hash).rpartition(":")
+        algorithm = algorithm or "md5"  # Data Package v1: a bare hash is MD5
+        if algorithm in ("md5", "sha256"):
+            with path.open("rb") as handle:
+                actual = hashlib.file_digest(handle, algorithm).hexdigest()
+            checks.append(("hash-count", digest, actual))
+    if resource.get("bytes"):
+        checks.append(("byte-count", resource["bytes"], path.stat().st_size))
+    if resource.get("rows"):
+        checks.append(("row-count", resource["rows"], table.rows))
+    for order, (rule, expected, actual) in enumerate(checks):
+        if expected != actual:
+            note = f'expected is "{expected}" and actual is "{actual}"'
+            table.problems.append(
+                (10**12, order, _problem(table.name, None, None, None, rule, note))
+            )
 
 
 # Reading
@@ -302,18 +329,16 @@ def _parsed(table: Table, field: dict[str, Any]) -> tuple[pl.Expr, pl.Expr, pl.E
     if kind == "any" or (kind == "string" and fmt == "default"):
         return missing, pl.lit(True), col
     if kind == "number" and fmt == "default" and not _has_number_options(field):
-        cleaned = col.str.strip_chars().str.replace_all("_", "", literal=True)
-        ok = cleaned.str.contains(DECIMAL)
-        return missing, ok, cleaned.cast(pl.Float64, strict=False)
+        ok = col.str.contains(grammar.NUMBER)
+        return missing, ok, pl.when(ok).then(col.cast(pl.Float64, strict=False))
     if kind == "integer" and fmt == "default" and field.get("bareNumber", True):
-        cleaned = col.str.strip_chars().str.replace_all("_", "", literal=True)
-        ok = cleaned.str.contains(INTEGER)
-        return missing, ok, cleaned.cast(pl.Int64, strict=False)
+        ok = col.str.contains(grammar.INTEGER)
+        return missing, ok, pl.when(ok).then(col.cast(pl.Int64, strict=False))
     if kind == "date" and fmt == "default":
-        parts = col.str.extract_groups(DATE)
+        parts = col.str.extract_groups(grammar.DATE)
         y = parts.struct.field("1").cast(pl.Int32, strict=False)
         m = parts.struct.field("2").cast(pl.Int32, strict=False)
-        d = parts.struct.field("3").str.strip_chars().cast(pl.Int32, strict=False)
+        d = parts.struct.field("3").cast(pl.Int32, strict=False)
         leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
         month_days = (
             pl.when(m == 2)
@@ -322,12 +347,12 @@ def _parsed(table: Table, field: dict[str, Any]) -> tuple[pl.Expr, pl.Expr, pl.E
             .then(30)
             .otherwise(31)
         )
-        ok = ((y >= 1) & (d <= month_days)).fill_null(False)
+        ok = ((y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days)).fill_null(False)
         # clamp so that pl.date never sees an impossible day; those rows are masked anyway
         safe = pl.date(
             y.fill_null(2000).clip(1, 9999),
-            m.fill_null(1),
-            pl.min_horizontal(d, month_days).fill_null(1),
+            m.fill_null(1).clip(1, 12),
+            pl.min_horizontal(d, month_days).fill_null(1).clip(1, 31),
         )
         return missing, ok, pl.when(ok).then(safe)
     return missing, *_python_parsed(field)

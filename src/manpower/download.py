@@ -128,6 +128,7 @@ def _place(source: Path, target: Path) -> None:
 
 def _unpack_csv(archive: Path, stage: Path) -> Path:
     from manpower.archive import extract_zip
+    from manpower.confine import check_folder
     from manpower.snapshot import package_folder
     from manpower.validate import validate
 
@@ -135,6 +136,7 @@ def _unpack_csv(archive: Path, stage: Path) -> Path:
     unpacked.mkdir()
     extract_zip(archive, unpacked)
     folder = package_folder(unpacked)
+    check_folder(folder)
     report = validate(folder)
     if not report.valid:
         first = report.problems[0]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from manpower import grammar, textrules
 from manpower.columnar import ROW
 from manpower.errors import Problem
 from manpower.numbers import numbers_in_text
@@ -37,16 +37,8 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
     "less_than": {"value_low": False, "value": False, "value_high": True},
     "range": {"value_low": True, "value": False, "value_high": True},
 }
-# A cell a spreadsheet would run as a formula: =anything, or +, -, @ followed by a name or "(".
-FORMULA = re.compile(r"^[\s]*(=|[+\-@]\s*[A-Za-z_(])")
-NON_FINITE = re.compile(r"^\s*[+-]?(nan|inf|infinity)\s*$", re.IGNORECASE)
 # What Python's str.strip() strips, for polars' strip_chars.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-# The same two patterns for polars (Rust regex): its \s lacks the four ASCII separators
-# \x1c-\x1f that Python's \s includes, so they are spelled out.
-_WS = r"[\s\x1c-\x1f]"
-FORMULA_RUST = rf"^{_WS}*(=|[+\-@]{_WS}*[A-Za-z_(])"
-NON_FINITE_RUST = rf"(?i)^{_WS}*[+-]?(nan|inf|infinity){_WS}*\n?$"
 SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
 # A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
 # longer number in numbers.py's reading: start, a symbol, or a space after a non-digit before it;
@@ -79,6 +71,8 @@ class Rule:
     description: str
     fix: str
     check: Callable[[Tables], pl.Series]
+    # for a rule over every text field ("*"): which cell of a failing row breaks it
+    cell: Callable[[str, str], bool] | None = None
 
 
 def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
@@ -95,7 +89,10 @@ def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
             continue
         col = pl.col(name)
         if field["type"] in ("number", "integer"):
-            number = col.str.strip_chars(PY_WHITESPACE).cast(pl.Float64, strict=False)
+            # only what the package's grammar calls a number: the Table Schema layer reports the
+            # rest, and no rule reads ``1_000`` or ``NaN`` differently from manpower.load
+            pattern = grammar.NUMBER if field["type"] == "number" else grammar.INTEGER
+            number = pl.when(col.str.contains(pattern)).then(col.cast(pl.Float64, strict=False))
             exprs.append(number.fill_nan(None))
         elif field["type"] == "date":
             # dates repeat: parse each distinct cell once
@@ -216,10 +213,10 @@ def _non_negative(t: Tables) -> pl.Series:
 def _finite(t: Tables) -> pl.Series:
     import polars as pl
 
-    text = _any_match(list(VALUE_FIELDS), NON_FINITE_RUST).fill_null(False)
+    # "NaN" and "Infinity" are no numbers in the package's grammar (a type error); what is left
+    # is a number too large for a float, such as 1e999
     infinite = pl.any_horizontal([pl.col(f).is_infinite().fill_null(False) for f in VALUE_FIELDS])
-    bad = t.text["claims"].select(text).to_series() | _claims(t).select(infinite).to_series()
-    return (~bad).rename("value")
+    return _ok(_claims(t), infinite, "value")
 
 
 def _iso(t: Tables, table: str, field: str) -> pl.Series:
@@ -420,7 +417,43 @@ def _string_fields(t: Tables, table: str) -> list[str]:
 
 def _no_formula(table: str) -> Callable[[Tables], pl.Series]:
     def check(t: Tables) -> pl.Series:
-        bad = _any_match(_string_fields(t, table), FORMULA_RUST)
+        bad = _any_match(_string_fields(t, table), textrules.FORMULA_RUST)
+        return _ok(t.text[table], bad, "*")
+
+    return check
+
+
+def _no_control(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        fields = _string_fields(t, table)
+        multi = [f for f in fields if f in textrules.MULTILINE]
+        single = [f for f in fields if f not in textrules.MULTILINE]
+        bad = _any_match(single, textrules.CONTROL_RUST) | _any_match(
+            multi, textrules.CONTROL_MULTILINE_RUST
+        )
+        return _ok(t.text[table], bad, "*")
+
+    return check
+
+
+def _required_fields(t: Tables, table: str) -> list[str]:
+    return [
+        f["name"]
+        for f in t.schemas[table]["fields"]
+        if f["type"] == "string" and f.get("constraints", {}).get("required")
+    ]
+
+
+def _visible(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        import polars as pl
+
+        fields = _required_fields(t, table)
+        # an empty cell is the Table Schema layer's "required" error, not this one
+        blank = [
+            (pl.col(f) != "") & ~pl.col(f).str.contains(textrules.VISIBLE_RUST) for f in fields
+        ]
+        bad = pl.any_horizontal(blank) if blank else pl.lit(False)
         return _ok(t.text[table], bad, "*")
 
     return check
@@ -583,8 +616,33 @@ def _rules() -> list[Rule]:
                 table,
                 "*",
                 "no text cell starts like a spreadsheet formula",
-                "remove the leading =, +, - or @ (spreadsheets would run the cell)",
+                "remove the leading =, +, -, @, tab or CR, or their fullwidth forms "
+                "(spreadsheets would run the cell)",
                 _no_formula(table),
+                lambda _field, text: textrules.starts_like_formula(text),
+            )
+        )
+        rules.append(
+            Rule(
+                "control-character",
+                table,
+                "*",
+                "no control, bidirectional-override or line-separator character in text "
+                "(line breaks only in quote, notes and description)",
+                "delete the invisible character (copying from a web page or PDF brings them in)",
+                _no_control(table),
+                lambda field, text: textrules.has_control(text, field),
+            )
+        )
+        rules.append(
+            Rule(
+                "invisible-text",
+                table,
+                "*",
+                "a required text has at least one visible character",
+                "write the text; blank-looking characters (zero-width, fillers) do not count",
+                _visible(table),
+                lambda _field, text: text != "" and not textrules.has_visible(text),
             )
         )
     return rules
@@ -650,9 +708,11 @@ def _problems(table: str, cases: pl.DataFrame, tables: Tables) -> list[Problem]:
         cells = text.row(index, named=True) if index is not None else None
         row = int(rows[index]) if index is not None else None
         field = rule.field
-        if field == "*" and cells is not None:
+        if field == "*" and cells is not None and rule.cell is not None:
             fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
-            field = next((f for f in fields if FORMULA.match(cells[f])), fields[0])
+            if rule.id == "invisible-text":
+                fields = _required_fields(tables, table)
+            field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field) if cells is not None else None
         if table == "claims" and field == "value" and cells is not None:
             value = _values(cells)

@@ -39,6 +39,9 @@ class Snapshot:
         return str(self.descriptor.get("version") or "")
 
     def tables(self) -> dict[str, Table]:
+        from manpower.confine import check_descriptor
+
+        check_descriptor(self.root, self.descriptor)  # before any file is read
         out = {}
         for resource in self.descriptor.get("resources", []):
             schema = resource.get("schema", {})

@@ -8,26 +8,19 @@ number: header = 1, first data row = 2.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from manpower import grammar
 from manpower.errors import ManpowerError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 def parse_date(text: str) -> dt.date | None:
     """A real calendar date in ISO form, or None. 2025-02-30 is None, not 2025-03-02."""
-    if not _ISO_DATE.match(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    return grammar.parse_date(text)
 
 
 def read_text_table(path: Path) -> pd.DataFrame:

@@ -11,10 +11,14 @@ from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
 from manpower.project import TABLES, find_root, read_json
 
+STALE_FILE = (
+    "the file is not the one datapackage.json describes (edited after the package was built or "
+    "downloaded): download the release again, or rebuild it with manpower build"
+)
 # What to do about each frictionless error type, in plain words.
 FIXES: dict[str, str] = {
-    "type-error": "write the value in the column's type (numbers without separators, dates as "
-    "YYYY-MM-DD)",
+    "type-error": "write the value in the column's type (numbers as plain ASCII digits with an "
+    "optional leading - and decimal point, no separators, NaN or Infinity; dates as YYYY-MM-DD)",
     "constraint-error": "change the value so that it meets the column's constraint",
     "foreign-key": "use an id that exists in the referenced table, or add that row first",
     "primary-key": "give every row its own id",
@@ -27,8 +31,9 @@ FIXES: dict[str, str] = {
     "extra-label": "remove the column the schema does not know",
     "incorrect-label": "name the columns exactly as in the schema, in schema order",
     "encoding-error": "save the file as UTF-8",
-    "hash-count": "rebuild the package (manpower build) so that the hash matches the file",
-    "byte-count": "rebuild the package (manpower build) so that the size matches the file",
+    "hash-count": STALE_FILE,
+    "byte-count": STALE_FILE,
+    "row-count": STALE_FILE,
     "scheme-error": "check the resource path",
     "source-error": "check that the file exists and is a readable CSV",
 }
@@ -110,10 +115,13 @@ def validate_descriptor(
 ) -> Report:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    from manpower.confine import check_descriptor
+
+    check_descriptor(root, descriptor)  # before any file is read
     report = Report(root=str(root))
     frames: dict[str, Any] = {}
     if engine == "frictionless":
-        structural = check_structure(root, descriptor, report)
+        structural = with_grammar(root, descriptor, check_structure(root, descriptor, report))
     else:
         structural = check_structure_columnar(root, descriptor, report, frames)
     semantic = check_semantics_of(root, descriptor, today or dt.date.today(), report, frames)
@@ -179,6 +187,77 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
             )
         )
     return problems
+
+
+def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+    """frictionless's problems plus a type-error for each number or date cell that frictionless
+    parsed but the package's grammar (manpower.grammar) refuses, placed where the columnar
+    engine puts it: frictionless reads numbers with ``decimal.Decimal`` (``1_000``, ``５``,
+    ``NaN``) and dates with ``strptime`` (``2024-7-1``). A constraint error on such a cell goes,
+    as the columnar engine checks constraints only on cells that parsed."""
+    from manpower import columnar, grammar
+
+    flagged = {(p.table, p.row, p.field) for p in problems if p.rule == "type-error"}
+    extra: dict[str, list[tuple[tuple[int, int], Problem]]] = {}
+    fields_of: dict[str, list[str]] = {}
+    for resource in descriptor.get("resources", []):
+        name = resource.get("name")
+        try:
+            schema = _schema_of(root, resource)
+        except ManpowerError:
+            continue
+        fields_of[name] = [f["name"] for f in schema.get("fields", [])]
+        if not any(f.get("type") in grammar.TYPES for f in schema.get("fields", [])):
+            continue
+        table = columnar.read_table(name, root / resource["path"], schema)
+        if table.frame is None:
+            continue
+        for number, spec in enumerate(table.fields, start=1):
+            kind = spec.get("type")
+            if kind not in grammar.TYPES or spec["name"] not in table.frame.columns:
+                continue
+            missing, ok, _ = columnar._parsed(table, spec)
+            bad = table.frame.filter(~missing & ~ok).select(ROW, spec["name"])
+            for row, cell in bad.iter_rows():
+                if (name, row, spec["name"]) not in flagged:
+                    note = f'type is "{kind}/{spec.get("format", "default")}"'
+                    problem = columnar._problem(name, row, spec["name"], cell, "type-error", note)
+                    extra.setdefault(name, []).append(((row, number * 100), problem))
+    if not extra:
+        return problems
+    for items in extra.values():  # found field by field: put them in row order
+        items.sort(key=lambda item: item[0])
+    bad_cells = {(p.table, p.row, p.field) for items in extra.values() for _, p in items}
+    out: list[Problem] = []
+    for problem in problems:
+        if (
+            problem.rule == "constraint-error"
+            and (problem.table, problem.row, problem.field) in bad_cells
+        ):
+            continue
+        pending = extra.get(problem.table, [])
+        while pending and pending[0][0] < _order(problem, fields_of.get(problem.table, [])):
+            out.append(pending.pop(0)[1])
+        out.append(problem)
+    # what is left goes after the last problem of its table (or of the tables before it)
+    tables = list(fields_of)
+    for name in tables:
+        left = [p for _, p in extra.get(name, [])]
+        if not left:
+            continue
+        before = set(tables[: tables.index(name) + 1])
+        at = max((i + 1 for i, p in enumerate(out) if p.table in before), default=0)
+        out[at:at] = left
+    return out
+
+
+def _order(problem: Problem, fields: list[str]) -> tuple[int, int]:
+    """Where the columnar engine ranks a problem within its table: (row, place in the row)."""
+    if problem.row is None:
+        return (0, 0)
+    if problem.rule in ("type-error", "constraint-error") and problem.field in fields:
+        return (problem.row, (fields.index(problem.field) + 1) * 100 + 1)
+    return (problem.row, 0 if problem.rule == "blank-row" else 10_000)
 
 
 def check_structure_columnar(

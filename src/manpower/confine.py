@@ -1,0 +1,75 @@
+"""Keep a package's resource paths inside its folder, checked before anything is read.
+
+A ``datapackage.json`` comes from wherever the package came from (a downloaded archive, a folder
+someone sent): its resource and schema paths must be relative, normalised POSIX paths that stay
+inside the package folder, symlinks included. ``../../etc/passwd``, ``/etc/passwd``,
+``https://host/x.csv`` or ``data/link.csv`` pointing outside are refused with the path named,
+never with the content of the file it points at.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from manpower.errors import ManpowerError
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+MAX_SHOWN = 80
+
+
+def _shown(path: str) -> str:
+    short = path if len(path) <= MAX_SHOWN else path[:MAX_SHOWN] + "..."
+    return repr(short)
+
+
+def _why_not(root: Path, path: Any) -> str | None:
+    if not isinstance(path, str) or not path:
+        return "is not a single relative file path"
+    if "\\" in path or "\0" in path:
+        return "contains a backslash or NUL"
+    if _SCHEME.match(path) or path.startswith("//"):
+        return "is a URL; a package file must be in the package folder"
+    if path.startswith("/"):
+        return "is absolute; it must be relative to the package folder"
+    if ".." in path.split("/"):
+        return "leads outside the package folder ('..')"
+    if posixpath.normpath(path) != path:
+        return "is not a normalised relative path (no '.' or empty parts)"
+    inside = root.resolve()
+    if not (inside / path).resolve().is_relative_to(inside):
+        return "leads outside the package folder (through a symbolic link)"
+    return None
+
+
+def inside(root: Path, path: Any, what: str) -> Path:
+    """``root / path``, or ManpowerError when ``path`` may not be read (see the module doc)."""
+    why = _why_not(root, path)
+    if why is not None:
+        shown = _shown(path) if isinstance(path, str) else type(path).__name__
+        raise ManpowerError(f"{what}: path {shown} {why}; refused, nothing was read")
+    return root / path
+
+
+def check_descriptor(root: Path, descriptor: dict[str, Any]) -> None:
+    """Every resource path and schema path the descriptor names stays inside ``root``."""
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list):
+        raise ManpowerError("datapackage.json: resources is not a list; refused")
+    for number, resource in enumerate(resources, start=1):
+        if not isinstance(resource, dict):
+            raise ManpowerError(f"datapackage.json: resource {number} is not an object; refused")
+        name = _shown(str(resource.get("name", number)))
+        if "path" in resource or "data" not in resource:
+            inside(root, resource.get("path"), f"resource {name}")
+        if isinstance(resource.get("schema"), str):
+            inside(root, resource["schema"], f"resource {name} schema")
+
+
+def check_folder(folder: Path) -> None:
+    """:func:`check_descriptor` for a package folder's ``datapackage.json``."""
+    from manpower.project import read_json
+
+    check_descriptor(folder, read_json(folder / "datapackage.json"))
