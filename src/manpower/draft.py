@@ -170,7 +170,8 @@ def draft(root: Path, document: Path, source_id: str) -> Draft:
     if metrics:
         hint += f" (most used in this document: metric_id {', '.join(metrics)}; "
         hint += f"claimant_id {', '.join(claimants)})"
-    hint += "; check value_kind and the values against the quote."
+    hint += "; check value_kind and the values against the quote. If the figure is not a claim "
+    hint += "(a date, an age limit, a headline repeat...), move it to data/exclusions.csv instead."
     number = _next_number(source_id, claims)
     for i, figure in enumerate(coverage.figures):
         if i in coverage.accounted:
@@ -180,8 +181,8 @@ def draft(root: Path, document: Path, source_id: str) -> Draft:
         kind, low, value, high = figure_values(figure, quote, after)
         notes = hint
         if kind == "interpreted":
-            notes = f"{hint} '{figure.text}' states no exact figure: enter the value you read "
-            notes += "and say here how you read it, or list it in data/exclusions.csv."
+            notes = f"'{figure.text}' states no exact figure: enter the value you read and say "
+            notes += f"here how you read it. {hint}"
         row = dict.fromkeys(result.claim_fields, "")
         row.update(
             claim_id=f"{source_id}-{number:02d}",
