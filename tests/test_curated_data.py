@@ -91,7 +91,7 @@ def test_validation_report_metric_matches():
     report = json.loads((ROOT / "reports" / "validation.json").read_text(encoding="utf-8"))
     assert report["valid"] is True
     assert report["rows"] == {
-        t: len(rows(t)) for t in ("sources", "claimants", "metrics", "claims")
+        t: len(rows(t)) for t in ("sources", "claimants", "metrics", "claims", "exclusions")
     }
 
 

@@ -199,6 +199,7 @@ def test_traversal_in_the_argument_still_writes_only_data_tables(repo, tmp_path)
     assert sorted(p.name for p in (repo / "data").iterdir()) == [
         "claimants.csv",
         "claims.csv",
+        "exclusions.csv",
         "metrics.csv",
         "sources.csv",
     ]
