@@ -131,10 +131,12 @@ def test_bad_value_kind_and_number_in_plain_words(repo, tmp_path):
         ('constraint "maxLength" is "300"', "quote", "x" * 301, "quote is 301 characters long, "
          "at most 300 are allowed"),
         ('type is "date/default"', "period_end", "31/12/2025", "period_end is not a date"),
+        ("the same as in the row at position 2", "claim_id", "a-01", "claim_id repeats the one "
+         "in row 2"),
     ],
 )  # fmt: skip
 def test_every_schema_message_names_the_column(message, field, value, expected):
-    rule = "type-error" if message.startswith("type") else "constraint-error"
+    rule = {"type": "type-error", "the ": "unique-error"}.get(message[:4], "constraint-error")
     problem = Problem("claims", 2, field, value, rule, message, "generic", layer="schema")
     told = plain(problem)
     assert told.message == expected

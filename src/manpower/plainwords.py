@@ -123,6 +123,14 @@ def plain(problem: Problem, known: Known | None = None) -> Problem:
                 fix="write a real calendar date as YYYY-MM-DD, e.g. 2025-12-31",
             )
         return problem
+    repeated = re.fullmatch(r"the same as in the row at position (\d+)", problem.message)
+    if problem.rule in ("unique-error", "primary-key") and repeated:
+        what = column or "the row's id"
+        return replace(
+            problem,
+            message=f"{what} repeats the one in row {repeated[1]}",
+            fix="give every row its own id (for a claim: the next free <source_id>-NN)",
+        )
     if problem.rule == "foreign-key":
         match = _FOREIGN.match(problem.message)
         if not match:
