@@ -136,6 +136,7 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         write_table(repo / "data" / "claimants.csv", CLAIMANTS if claimants is None else claimants)
         write_table(repo / "data" / "metrics.csv", METRICS if metrics is None else metrics)
         write_table(repo / "data" / "claims.csv", [CLAIM] if claims is None else claims)
+        write_table(repo / "data" / "exclusions.csv", [])
         return repo
 
     return make
@@ -190,6 +191,7 @@ def project_copy(dest: Path) -> Path:
     write_table(dest / "data" / "claimants.csv", CLAIMANTS)
     write_table(dest / "data" / "metrics.csv", METRICS)
     write_table(dest / "data" / "claims.csv", [CLAIM])
+    write_table(dest / "data" / "exclusions.csv", [])
     git(dest, "init", "-q", "-b", "main")
     run_pipeline(dest, echo=lambda _line: None)
     git(dest, "add", "-A")

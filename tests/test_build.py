@@ -47,7 +47,7 @@ def test_build_runs_stages_and_is_reproducible(repo):
         assert f"Running stage '{stage}'" in result.output
     assert result.output.splitlines()[-1] == (
         "Built manpower 0.1.0: valid; rows: sources 1, claimants 1, metrics 2, claims 1, "
-        "claims_flat 1"
+        "exclusions 0, claims_flat 1"
     )
     first = digest(repo)
     again = CliRunner().invoke(cli, ["build", "--force"], catch_exceptions=False)

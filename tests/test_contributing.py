@@ -1,12 +1,15 @@
-"""The worked example of CONTRIBUTING.md, run as written on a copy of the repository."""
+"""The worked example of CONTRIBUTING.md, run as written on a copy of the repository:
+draft, fill, submit, build, coverage, validate, fmt."""
 
 from __future__ import annotations
 
+import csv
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -14,6 +17,8 @@ from conftest import ROOT, digest
 from manpower.cli import cli
 
 DOC = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+EXAMPLE = "examples/contributing"
+DRAFTED = ("claim_id", "value_kind", "value_low", "value", "value_high", "source_id", "quote")
 
 
 def blocks(kind: str) -> list[str]:
@@ -21,15 +26,25 @@ def blocks(kind: str) -> list[str]:
 
 
 def invoke(line: str):
+    """A documented command line: optional VAR=value prefixes, then `manpower ...`."""
     args = shlex.split(line)
+    env = {}
+    while "=" in args[0]:
+        name, value = args.pop(0).split("=", 1)
+        env[name] = value
     assert args[0] == "manpower"
-    return CliRunner().invoke(cli, args[1:], catch_exceptions=False)
+    return CliRunner().invoke(cli, args[1:], env=env, catch_exceptions=False)
 
 
-def build(repo) -> None:
+def build(repo: Path) -> None:
     """What `manpower build` runs (the DVC stages), without needing a git repository."""
     for stage in ("validate", "derive", "package"):
         subprocess.run([sys.executable, f"scripts/{stage}.py"], cwd=repo, check=True)
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_worked_example_runs_green(tmp_path, monkeypatch):
@@ -37,32 +52,56 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     for name in ("schemas", "data", "scripts", "examples"):
         shutil.copytree(ROOT / name, repo / name)
     monkeypatch.chdir(repo)
+    monkeypatch.delenv("MANPOWER_DOCUMENTS", raising=False)
+    (draft_line,) = next(b for b in blocks("sh") if "manpower draft" in b).splitlines()
     steps = next(b for b in blocks("sh") if "manpower submit examples/" in b).splitlines()
-    expected_submit, expected_error = blocks("text")
+    expected_draft, expected_submit, expected_coverage, expected_error = blocks("text")
+
+    # Draft: the filled example is the draft with its empty cells filled, and one row moved to
+    # the exclusions.
+    before = digest(repo / "data")
+    result = invoke(draft_line)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected_draft
+    assert digest(repo / "data") == before
+    drafted = rows(repo / "drafts" / "claims.csv")
+    filled = rows(repo / EXAMPLE / "claims.csv")
+    assert [{k: r[k] for k in DRAFTED} for r in filled] == [
+        {k: r[k] for k in DRAFTED}
+        for r in drafted
+        if r["claim_id"] in {f["claim_id"] for f in filled}
+    ]
+    (excluded,) = [r for r in drafted if r["claim_id"] not in {f["claim_id"] for f in filled}]
+    (exclusion,) = rows(repo / EXAMPLE / "exclusions.csv")
+    assert exclusion["excerpt"] in excluded["quote"]
+    (drafted_source,) = rows(repo / "drafts" / "sources.csv")
+    (source,) = rows(repo / EXAMPLE / "sources.csv")
+    for column in ("source_id", "title", "document", "sha256"):
+        assert drafted_source[column] == source[column]
 
     # The error example: a wrong figure is rejected and nothing is written.
-    before = digest(repo / "data")
     (repo / "claims.csv").write_text(
-        (repo / "examples/contributing/claims.csv").read_text().replace(",4500,", ",4600,")
+        (repo / EXAMPLE / "claims.csv").read_text().replace(",4500,", ",4600,")
     )
-    result = invoke(
-        "manpower submit examples/contributing/sources.csv "
-        "examples/contributing/claimants.csv claims.csv"
-    )
+    result = invoke(f"manpower submit {EXAMPLE}/sources.csv {EXAMPLE}/claimants.csv claims.csv")
     assert result.exit_code == 1
     assert result.output == expected_error
     assert digest(repo / "data") == before
 
-    dry, real, *rest = steps
+    dry, real, build_line, coverage, *rest = steps
     result = invoke(dry)
     assert result.exit_code == 0, result.output
     assert digest(repo / "data") == before
     result = invoke(real)
     assert result.exit_code == 0, result.output
     assert result.output == expected_submit
-    assert rest == ["manpower build", "manpower validate", "manpower fmt --check"]
+    assert build_line == "manpower build"
     build(repo)
-    for line in rest[1:]:
+    result = invoke(coverage)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected_coverage
+    assert rest == ["manpower validate", "manpower fmt --check"]
+    for line in rest:
         result = invoke(line)
         assert result.exit_code == 0, result.output
     assert "example-news-2026-01-15-pows-02" in (repo / "data/derived/claims_flat.csv").read_text()
@@ -70,3 +109,20 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     after = digest(repo / "data")
     assert invoke(real).exit_code == 0
     assert digest(repo / "data") == after
+
+    # Without its exclusion the duration "two years" is a figure nobody accounted for.
+    exclusions = repo / "data" / "exclusions.csv"
+    exclusions.write_text(
+        "".join(
+            line
+            for line in exclusions.read_text(encoding="utf-8").splitlines(keepends=True)
+            if "example-news" not in line
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(coverage)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "example-news-2026-01-15.txt:7: [unaccounted] figure 'two' is neither in a claim nor in "
+        "an exclusion: Her office has published the figures every month for two years."
+    )

@@ -8,11 +8,12 @@ import json
 import pytest
 
 from conftest import ROOT
+from manpower.config import documents_dir
 from manpower.derive import flat_rows
 from manpower.descriptor import build_descriptor, dumps
 from manpower.validate import validate
 
-SOURCES_DIR = ROOT.parent / "shared" / "sources"
+SOURCES_DIR = documents_dir(ROOT)  # $MANPOWER_DOCUMENTS, else ../shared/sources
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -36,6 +37,14 @@ def test_every_quote_is_verbatim_from_its_document():
         c["claim_id"] for c in rows("claims") if c["quote"] not in texts[documents[c["source_id"]]]
     ]
     assert missing == []
+
+
+@pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
+def test_every_document_is_pinned_by_its_sha256():
+    from manpower.fsutil import sha256_file
+
+    pinned = {s["document"]: s["sha256"] for s in rows("sources") if s["document"]}
+    assert pinned == {name: sha256_file(SOURCES_DIR / name) for name in pinned}
 
 
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
@@ -82,7 +91,7 @@ def test_validation_report_metric_matches():
     report = json.loads((ROOT / "reports" / "validation.json").read_text(encoding="utf-8"))
     assert report["valid"] is True
     assert report["rows"] == {
-        t: len(rows(t)) for t in ("sources", "claimants", "metrics", "claims")
+        t: len(rows(t)) for t in ("sources", "claimants", "metrics", "claims", "exclusions")
     }
 
 

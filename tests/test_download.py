@@ -62,7 +62,7 @@ def test_download_exports_match_sha256sums(site, server, cache, tmp_path, fmt):
     target = dest / ("manpower-0.2.0.sqlite" if fmt == "sqlite" else "manpower-0.2.0-parquet")
     assert result.output == f"manpower 0.2.0 ({fmt}): {target}\n"
     files = [target] if fmt == "sqlite" else sorted(target.iterdir())
-    assert len(files) == (1 if fmt == "sqlite" else 5)
+    assert len(files) == (1 if fmt == "sqlite" else 6)
     expected = sums(site / "good")
     assert {f.name: sha(f) for f in files} == {f.name: expected[f.name] for f in files}
 
@@ -92,7 +92,14 @@ def test_load_returns_the_rows_of_each_tag(released, server, cache, tmp_path):
     for version, tables in frames.items():
         archive = git_archive(released["repo"], f"v{version}", tmp_path / version)
         at_tag = manpower.load(archive)
-        assert list(tables) == ["sources", "claimants", "metrics", "claims", "claims_flat"]
+        assert list(tables) == [
+            "sources",
+            "claimants",
+            "metrics",
+            "claims",
+            "exclusions",
+            "claims_flat",
+        ]
         for name, frame in tables.items():
             pd.testing.assert_frame_equal(frame, at_tag[name])
             raw = pd.read_csv(

@@ -27,7 +27,7 @@ def test_canonical_tables_pass_the_check(repo):
     before = digest(repo / "data")
     result = fmt("--check")
     assert result.exit_code == 0
-    assert result.output == "4 tables already canonical\n"
+    assert result.output == "5 tables already canonical\n"
     assert digest(repo / "data") == before
 
 
@@ -61,7 +61,7 @@ def test_check_lists_non_canonical_tables_and_changes_nothing(repo):
         "endings; rows are not sorted by source_id)\n"
         "data/claimants.csv: not canonical (cells have leading or trailing spaces; text is not "
         "in Unicode NFC)\n"
-        "2 of 4 tables not canonical: run `manpower fmt`\n"
+        "2 of 5 tables not canonical: run `manpower fmt`\n"
     )
     assert digest(repo / "data") == before
 
@@ -70,7 +70,7 @@ def test_fmt_rewrites_then_check_is_clean(repo):
     _mess_up(repo)
     result = fmt()
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "2 of 4 tables rewritten in canonical form"
+    assert result.output.splitlines()[-1] == "2 of 5 tables rewritten in canonical form"
     data = (repo / "data" / "sources.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
     assert [line.split(b",")[0] for line in data.splitlines()[1:]] == [
@@ -81,7 +81,7 @@ def test_fmt_rewrites_then_check_is_clean(repo):
     assert ",Service de renseignement étranger," in claimants
     assert fmt("--check").exit_code == 0
     after = digest(repo / "data")
-    assert fmt().output == "4 tables already canonical\n"
+    assert fmt().output == "5 tables already canonical\n"
     assert digest(repo / "data") == after
     assert CliRunner().invoke(cli, ["validate"]).exit_code == 0
 

@@ -49,7 +49,7 @@ def test_release_files_and_index(released):
     index = json.loads((dist / "releases.json").read_text())
     assert index["latest"] == "0.2.0"
     assert [r["version"] for r in index["releases"]] == ["0.2.0", "0.1.0"]
-    tables = ["sources", "claimants", "metrics", "claims", "claims_flat"]
+    tables = ["sources", "claimants", "metrics", "claims", "exclusions", "claims_flat"]
     for entry in index["releases"]:
         version = entry["version"]
         assert entry["date"] == "2026-01-15" and entry["tag"] == f"v{version}"
@@ -64,7 +64,7 @@ def test_release_files_and_index(released):
     sums = dict(
         reversed(line.split("  ")) for line in (dist / "SHA256SUMS").read_text().splitlines()
     )
-    assert len(sums) == 14
+    assert len(sums) == 16
     from manpower.fsutil import sha256_file
 
     assert sums == {name: sha256_file(dist / name) for name in sums}
@@ -86,10 +86,12 @@ def test_release_zip_holds_the_package(released):
             "data/claimants.csv",
             "data/claims.csv",
             "data/derived/claims_flat.csv",
+            "data/exclusions.csv",
             "data/metrics.csv",
             "data/sources.csv",
             "schemas/claimants.schema.json",
             "schemas/claims.schema.json",
+            "schemas/exclusions.schema.json",
             "schemas/metrics.schema.json",
             "schemas/sources.schema.json",
             "README.md",

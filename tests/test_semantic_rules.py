@@ -20,7 +20,7 @@ def test_baseline_fixture_is_valid(make_repo):
     report = validate(make_repo(), today=TODAY)
     assert report.problems == []
     assert report.valid
-    assert report.rows == {"sources": 1, "claimants": 1, "metrics": 2, "claims": 1}
+    assert report.rows == {"sources": 1, "claimants": 1, "metrics": 2, "claims": 1, "exclusions": 0}
 
 
 @pytest.mark.parametrize(

@@ -160,7 +160,8 @@ def test_dry_run_writes_nothing(repo, upd):
 
 def test_json_and_github_formats(repo, upd):
     write_table(
-        upd / "claims.csv", [claim(claim_id="x-01", value_low="200000", quote="200,000 to 180,000")]
+        upd / "claims.csv",
+        [claim(claim_id="paper-2025-01-03-09", value_low="200000", quote="200,000 to 180,000")],
     )
     json_result = run_submit(upd / "claims.csv", "--format", "json")
     assert json_result.exit_code == 1

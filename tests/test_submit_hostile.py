@@ -183,9 +183,9 @@ def test_file_for_no_known_table_is_rejected(repo, tmp_path):
         result,
         path,
         f"{path}: [unknown-table] cannot tell which table the file is for (its name is not one "
-        "of sources.csv, claimants.csv, metrics.csv, claims.csv and its header matches no table "
-        "exactly). Fix: name the file after its table, e.g. claims.csv, or use that table's "
-        "exact header.",
+        "of sources.csv, claimants.csv, metrics.csv, claims.csv, exclusions.csv and its header "
+        "matches no table exactly). Fix: name the file after its table, e.g. claims.csv, or use "
+        "that table's exact header.",
     )
     assert digest(repo / "data") == before
 
@@ -199,6 +199,7 @@ def test_traversal_in_the_argument_still_writes_only_data_tables(repo, tmp_path)
     assert sorted(p.name for p in (repo / "data").iterdir()) == [
         "claimants.csv",
         "claims.csv",
+        "exclusions.csv",
         "metrics.csv",
         "sources.csv",
     ]
@@ -208,13 +209,13 @@ def _rule_cases():
     future = "2999-01-01"
     return {
         "bounds": (
-            claim(claim_id="x-01", value_low="200000", quote="200,000 to 180,000"),
+            claim(claim_id="paper-2025-01-03-09", value_low="200000", quote="200,000 to 180,000"),
             "value-bounds",
             "value",
         ),
         "percent": (
             claim(
-                claim_id="x-01",
+                claim_id="paper-2025-01-03-09",
                 metric_id="pow_share_by_rank",
                 category="officer",
                 value_kind="exact",
@@ -226,24 +227,30 @@ def _rule_cases():
             "percent-range",
             "value",
         ),
-        "impossible date": (claim(claim_id="x-01", period_end="2025-02-30"), None, "period_end"),
+        "impossible date": (
+            claim(claim_id="paper-2025-01-03-09", period_end="2025-02-30"),
+            None,
+            "period_end",
+        ),
         "future date": (
-            claim(claim_id="x-01", period_end=future, value_kind="range"),
+            claim(claim_id="paper-2025-01-03-09", period_end=future, value_kind="range"),
             "future-date",
             "period_end",
         ),
         "quote without the figure": (
-            claim(claim_id="x-01", quote="many prisoners were recruited"),
+            claim(claim_id="paper-2025-01-03-09", quote="many prisoners were recruited"),
             "quote-states-value",
             "quote",
         ),
         "spreadsheet formula": (
-            claim(claim_id="x-01", notes='=HYPERLINK("http://evil.example","click")'),
+            claim(
+                claim_id="paper-2025-01-03-09", notes='=HYPERLINK("http://evil.example","click")'
+            ),
             "spreadsheet-formula",
             "notes",
         ),
         "unknown metric": (
-            claim(claim_id="x-01", metric_id="no_such_metric"),
+            claim(claim_id="paper-2025-01-03-09", metric_id="no_such_metric"),
             "unknown-reference",
             "metric_id",
         ),
@@ -271,7 +278,7 @@ def test_semantic_rules_reject_the_submitted_row(repo, tmp_path, name):
 
 def test_impossible_date_message(repo, tmp_path):
     path = tmp_path / "claims.csv"
-    write_table(path, [claim(claim_id="x-01", period_end="2025-02-30")])
+    write_table(path, [claim(claim_id="paper-2025-01-03-09", period_end="2025-02-30")])
     result = run_submit(path)
     assert result.output.splitlines()[0].startswith(
         f"{path}, row 2, column period_end: value '2025-02-30': [type-error]"
@@ -318,12 +325,18 @@ def test_non_web_urls_are_rejected(repo, tmp_path, url, scheme):
         ("claimants", {**CLAIMANTS[0], "claimant_id": "UA-SZRU"}, "claimant_id", "UA-SZRU", "case"),
         (
             "claims",
-            claim(claim_id="x-01", claimant_id="ua-szru "),
+            claim(claim_id="paper-2025-01-03-09", claimant_id="ua-szru "),
             "claimant_id",
             "ua-szru ",
             "whitespace",
         ),
-        ("claims", claim(claim_id="x-01", claimant_id="ua-szru"), "claimant_id", None, None),
+        (
+            "claims",
+            claim(claim_id="paper-2025-01-03-09", claimant_id="ua-szru"),
+            "claimant_id",
+            None,
+            None,
+        ),
     ],
 )
 def test_identifiers_confusable_with_existing_ones(repo, tmp_path, table, row, column, value, how):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError
-from manpower.project import TABLES, data_path, field_names, load_schema
+from manpower.project import data_path, field_names, load_schema, present_tables
 
 Row = dict[str, str]
 
@@ -112,7 +112,7 @@ def format_table(root: Path, table: str) -> FormatResult:
 
 
 def format_tables(root: Path) -> list[FormatResult]:
-    return [format_table(root, table) for table in TABLES]
+    return [format_table(root, table) for table in present_tables(root)]
 
 
 def format_repository(root: Path, *, check: bool) -> list[FormatResult]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from manpower.errors import ManpowerError
+from manpower.errors import ManpowerError, UsageError
 from manpower.textrules import terminal_safe
 from manpower.versioning import BUMPS
 
@@ -202,6 +202,76 @@ def show(name: str | None, fmt: str) -> None:
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
     click.echo(terminal_safe(view.render(rows, fmt, color=sys.stdout.isatty())))
+
+
+@cli.command()
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE_ID...]")
+@format_option()
+def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
+    """Check that every figure of the archived documents is a claim or an exclusion.
+
+    Finds each figure (digits, percentages, "1 million", number words, "six times", ranges) in
+    the document of each source (default: all), and matches it to the claims whose quote holds it
+    or to data/exclusions.csv. Prints each figure not accounted for with its line and context,
+    claims whose quote is not in the document, and documents whose sha256 differs from
+    sources.csv. Exit 0 all accounted for, 1 otherwise. Documents are read from
+    $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
+    """
+    from manpower.coverage import check
+    from manpower.project import find_root
+    from manpower.render import render_coverage
+
+    result = check(find_root(), list(source_ids) or None)
+    click.echo(render_coverage(result, fmt))
+    sys.exit(int(not result.ok))
+
+
+@cli.command("draft")
+@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source-id", required=True, help="The source the document is (new or existing).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Claims CSV to write (default: print it). For a new source, its sources.csv row is "
+    "written beside it as sources.csv.",
+)
+def draft_command(document: Path, source_id: str, out: Path | None) -> None:
+    """Draft a claims CSV for DOCUMENT: one row per figure not yet a claim or an exclusion.
+
+    Each row has the claim_id (numbered after the source's claims), the quote (the sentence
+    stating the figure, at most 300 characters), value_kind and values read from the wording;
+    metric_id, claimant_id, period and verification are left empty with a hint in notes. Edit
+    the rows, then `manpower submit` them.
+    """
+    from manpower.draft import draft, to_csv
+    from manpower.fsutil import write_atomic
+    from manpower.project import find_root
+
+    result = draft(find_root(), document, source_id)
+    claims = to_csv(result.claims, result.claim_fields)
+    if out is None:
+        click.echo(claims, nl=False)
+        if result.source is not None:
+            click.echo(
+                f"{source_id} is a new source: give --out to draft its sources.csv row too",
+                err=True,
+            )
+        return
+    written = [out]
+    sources = out.parent / "sources.csv"
+    if result.source is not None:
+        if sources.resolve() == out.resolve():
+            raise UsageError("--out must not be named sources.csv: the source row goes there")
+        written.append(sources)
+    write_atomic(out, claims)
+    if result.source is not None:
+        write_atomic(sources, to_csv([result.source], result.source_fields))
+    click.echo(
+        f"Drafted {len(result.claims)} claim{'s' * (len(result.claims) != 1)} from "
+        f"{result.document}: {', '.join(map(str, written))}. Fill the empty cells, then run "
+        f"`manpower submit {' '.join(map(str, reversed(written)))}`."
+    )
 
 
 @cli.command()

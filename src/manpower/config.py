@@ -41,3 +41,15 @@ def timeout() -> float:
         return float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
     except ValueError:
         return DEFAULT_TIMEOUT
+
+
+# The archived copies of the source documents (sources.csv ``document``), which quotes and
+# hashes are checked against; outside the repository because the texts are not ours to publish.
+DOCUMENTS_ENV = "MANPOWER_DOCUMENTS"
+DEFAULT_DOCUMENTS_DIR = "../shared/sources"
+
+
+def documents_dir(root: Path) -> Path:
+    """``$MANPOWER_DOCUMENTS``, else ``../shared/sources`` relative to the repository root."""
+    given = os.environ.get(DOCUMENTS_ENV)
+    return Path(given) if given else (root / DEFAULT_DOCUMENTS_DIR).resolve()

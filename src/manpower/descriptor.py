@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.fsutil import sha256_file
-from manpower.project import BASE_METADATA, TABLES, data_path, load_schema, read_json
+from manpower.project import BASE_METADATA, data_path, load_schema, present_tables, read_json
 
 DERIVED = ("claims_flat",)
 
@@ -64,7 +64,8 @@ def build_descriptor(
     if sources:
         descriptor["sources"] = _document_sources(root)
     resources = [
-        _resource(root, t, data_path(root, t), f"schemas/{t}.schema.json", stats) for t in TABLES
+        _resource(root, t, data_path(root, t), f"schemas/{t}.schema.json", stats)
+        for t in present_tables(root)
     ]
     if derived:
         from manpower.derive import flat_schema

@@ -9,7 +9,9 @@ from typing import Any
 from manpower.errors import ManpowerError, UsageError
 
 # Referenced tables first, so that foreign keys resolve in the order people read them.
-TABLES: tuple[str, ...] = ("sources", "claimants", "metrics", "claims")
+TABLES: tuple[str, ...] = ("sources", "claimants", "metrics", "claims", "exclusions")
+# Tables a package made before they existed may lack (releases before exclusions.csv).
+OPTIONAL_TABLES: tuple[str, ...] = ("exclusions",)
 BASE_METADATA = "schemas/package.json"
 
 
@@ -26,6 +28,11 @@ def find_root(start: Path | None = None) -> Path:
 
 def data_path(root: Path, table: str) -> Path:
     return root / "data" / f"{table}.csv"
+
+
+def present_tables(root: Path) -> tuple[str, ...]:
+    """The curated tables of the package at ``root``: all but the optional ones it lacks."""
+    return tuple(t for t in TABLES if t not in OPTIONAL_TABLES or data_path(root, t).is_file())
 
 
 def schema_path(root: Path, table: str) -> Path:

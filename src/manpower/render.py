@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower.canonical import FormatResult
 from manpower.errors import Problem
+from manpower.plainwords import ids_in, plain
 from manpower.submit import Finding, SubmitResult
 from manpower.validate import Report
 
 if TYPE_CHECKING:
+    from manpower.coverage import Coverage
     from manpower.diff import PackageDiff
 
 FORMATS = ("text", "json", "github")
@@ -39,6 +42,9 @@ def text_line(p: Problem) -> str:
 def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+    # people read the plain-words translation; JSON keeps the engines' own notes for machines
+    known = ids_in(Path(report.root))
+    problems = [plain(p, known) for p in report.problems]
     if fmt == "github":
         lines = [
             _annotation(
@@ -47,11 +53,11 @@ def render(report: Report, fmt: str) -> str:
                 p.rule,
                 text_line(p),
             )
-            for p in report.problems
+            for p in problems
         ]
         lines.append(_summary(report))
         return "\n".join(lines)
-    lines = [text_line(p) for p in report.problems]
+    lines = [text_line(p) for p in problems]
     lines.append(_summary(report))
     return "\n".join(lines)
 
@@ -218,4 +224,42 @@ def diff_markdown(diff: PackageDiff) -> str:
     if diff.metadata:
         lines += ["", "### package", ""]
         lines += [f"- {c.text} ({c.level})" for c in diff.metadata]
+    return "\n".join(lines)
+
+
+_COVERAGE_TABLE = {
+    "unaccounted": "claims",
+    "quote-not-found": "claims",
+    "exclusion-not-found": "exclusions",
+    "document-missing": "sources",
+    "document-changed": "sources",
+}
+
+
+def render_coverage(coverage: Coverage, fmt: str) -> str:
+    """Each figure not accounted for, with its document, line and context; then a summary."""
+    if fmt == "json":
+        return json.dumps(coverage.to_dict(), indent=2, ensure_ascii=False)
+    lines = []
+    for gap in coverage.gaps:
+        where = f"{gap.document}:{gap.line}" if gap.line is not None else gap.document
+        context = f": {gap.context}" if gap.context and gap.kind == "unaccounted" else ""
+        text = f"{where}: [{gap.kind}] {gap.message}{context}"
+        if fmt == "github":
+            # the documents live outside the repository: annotate the table to change instead
+            text = _annotation(f"data/{_COVERAGE_TABLE[gap.kind]}.csv", None, gap.kind, text)
+        lines.append(text)
+    count = len(coverage.documents)
+    documents = f"{count} document{'s' * (count != 1)}"
+    if coverage.ok:
+        lines.append(
+            f"covered: {coverage.figures} figures in {documents}, each a claim or an exclusion"
+        )
+    else:
+        lines.append(
+            f"not covered: {len(coverage.gaps)} problem{'s' * (len(coverage.gaps) != 1)} "
+            f"({coverage.figures} figures in {documents}). Fix: add a claim whose quote "
+            "states the figure (`manpower draft` writes one), or a row of data/exclusions.csv "
+            "saying why it is not a claim"
+        )
     return "\n".join(lines)

@@ -21,7 +21,8 @@ from typing import Any
 from manpower.canonical import Row, canonical_cell, canonical_row, primary_key, render_table
 from manpower.errors import Problem
 from manpower.intake import IntakeError, identify_table, read_csv
-from manpower.project import TABLES, data_path, field_names, load_schema
+from manpower.plainwords import Known, ids_in, plain, suggestion
+from manpower.project import TABLES, data_path, field_names, load_schema, present_tables
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -179,6 +180,12 @@ def _evaluate(
         merged[table] = rows
         findings += table_findings
     findings += _validate_merged(root, schemas, merged, today)
+    findings += claim_id_findings(
+        existing["claims"],
+        submitted["claims"],
+        {row["source_id"] for row, _ in existing["sources"]}
+        | {item.row["source_id"] for item in submitted["sources"]},
+    )
     result.findings = _dedupe(findings)
     if result.valid:
         for table in TABLES:
@@ -193,6 +200,8 @@ def _evaluate(
 def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple[Row, Origin]]:
     path = data_path(root, table)
     display = f"data/{table}.csv"
+    if table not in present_tables(root):
+        return []
     parsed = read_csv(path.read_bytes(), display, require_rows=False)
     parsed.check_header(table, schema)
     fields = field_names(schema)
@@ -354,7 +363,7 @@ def _identifier_findings(
                             value,
                             "unknown-reference",
                             f"{name} {value!r} is neither in data/{target}.csv nor in this "
-                            "submission",
+                            f"submission{suggestion(value, [k for k in known if k])}",
                             f"use an existing {ref_name}, or submit the {target} row too "
                             f"(a {target}.csv file in the same submit)",
                         )
@@ -371,6 +380,42 @@ def _identifier_findings(
                             "write identifiers without surrounding spaces, in NFC",
                         )
                     )
+    return findings
+
+
+def claim_id_findings(
+    existing: list[tuple[Row, Origin]], submitted: list[_Submitted], sources: set[str]
+) -> list[Finding]:
+    """New claim ids must be ``<source_id>-NN``; a wrong one is told the next free id.
+
+    A claim of an unknown source is left to the unknown-reference finding.
+    """
+    taken = {row["claim_id"] for row, _ in existing}
+    last: dict[str, int] = {}
+    for claim in [row for row, _ in existing] + [item.row for item in submitted]:
+        sid, cid = claim.get("source_id", ""), claim.get("claim_id", "")
+        number = re.fullmatch(rf"{re.escape(sid)}-(\d{{2,}})", cid) if sid else None
+        if number:
+            last[sid] = max(last.get(sid, 0), int(number[1]))
+    findings = []
+    for item in submitted:
+        sid, cid = item.row.get("source_id", ""), item.row.get("claim_id", "")
+        conforming = re.fullmatch(rf"{re.escape(sid)}-\d{{2,}}", cid)
+        if sid not in sources or not cid or cid in taken or conforming:
+            continue
+        last[sid] = last.get(sid, 0) + 1
+        findings.append(
+            Finding(
+                item.origin.file,
+                item.origin.row,
+                "claim_id",
+                cid,
+                "claim-id-convention",
+                f"claim_id must be the source_id {sid!r} followed by a hyphen and a two-digit "
+                "number",
+                f"use {sid}-{last[sid]:02d}, the next free id of this source",
+            )
+        )
     return findings
 
 
@@ -416,10 +461,11 @@ def _validate_merged(
         report = validate_descriptor(
             package, build_descriptor(package, stats=False, derived=False), today=today
         )
-    return [_locate(p, merged) for p in report.problems]
+        known = ids_in(package)
+        return [_locate(p, merged, known) for p in report.problems]
 
 
-def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]]) -> Finding:
+def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Finding:
     """A problem in the merged copy, told about the file and row the offending row came from."""
     rows = merged.get(problem.table)
     if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
@@ -429,6 +475,7 @@ def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]]) -> Fi
         file, row = f"data/{problem.table}.csv", problem.row
     else:
         file, row = problem.table, problem.row
+    problem = plain(problem, known)
     message = problem.message.rstrip(".")
     return Finding(
         file, row, problem.field, _shown(problem.value), problem.rule, message, problem.fix
@@ -453,6 +500,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 _OWN_RULES = {
+    "claim-id-convention",
     "confusable-id",
     "id-not-canonical",
     "unknown-reference",

@@ -9,7 +9,7 @@ from typing import Any
 
 from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
-from manpower.project import TABLES, find_root, read_json
+from manpower.project import OPTIONAL_TABLES, TABLES, find_root, read_json
 
 STALE_FILE = (
     "the file is not the one datapackage.json describes (edited after the package was built or "
@@ -303,7 +303,8 @@ def check_semantics_of(
     from manpower.semantic import Tables, check_semantics, typed_frame
 
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-    missing = [t for t in TABLES if t not in resources]
+    wanted = [t for t in TABLES if t in resources or t not in OPTIONAL_TABLES]
+    missing = [t for t in wanted if t not in resources]
     if missing:
         return [
             Problem(
@@ -318,7 +319,7 @@ def check_semantics_of(
             )
         ]
     text, typed_frames, schemas = {}, {}, {}
-    for table in TABLES:
+    for table in wanted:
         resource = resources[table]
         try:
             schemas[table] = _schema_of(root, resource)
