@@ -56,10 +56,13 @@ BAD_DATES = [
     "2024-11-30T00:00",
     "0000-01-01",
 ]
-FIX = (
-    "Fix: write the value in the column's type (numbers as plain ASCII digits with an optional "
-    "leading - and decimal point, no separators, NaN or Infinity; dates as YYYY-MM-DD)."
-)
+# What a contributor reads (plainwords), for the two kinds of cell.
+MESSAGE = {
+    "number": "{column} is not a number. Fix: write the figure in digits, with a dot for decimals "
+    "and without separators, units or words (10000, not 10,000 or 10k).",
+    "date": "{column} is not a date. Fix: write a real calendar date as YYYY-MM-DD, e.g. "
+    "2025-12-31.",
+}
 
 
 def schema_problems(repo, engine):
@@ -102,8 +105,8 @@ def test_validate_cli_message_and_exit_code(make_repo):
         result = CliRunner().invoke(cli, ["validate", str(repo), "--engine", engine])
         assert result.exit_code == 1, result.output
         assert result.output.splitlines()[0] == (
-            "claims.csv, row 2, column value_low: value '1_000': [type-error] type is "
-            f'"number/default". {FIX}'
+            "claims.csv, row 2, column value_low: value '1_000': [type-error] "
+            + MESSAGE["number"].format(column="value_low")
         )
     assert digest(repo / "data") == before
 
@@ -129,8 +132,8 @@ def test_submit_refuses_what_validate_refuses(repo, tmp_path, column, cell):
     assert_rejected(
         result,
         path,
-        f"{path}, row 2, column {column}: value {cell!r}: [type-error] type is "
-        f'"{kind}/default". {FIX}',
+        f"{path}, row 2, column {column}: value {cell!r}: [type-error] "
+        + MESSAGE[kind].format(column=column),
     )
     assert digest(repo / "data") == before
 
