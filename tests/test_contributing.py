@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, digest
@@ -32,6 +33,7 @@ def build(repo) -> None:
         subprocess.run([sys.executable, f"scripts/{stage}.py"], cwd=repo, check=True)
 
 
+@pytest.mark.slow
 def test_worked_example_runs_green(tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     for name in ("schemas", "data", "scripts", "examples"):
