@@ -106,6 +106,7 @@ KEEP: set[str] = {
     "manpower.grammar",
     "manpower.confine",
     "manpower.extras",
+    "manpower.limits",
 }
 
 # The docstring of each new sub-package (its __init__ imports nothing, so imports stay lazy).
