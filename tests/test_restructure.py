@@ -72,6 +72,7 @@ def tree(tmp_path: Path) -> Path:
             "[tool.ruff]\nline-length = 100\n"
         ),
         "README.md": "See `src/manpower/loader.py` and `manpower.project.data_path`.\n",
+        ".github/workflows/ci.yml": "run: python -m manpower.report\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +140,9 @@ def test_rewrites_every_form_of_reference(tree, small_map, capsys):
     assert read("src/manpower/brandnew.py") == "from manpower.paths import data_path\n"
     assert "not in this tree (skipped): manpower.absent" in out
     assert "datasheet.py:6: uses __file__" in out
+    # outside the folders it edits, it lists what still names an old module and edits nothing
+    assert ".github/workflows/ci.yml: names an old module or path (not edited" in out
+    assert read(".github/workflows/ci.yml") == "run: python -m manpower.report\n"
 
 
 def test_second_run_changes_nothing(tree, small_map, capsys):
