@@ -21,6 +21,12 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
+# The same without the tests marked slow (pipelines, releases, subprocesses): for quick edits.
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/python -m pytest -m "not slow"; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
 validate: $(STAMP)
 	$(BIN)/manpower validate
 

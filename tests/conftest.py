@@ -307,3 +307,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under MANPOWER_NO_SKIP=1 (a gate must run in CI): {reason}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the ``released`` project (two releases built with the whole pipeline,
+    over 20 s, shared by the session) is slow, whichever test happens to build it first."""
+    for item in items:
+        if "released" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -14,6 +14,9 @@ from conftest import ROOT, claim, digest, write_table
 from manpower.cli import cli
 from manpower.pipeline import pipeline_status
 
+# each test runs the whole DVC pipeline in a copy of the repository (over 20 s)
+pytestmark = pytest.mark.slow
+
 
 def tracked_copy(dest: Path) -> Path:
     files = subprocess.run(

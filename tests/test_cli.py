@@ -50,6 +50,7 @@ def test_help_imports_nothing_heavy():
     assert "HEAVY []" in out.stdout
 
 
+@pytest.mark.slow
 def test_validate_valid_package(make_repo):
     result = run("validate", str(make_repo()))
     assert result.exit_code == 0
@@ -122,6 +123,7 @@ def test_format_option_is_one_choice():
     assert list(params["fmt"].type.choices) == ["text", "json", "github"]
 
 
+@pytest.mark.slow
 def test_validate_engines_print_the_same(make_repo):
     repo = make_repo(
         claims=[

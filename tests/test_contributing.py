@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, digest
@@ -47,6 +48,7 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_worked_example_runs_green(tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     for name in ("schemas", "data", "scripts", "examples"):

@@ -74,6 +74,7 @@ def test_engines_agree(make_repo, case):
     assert columnar_rows == reference_rows
 
 
+@pytest.mark.slow
 def test_corpus_covers_every_error_type(make_repo):
     rules: set[str] = set()
     constraints: set[str] = set()

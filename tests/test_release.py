@@ -189,6 +189,7 @@ def test_release_refuses_invalid_data(work_repo):
     assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
 
 
+@pytest.mark.slow
 def test_release_refuses_stale_pipeline(work_repo):
     from conftest import METRICS
 
@@ -204,12 +205,14 @@ def test_release_refuses_stale_pipeline(work_repo):
     )
 
 
+@pytest.mark.slow
 def test_release_with_nothing_changed_is_refused(work_repo):
     result = run("release", "--bump", "major")
     assert result.exit_code == 1
     assert result.output == "Error: nothing changed since v0.2.0: no release needed\n"
 
 
+@pytest.mark.slow
 def test_failed_build_during_release_restores_everything(work_repo, monkeypatch):
     from conftest import CLAIM, NEW_CLAIM, claim
     from manpower import pipeline
@@ -240,6 +243,7 @@ def test_failed_build_during_release_restores_everything(work_repo, monkeypatch)
     assert leftovers + [p.name for p in (work_repo / "dist").glob(".release-*")] == []
 
 
+@pytest.mark.slow
 def test_rebuild_after_release_changes_nothing(work_repo):
     from manpower.pipeline import run_pipeline
 
@@ -249,6 +253,7 @@ def test_rebuild_after_release_changes_nothing(work_repo):
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
 
 
+@pytest.mark.slow
 def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
     from conftest import METRICS
     from manpower.pipeline import run_pipeline

@@ -109,6 +109,7 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_report_writes_site_and_rebuilds_identically(repo, monkeypatch, tmp_path):
     monkeypatch.chdir(repo)
     result = run("report")
@@ -133,6 +134,7 @@ def test_report_writes_site_and_rebuilds_identically(repo, monkeypatch, tmp_path
     assert digest(site) == first
 
 
+@pytest.mark.slow
 def test_report_page_content(repo):
     site = build_site(repo, repo / "site")
     html = site.files["index.html"].decode()
@@ -152,6 +154,7 @@ def test_report_page_content(repo):
     assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css)', html)
 
 
+@pytest.mark.slow
 def test_report_removes_stale_charts(repo, make_repo, tmp_path):
     out = tmp_path / "site"
     report(repo, out)
@@ -264,6 +267,7 @@ def _rows(table: str) -> list[dict[str, str]]:
 
 
 @has_data
+@pytest.mark.slow
 def test_committed_site_is_current():
     site = build_site(ROOT, ROOT / "site")
     on_disk = digest(ROOT / "site")
