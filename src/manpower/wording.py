@@ -1,0 +1,133 @@
+"""Which ``value_kind`` a quote's own words give a figure: "more than N", "up to N", "X to Y".
+
+One mapping, used by the semantic rule ``value-kind-wording`` and by anything that drafts claims
+from text, so the two never disagree. Only explicit wording counts: a bare figure says nothing
+(it may be exact, a forecast or a reading), so it gives ``None``.
+
+The conventions it encodes (README, "Conventions"):
+
+- "more than", "over", "above", "topping", "in excess of", "upwards of", "exceeding" N:
+  ``more_than``; "at least", "no fewer/less than", "a minimum of", "N or more": ``at_least``;
+- "up to", "as high as", "as many as", "as much as", "at most", "no more than", "a maximum
+  of": ``up_to``; "less than", "fewer than", "under", "below": ``less_than``;
+- "between X and Y", "X to Y", "X-Y", "X–Y" (unspaced dash): ``range`` for both X and Y;
+- "about", "approximately", "around", "roughly", "some", "an estimated", "circa", "≈", and
+  "nearly" / "almost" N (one rule: the figure named, slightly above the truth): ``approximate``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from manpower.numbers import states
+
+_UNIT_WORDS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety"
+)
+_SCALE = r"(?:dozen|hundred|thousand|million|billion)"
+# One figure as a quote writes it, with its span: "$1,600", "10 000", "3.5", "1 million",
+# "two dozen", "twenty-five", "a thousand", "half", "twice".
+_FIGURE = re.compile(
+    r"(?<![\w.,])\$?\s?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+    rf"(?:\s+{_SCALE}\b)?(?:\s?%)?"
+    rf"|\b(?:{_UNIT_WORDS})(?:-(?:{_UNIT_WORDS}))?(?:\s+{_SCALE})?\b"
+    rf"|\ba\s+{_SCALE}\b"
+    r"|\b(?:half|twice|double|quarter|third)\b"
+)
+# Words right before a figure that say how it is bounded; matched at the end of the preceding
+# text. Longer phrases come first where one ends another ("no more than" before "more than").
+_BEFORE: tuple[tuple[str, str], ...] = (
+    ("up_to", r"no more than|up to|as high as|as many as|as much as|at most|a maximum of"),
+    ("at_least", r"at least|no fewer than|no less than|a minimum of"),
+    (
+        "more_than",
+        r"more than|greater than|over|above|topping|in excess of|upwards of|exceeding",
+    ),
+    ("less_than", r"less than|fewer than|under|below"),
+    (
+        "approximate",
+        r"about|approximately|around|roughly|some|an estimated|estimated|circa|nearly|almost"
+        r"|close to|≈|~",
+    ),
+)
+_BEFORE_RE = tuple(
+    (kind, re.compile(rf"(?:^|[^\w])(?:{words})\s*(?:\$\s?)?$")) for kind, words in _BEFORE
+)
+# A quote that can give a figure a kind contains one of these (a cheap column filter for the
+# semantic rule; the Rust regex dialect of polars). Superset of what _kind_at recognises.
+QUALIFIER_RUST = (
+    "(?i)(?:" + "|".join(words for _, words in _BEFORE) + r"|\bto\b|\band\b|[0-9][-–—]|\bor\b)"
+)
+_AFTER = (
+    ("at_least", re.compile(r"^\s*(?:or more|or above|or higher)\b")),
+    ("up_to", re.compile(r"^\s*(?:or fewer|or less|or below)\b")),
+)
+# A dash joins a range only unspaced ("2–3"): a spaced dash is a parenthesis ("in 2025 – six").
+_RANGE_JOIN = re.compile(r"^(?:[-–—]|\s+to\s+)$")
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _figures(text: str) -> list[re.Match[str]]:
+    return list(_FIGURE.finditer(text))
+
+
+def _in_range(text: str, figures: list[re.Match[str]], i: int) -> bool:
+    """Whether figure ``i`` is one end of "X to Y", "X-Y" or "between X and Y"."""
+    for a, b in ((i - 1, i), (i, i + 1)):
+        if a < 0 or b >= len(figures):
+            continue
+        gap = text[figures[a].end() : figures[b].start()]
+        if _RANGE_JOIN.match(gap):
+            return True
+        if gap.strip() == "and" and re.search(r"\bbetween\s*$", text[: figures[a].start()]):
+            return True
+    return False
+
+
+def _kind_at(text: str, figures: list[re.Match[str]], i: int) -> str | None:
+    if _in_range(text, figures, i):
+        return "range"
+    before = text[: figures[i].start()]
+    for kind, pattern in _BEFORE_RE:
+        if pattern.search(before):
+            return kind
+    after = text[figures[i].end() :]
+    for kind, pattern in _AFTER:
+        if pattern.match(after):
+            return kind
+    return None
+
+
+def kind_from_wording(quote: str, value: float) -> str | None:
+    """The value_kind the quote's words give ``value``, or None when they say nothing.
+
+    None also when the quote does not state ``value``, or states it more than once in
+    different ways (once bare, once as "more than"): then the words do not decide.
+    """
+    text = _clean(quote)
+    figures = _figures(text)
+    kinds = {
+        _kind_at(text, figures, i)
+        for i, match in enumerate(figures)
+        if states(match.group(0).replace("$", ""), value)
+    }
+    if len(kinds) != 1:
+        return None
+    return kinds.pop()
+
+
+def compatible(value_kind: str, wording: str | None) -> bool:
+    """Whether a claim's value_kind agrees with what its quote's wording says.
+
+    ``interpreted`` (a reading, explained in notes) and ``forecast`` (a single projected figure,
+    whatever its wording) are free; otherwise explicit wording must be the recorded kind.
+    """
+    if wording is None or value_kind in ("interpreted", "forecast"):
+        return True
+    return value_kind == wording
