@@ -26,6 +26,7 @@ def test_curated_package_is_valid():
     assert report.rows["claims"] >= 50
 
 
+@pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_quote_is_verbatim_from_its_document():
     documents = {s["source_id"]: s["document"] for s in rows("sources")}
@@ -38,6 +39,7 @@ def test_every_quote_is_verbatim_from_its_document():
     assert missing == []
 
 
+@pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_document_is_a_source_with_claims():
     documents = {s["document"]: s["source_id"] for s in rows("sources")}
