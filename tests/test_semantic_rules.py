@@ -331,42 +331,58 @@ def test_value_kind_wording_problem_says_what_the_words_give(make_repo):
     )
 
 
-@pytest.mark.parametrize(
-    ("quote", "value", "kind"),
-    [
-        ("more than 10,000 soldiers", 10000, "more_than"),
-        ("over two dozen countries", 24, "more_than"),
-        ("topping 400,000 last year", 400000, "more_than"),
-        ("just over $1,600", 1600, "more_than"),
-        ("More than half of these exchanges", 50, "more_than"),
-        ("more than 1 million troops", 1_000_000, "more_than"),
-        ("at least 237 former POWs", 237, "at_least"),
-        ("At least four Russian soldiers", 4, "at_least"),
-        ("500 or more", 500, "at_least"),
-        ("as high as 18,000", 18000, "up_to"),
-        ("up to 180,000 convicts", 180000, "up_to"),
-        ("no more than 40 men", 40, "up_to"),
-        ("fewer than 300 men", 300, "less_than"),
-        ("140,000 to 180,000 prisoners", 140000, "range"),
-        ("140,000 to 180,000 prisoners", 180000, "range"),
-        ("about 300,000-350,000 prisoners", 350000, "range"),
-        ("with 2–3 new foreign fighters", 2, "range"),
-        ("between 5 and 10 men", 10, "range"),
-        ("two to four times lower", 4, "range"),
-        ("about $50,000 in bonuses", 50000, "approximate"),
-        ("Approximately 7% of all", 7, "approximate"),
-        ("nearly 10% of troops", 10, "approximate"),
-        ("almost half have children", 50, "approximate"),
-        # bare figures, a spaced dash, a figure not in the quote, one figure stated two ways
-        ("83% were rank-and-file soldiers", 83, None),
-        ("will desert in 2025 – six times more than in Jan 2024", 6, None),
-        ("a slightly lower figure – 617,000 – in December 2023", 617000, None),
-        ("sometimes amounting to tens of thousands", 20000, None),
-        ("more than 500 here, 500 there", 500, None),
-        ("more than 500 soldiers", 600, None),
-    ],
-)
+WORDING_CASES = [
+    ("more than 10,000 soldiers", 10000, "more_than"),
+    ("over two dozen countries", 24, "more_than"),
+    ("topping 400,000 last year", 400000, "more_than"),
+    ("just over $1,600", 1600, "more_than"),
+    ("More than half of these exchanges", 50, "more_than"),
+    ("more than 1 million troops", 1_000_000, "more_than"),
+    ("at least 237 former POWs", 237, "at_least"),
+    ("At least four Russian soldiers", 4, "at_least"),
+    ("500 or more", 500, "at_least"),
+    ("as high as 18,000", 18000, "up_to"),
+    ("up to 180,000 convicts", 180000, "up_to"),
+    ("no more than 40 men", 40, "up_to"),
+    ("fewer than 300 men", 300, "less_than"),
+    ("140,000 to 180,000 prisoners", 140000, "range"),
+    ("140,000 to 180,000 prisoners", 180000, "range"),
+    ("about 300,000-350,000 prisoners", 350000, "range"),
+    ("with 2–3 new foreign fighters", 2, "range"),
+    ("between 5 and 10 men", 10, "range"),
+    ("two to four times lower", 4, "range"),
+    ("about $50,000 in bonuses", 50000, "approximate"),
+    ("Approximately 7% of all", 7, "approximate"),
+    ("nearly 10% of troops", 10, "approximate"),
+    ("almost half have children", 50, "approximate"),
+    # bare figures, a spaced dash, a figure not in the quote, one figure stated two ways
+    ("83% were rank-and-file soldiers", 83, None),
+    ("will desert in 2025 – six times more than in Jan 2024", 6, None),
+    ("a slightly lower figure – 617,000 – in December 2023", 617000, None),
+    ("sometimes amounting to tens of thousands", 20000, None),
+    ("more than 500 here, 500 there", 500, None),
+    ("more than 500 soldiers", 600, None),
+]
+
+
+@pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
 def test_kind_from_wording(quote, value, kind):
     from manpower.wording import kind_from_wording
 
     assert kind_from_wording(quote, value) == kind
+
+
+KINDS = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
+
+
+@pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
+def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
+    """The rule looks only at rows suspect_rust matches: it must match every disagreement."""
+    import polars as pl
+
+    from manpower.wording import suspect
+
+    frame = pl.DataFrame({"quote": [quote, quote.upper()]})
+    for recorded in KINDS:
+        if kind is not None and kind != recorded:
+            assert frame.select(suspect(recorded)).to_series().all(), (quote, recorded)

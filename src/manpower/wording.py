@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from manpower.numbers import states
 
@@ -56,11 +57,35 @@ _BEFORE: tuple[tuple[str, str], ...] = (
 _BEFORE_RE = tuple(
     (kind, re.compile(rf"(?:^|[^\w])(?:{words})\s*(?:\$\s?)?$")) for kind, words in _BEFORE
 )
-# A quote that can give a figure a kind contains one of these (a cheap column filter for the
-# semantic rule; the Rust regex dialect of polars). Superset of what _kind_at recognises.
-QUALIFIER_RUST = (
-    "(?i)(?:" + "|".join(words for _, words in _BEFORE) + r"|\bto\b|\band\b|[0-9][-–—]|\bor\b)"
-)
+# What can start a figure after a qualifying word: a digit, "$", or a number word.
+_STARTS_FIGURE = rf"(?:\$\s?)?(?:[0-9]|(?:a|an|half|twice|double|quarter|third|{_UNIT_WORDS})\b)"
+
+
+def suspect(kind: str) -> Any:
+    """A polars expression, true for every quote whose words could give a figure a kind other
+    than ``kind`` (a quote it leaves false agrees with ``kind``). The semantic rule runs
+    :func:`kind_from_wording` only where it is true, so it stays fast on large tables.
+
+    Word boundaries are ASCII (faster, and a non-ASCII quote is suspect anyway: NFKC may turn
+    it into a qualifier).
+    """
+    import polars as pl
+
+    wb = r"(?-u:\b)"
+    starts = _STARTS_FIGURE.replace(r"\b", wb)
+    units = rf"{wb}(?:{_UNIT_WORDS})"
+    triggers = [rf"{wb}(?:{words})\s*{starts}" for k, words in _BEFORE if k != kind]
+    if kind != "range":
+        triggers.append(rf"(?:[0-9%]|{units})\s+to\s+|[0-9][-–—][0-9]|{wb}between{wb}")
+    if kind != "at_least":
+        triggers.append(rf"[0-9%]\s*or\s+(?:more|above|higher){wb}")
+    if kind != "up_to":
+        triggers.append(rf"[0-9%]\s*or\s+(?:fewer|less|below){wb}")
+    quote = pl.col("quote")
+    non_ascii = quote.str.len_bytes() != quote.str.len_chars()
+    return quote.str.contains("(?i)(?:" + "|".join(triggers) + ")") | non_ascii
+
+
 _AFTER = (
     ("at_least", re.compile(r"^\s*(?:or more|or above|or higher)\b")),
     ("up_to", re.compile(r"^\s*(?:or fewer|or less|or below)\b")),
