@@ -380,9 +380,10 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
     """The rule looks only at rows suspect_rust matches: it must match every disagreement."""
     import polars as pl
 
-    from manpower.wording import suspect
+    from manpower.wording import maybe_suspect, suspect
 
     frame = pl.DataFrame({"quote": [quote, quote.upper()]})
     for recorded in KINDS:
         if kind is not None and kind != recorded:
             assert frame.select(suspect(recorded)).to_series().all(), (quote, recorded)
+            assert frame.select(maybe_suspect(recorded)).to_series().all(), (quote, recorded)

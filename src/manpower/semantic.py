@@ -436,14 +436,18 @@ def _undated_end(t: Tables) -> pl.Series:
 def _kind_agrees_with_wording(t: Tables) -> pl.Series:
     import polars as pl
 
-    from manpower.wording import compatible, kind_from_wording, suspect
+    from manpower.wording import compatible, kind_from_wording, maybe_suspect, suspect
 
     c = _claims(t).with_row_index("_pos").select("_pos", "value_kind", "quote", *VALUE_FIELDS)
-    # only a quote with a qualifier of another kind can disagree: each kind's rows get one
-    # regex pass, and the few rows it keeps are checked one by one
+    # only a quote with a qualifier of another kind can disagree: each kind's rows get a
+    # literal search, then a regex on what it keeps, and the few rows left are checked one by one
     groups = c.partition_by("value_kind", as_dict=True, include_key=True)
     checked = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
-    kept = [g.filter(suspect(k).fill_null(False)) for (k,), g in groups.items() if k in checked]
+    kept = [
+        g.filter(maybe_suspect(k).fill_null(False)).filter(suspect(k).fill_null(False))
+        for (k,), g in groups.items()
+        if k in checked
+    ]
     suspects = pl.concat(kept) if kept else c.clear()
     bad = [
         pos

@@ -86,6 +86,24 @@ def suspect(kind: str) -> Any:
     return quote.str.contains("(?i)(?:" + "|".join(triggers) + ")") | non_ascii
 
 
+def maybe_suspect(kind: str) -> Any:
+    """A cheaper first pass than :func:`suspect`, true wherever it is (and more often): the
+    qualifying words of the other kinds as plain text, which the regex engine finds with a
+    literal search. Filtering with it first leaves :func:`suspect` few rows to read."""
+    import polars as pl
+
+    words = [re.escape(w) for k, ws in _BEFORE if k != kind for w in ws.split("|")]
+    if kind != "range":
+        words += [r"\sto\s", "[-–—]", "between"]
+    if kind != "at_least":
+        words.append(r"or\s+(?:more|above|higher)")
+    if kind != "up_to":
+        words.append(r"or\s+(?:fewer|less|below)")
+    quote = pl.col("quote")
+    non_ascii = quote.str.len_bytes() != quote.str.len_chars()
+    return quote.str.contains("(?i)(?:" + "|".join(words) + ")") | non_ascii
+
+
 _AFTER = (
     ("at_least", re.compile(r"^\s*(?:or more|or above|or higher)\b")),
     ("up_to", re.compile(r"^\s*(?:or fewer|or less|or below)\b")),
