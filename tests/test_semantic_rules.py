@@ -354,6 +354,8 @@ WORDING_CASES = [
     ("about $50,000 in bonuses", 50000, "approximate"),
     ("Approximately 7% of all", 7, "approximate"),
     ("nearly 10% of troops", 10, "approximate"),
+    ("~500 men", 500, "approximate"),
+    ("≈ 500 men", 500, "approximate"),
     ("almost half have children", 50, "approximate"),
     # bare figures, a spaced dash, a figure not in the quote, one figure stated two ways
     ("83% were rank-and-file soldiers", 83, None),

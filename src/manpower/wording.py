@@ -75,6 +75,8 @@ def suspect(kind: str) -> Any:
     starts = _STARTS_FIGURE.replace(r"\b", wb)
     units = rf"{wb}(?:{_UNIT_WORDS})"
     triggers = [rf"{wb}(?:{words})\s*{starts}" for k, words in _BEFORE if k != kind]
+    if kind != "approximate":  # "~" is not a word: no word boundary before it
+        triggers.append(rf"~\s*{starts}")
     if kind != "range":
         triggers.append(rf"(?:[0-9%]|{units})\s+to\s+|[0-9][-–—][0-9]|{wb}between{wb}")
     if kind != "at_least":
