@@ -355,6 +355,8 @@ WORDING_CASES = [
     ("Approximately 7% of all", 7, "approximate"),
     ("nearly 10% of troops", 10, "approximate"),
     ("~500 men", 500, "approximate"),
+    ("ｍｏｒｅ ｔｈａｎ ５００ men", 500, "more_than"),  # fullwidth: read after NFKC
+    ("more\u00a0than 500 men", 500, "more_than"),
     ("≈ 500 men", 500, "approximate"),
     ("almost half have children", 50, "approximate"),
     # bare figures, a spaced dash, a figure not in the quote, one figure stated two ways
@@ -389,3 +391,15 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
         if kind is not None and kind != recorded:
             assert frame.select(suspect(recorded)).to_series().all(), (quote, recorded)
             assert frame.select(maybe_suspect(recorded)).to_series().all(), (quote, recorded)
+
+
+def test_typographic_quotes_alone_do_not_send_a_row_to_the_slow_check():
+    import polars as pl
+
+    from manpower.wording import maybe_suspect, suspect
+
+    frame = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers in 2024", "12,000 soldiers"]})
+    for check in (suspect, maybe_suspect):
+        assert frame.select(check("exact")).to_series().to_list() == [False, False]
+    dash = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers — in 2024"]})
+    assert dash.select(suspect("exact")).item() is False

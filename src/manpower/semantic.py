@@ -449,18 +449,23 @@ def _kind_agrees_with_wording(t: Tables) -> pl.Series:
         if k in checked
     ]
     suspects = pl.concat(kept) if kept else c.clear()
-    bad = [
-        pos
-        for pos, kind, quote, *values in suspects.select(
-            "_pos", "value_kind", "quote", *VALUE_FIELDS
-        ).iter_rows()
+    # quotes repeat (several figures of one sentence): read each distinct row once
+    keys = ["value_kind", "quote", *VALUE_FIELDS]
+    combos = suspects.select(keys).unique()
+    wrong = [
+        row
+        for row in combos.iter_rows()
         if any(
             v is not None
             and not math.isnan(v)
-            and not compatible(kind, kind_from_wording(quote, v))
-            for v in values
+            and not compatible(row[0], kind_from_wording(row[1], v))
+            for v in row[2:]
         )
     ]
+    if not wrong:
+        return _flag(_claims(t), [], "value_kind")
+    wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
+    bad = suspects.join(wrong_frame, on=keys, how="semi", nulls_equal=True)["_pos"].to_list()
     return _flag(_claims(t), bad, "value_kind")
 
 

@@ -17,6 +17,7 @@ The conventions it encodes (README, "Conventions"):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -61,31 +62,60 @@ _BEFORE_RE = tuple(
 _STARTS_FIGURE = rf"(?:\$\s?)?(?:[0-9]|(?:a|an|half|twice|double|quarter|third|{_UNIT_WORDS})\b)"
 
 
+@functools.cache
+def _nfkc_changes() -> str:
+    """A Rust character class of the characters NFKC rewrites (fullwidth letters and digits,
+    no-break and other spaces, ligatures, mathematical letters...): a quote holding one may
+    read differently once normalised, so the fast filters let it through. CJK and other
+    compatibility forms that cannot become a qualifier or a figure are left out.
+    """
+    planes = [
+        *range(0x80, 0xD800),
+        *range(0xE000, 0x10000),
+        *range(0x1D400, 0x1D800),  # mathematical alphanumerics
+        *range(0x1F100, 0x1F200),  # enclosed alphanumerics
+        *range(0x1FBF0, 0x1FC00),  # segmented digits
+    ]
+    changed = [c for c in planes if unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    ranges: list[list[int]] = []
+    for c in changed:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return (
+        "["
+        + "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+        + "]"
+    )
+
+
+def _triggers(kind: str) -> list[str]:
+    """Rust regexes, one of which matches wherever a quote's words give some figure a kind other
+    than ``kind`` (ASCII word boundaries: faster, and a superset of Python's)."""
+    wb = r"(?-u:\b)"
+    starts = _STARTS_FIGURE.replace(r"\b", wb).replace("[0-9]", r"\d")
+    units = rf"{wb}(?:{_UNIT_WORDS})"
+    triggers = [rf"{wb}(?:{words})\s*{starts}" for k, words in _BEFORE if k != kind]
+    if kind != "approximate":  # "~" and "≈" are not words: no word boundary before them
+        triggers.append(rf"[~≈]\s*{starts}")
+    if kind != "range":
+        triggers.append(rf"(?:[\d%]|{units})\s+to\s+|\d[-–—]\d|{wb}between{wb}")
+    if kind != "at_least":
+        triggers.append(rf"[\d%]\s*or\s+(?:more|above|higher){wb}")
+    if kind != "up_to":
+        triggers.append(rf"[\d%]\s*or\s+(?:fewer|less|below){wb}")
+    return triggers
+
+
 def suspect(kind: str) -> Any:
     """A polars expression, true for every quote whose words could give a figure a kind other
     than ``kind`` (a quote it leaves false agrees with ``kind``). The semantic rule runs
     :func:`kind_from_wording` only where it is true, so it stays fast on large tables.
-
-    Word boundaries are ASCII (faster, and a non-ASCII quote is suspect anyway: NFKC may turn
-    it into a qualifier).
     """
     import polars as pl
 
-    wb = r"(?-u:\b)"
-    starts = _STARTS_FIGURE.replace(r"\b", wb)
-    units = rf"{wb}(?:{_UNIT_WORDS})"
-    triggers = [rf"{wb}(?:{words})\s*{starts}" for k, words in _BEFORE if k != kind]
-    if kind != "approximate":  # "~" is not a word: no word boundary before it
-        triggers.append(rf"~\s*{starts}")
-    if kind != "range":
-        triggers.append(rf"(?:[0-9%]|{units})\s+to\s+|[0-9][-–—][0-9]|{wb}between{wb}")
-    if kind != "at_least":
-        triggers.append(rf"[0-9%]\s*or\s+(?:more|above|higher){wb}")
-    if kind != "up_to":
-        triggers.append(rf"[0-9%]\s*or\s+(?:fewer|less|below){wb}")
-    quote = pl.col("quote")
-    non_ascii = quote.str.len_bytes() != quote.str.len_chars()
-    return quote.str.contains("(?i)(?:" + "|".join(triggers) + ")") | non_ascii
+    return pl.col("quote").str.contains(_either(_triggers(kind)))
 
 
 def maybe_suspect(kind: str) -> Any:
@@ -101,9 +131,13 @@ def maybe_suspect(kind: str) -> Any:
         words.append(r"or\s+(?:more|above|higher)")
     if kind != "up_to":
         words.append(r"or\s+(?:fewer|less|below)")
-    quote = pl.col("quote")
-    non_ascii = quote.str.len_bytes() != quote.str.len_chars()
-    return quote.str.contains("(?i)(?:" + "|".join(words) + ")") | non_ascii
+    return pl.col("quote").str.contains(_either(words))
+
+
+def _either(patterns: list[str]) -> str:
+    """Any of ``patterns`` in any case, or a character NFKC rewrites. The class stays outside
+    the case-insensitive group: folded, it would take in "k" (Kelvin sign) and "s" (long s)."""
+    return f"(?i:{'|'.join(patterns)})|{_nfkc_changes()}"
 
 
 _AFTER = (
