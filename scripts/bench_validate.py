@@ -158,7 +158,9 @@ def generate(folder: Path, claims: int, seed: int = 7) -> None:
         low, val, high = "", "", ""
         if kind in ("exact", "approximate"):
             val = str(value)
-            quote = f'Officials said "about {_fmt(value)}" {_sentence(rng, 4)}, citing records'
+            # "about" only for approximate: the wording must agree with value_kind
+            about = "about " if kind == "approximate" else ""
+            quote = f'Officials said "{about}{_fmt(value)}" {_sentence(rng, 4)}, citing records'
         elif kind == "more_than":
             low = str(value)
             quote = f"More than {_fmt(value)} {_sentence(rng, 5)}, the report said"

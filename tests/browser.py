@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+WIDTH = 1300  # the width the datasheet is checked and screenshotted at
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -29,7 +30,7 @@ FLAGS = (
     "--no-first-run",
     "--no-default-browser-check",
     "--remote-debugging-port=0",
-    "--window-size=1280,1000",
+    f"--window-size={WIDTH},1000",
     "--hide-scrollbars",
 )
 
@@ -118,7 +119,7 @@ class Browser:
                 events,
                 format="png",
                 captureBeyondViewport=True,
-                clip={"x": 0, "y": 0, "width": 1280, "height": size["height"], "scale": 1},
+                clip={"x": 0, "y": 0, "width": WIDTH, "height": size["height"], "scale": 1},
             )
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))

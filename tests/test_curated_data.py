@@ -27,6 +27,7 @@ def test_curated_package_is_valid():
     assert report.rows["claims"] >= 50
 
 
+@pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_quote_is_verbatim_from_its_document():
     documents = {s["source_id"]: s["document"] for s in rows("sources")}
@@ -39,6 +40,7 @@ def test_every_quote_is_verbatim_from_its_document():
     assert missing == []
 
 
+@pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_document_is_pinned_by_its_sha256():
     from manpower.fsutil import sha256_file
@@ -106,3 +108,64 @@ def test_empty_source_fields_are_explained():
         empty = [f for f in ("title", "publisher", "author", "published_date", "url") if not s[f]]
         if empty:
             assert s["notes"].strip(), f"{s['source_id']} leaves {empty} empty without a note"
+
+
+LEAK_WORDS = ("internal russian documents", "leaked", "slides")
+
+
+def test_leaked_documents_are_credited_to_their_authors_with_every_relay_in_via():
+    """Claimant = who produced the figure; via = every relay, nearest the claimant first."""
+    claimants = {c["claimant_id"]: c for c in rows("claimants")}
+    leaked = [
+        c
+        for c in rows("claims")
+        if any(w in f"{c['quote']} {c['via']} {c['notes']}".lower() for w in LEAK_WORDS)
+    ]
+    assert {c["claim_id"].rsplit("-", 1)[1] for c in leaked} >= {"03", "04", "05"}
+    for c in leaked:
+        claimant = claimants[c["claimant_id"]]
+        assert "documents" in claimant["name"].lower(), c["claim_id"]
+        assert claimant["type"] != "media", c["claim_id"]
+        relays = c["via"].split(" > ")
+        # the producer is not a relay; the outlet that reported the documents is the first one
+        assert not any(w in c["via"].lower() for w in LEAK_WORDS), c["claim_id"]
+        assert all(r.strip() == r and r for r in relays), c["claim_id"]
+        assert relays[0].split(" on ")[0] in c["quote"] + c["notes"], c["claim_id"]
+    by_id = {c["claim_id"]: c for c in leaked}
+    assert by_id["article-2025-12-15-russian-desertion-03"]["via"] == (
+        "The Times > Tymofiy Mylovanov on X"
+    )
+    assert by_id["article-2025-12-15-russian-desertion-05"]["via"] == (
+        "Frontelligence Insight > United24 > The Daily Digest"
+    )
+
+
+def test_via_never_names_the_claimant():
+    claimants = {c["claimant_id"]: c["name"] for c in rows("claimants")}
+    for c in rows("claims"):
+        if c["via"]:
+            assert claimants[c["claimant_id"]] not in c["via"].split(" > "), c["claim_id"]
+
+
+UNDATED = {
+    "article-2025-12-15-russian-desertion-09",
+    "article-coordination-hq-pow-data-20",
+    "article-coordination-hq-pow-data-23",
+    "article-coordination-hq-pow-data-24",
+    "article-coordination-hq-pow-data-25",
+}
+
+
+def test_undated_figures_are_marked_and_end_on_the_document_date():
+    published = {s["source_id"]: s["published_date"] for s in rows("sources")}
+    claims = rows("claims")
+    undated = {c["claim_id"] for c in claims if c["date_precision"] == "undated"}
+    assert undated >= UNDATED
+    for c in claims:
+        if c["date_precision"] != "undated":
+            continue
+        assert "Undated" in c["notes"], c["claim_id"]
+        if published[c["source_id"]]:
+            assert c["period_end"] == published[c["source_id"]], c["claim_id"]
+        else:  # the document's implied date, argued in the source's notes
+            assert c["period_end"] in c["notes"], c["claim_id"]

@@ -14,7 +14,7 @@ from conftest import ROOT, SOURCES, digest, write_table
 from manpower.cli import cli
 from manpower.config import documents_dir
 from manpower.draft import sentence_around
-from manpower.wording import kind_from_wording
+from manpower.wording import draft_kind
 
 DOCUMENTS = documents_dir(ROOT)
 TEXT = (
@@ -55,8 +55,8 @@ def rows(text: str) -> list[dict[str, str]]:
         ("the number peaked at 350 in a single week", 350, "exact"),
     ],
 )
-def test_kind_from_wording(quote, value, kind):
-    assert kind_from_wording(quote, value) == kind
+def test_draft_kind(quote, value, kind):
+    assert draft_kind(quote, value) == kind
 
 
 def test_sentence_around_stops_at_sentence_ends_not_abbreviations():

@@ -227,3 +227,179 @@ def test_problem_carries_value_message_and_fix(make_repo):
         "fix": "swap or correct the bounds so that value_low <= value <= value_high",
         "layer": "semantic",
     }
+
+
+# --- the conventions as rules: stock, undated, value_kind vs wording ------------------------------
+
+STOCK = {
+    "metric_id": "troops_in_ukraine",
+    "topic": "force_strength",
+    "label": "Troops in Ukraine",
+    "description": "Troops deployed at period_end.",
+    "unit": "persons",
+    "counting_basis": "stock",
+}
+
+
+def single(**changes: str) -> dict[str, str]:
+    """A claim with one figure in value (exact unless told otherwise)."""
+    return claim(value_kind="exact", value_low="", value_high="", value="700000", **changes)
+
+
+@pytest.mark.parametrize(
+    ("period_start", "expected"),
+    [("2024-01-01", [("claims", 2, "period_start", "stock-no-start")]), ("", [])],
+)
+def test_stock_has_no_period_start(make_repo, period_start, expected):
+    from conftest import METRICS
+
+    repo = make_repo(
+        metrics=[*METRICS, STOCK],
+        claims=[
+            single(
+                metric_id="troops_in_ukraine",
+                period_start=period_start,
+                period_end="2024-12-31",
+                date_precision="year",
+                quote="700,000 Russian troops are fighting in Ukraine",
+            )
+        ],
+    )
+    assert problems(repo) == expected
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        ("2024-12-31", [("claims", 2, "period_end", "undated-period-end")]),
+        ("2025-01-02", [("claims", 2, "period_end", "undated-period-end")]),
+        ("2025-01-03", []),  # the source's publication date
+    ],
+)
+def test_undated_ends_on_the_document_date(make_repo, period_end, expected):
+    repo = make_repo(
+        claims=[claim(period_start="", period_end=period_end, date_precision="undated")]
+    )
+    assert problems(repo) == expected
+
+
+def test_undated_without_a_publication_date_is_argued_in_notes(make_repo):
+    undated_source = {**SOURCES[0], "published_date": ""}
+    repo = make_repo(
+        sources=[undated_source],
+        claims=[claim(period_start="", period_end="2024-12-31", date_precision="undated")],
+    )
+    assert problems(repo) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "bad"),
+    [
+        # "more than N" / "over N" cannot be exact
+        ({"quote": "more than 700,000 Russian troops"}, True),
+        ({"quote": "over 700,000 Russian troops"}, True),
+        ({"quote": "just over 700,000 Russian troops", "value_kind": "approximate"}, True),
+        ({"quote": "as high as 700,000", "value_kind": "approximate"}, True),
+        ({"quote": "at least 700,000 troops", "value_kind": "more_than"}, True),
+        ({"quote": "nearly 700,000 troops"}, True),
+        ({"quote": "almost 700,000 troops", "value_kind": "up_to"}, True),
+        ({"quote": "700,000 troops", "value_kind": "exact"}, False),
+        ({"quote": "nearly 700,000 troops", "value_kind": "approximate"}, False),
+        ({"quote": "more than 700,000 troops", "value_kind": "forecast"}, False),
+        ({"quote": "more than 700,000 troops", "value_kind": "interpreted", "notes": "n"}, False),
+    ],
+)
+def test_value_kind_agrees_with_the_wording(make_repo, changes, bad):
+    kind = changes.get("value_kind", "exact")
+    fields = {"value_low": "", "value": "700000", "value_high": ""}
+    if kind in ("more_than", "at_least"):
+        fields = {"value_low": "700000", "value": "", "value_high": ""}
+    if kind == "up_to":
+        fields = {"value_low": "", "value": "", "value_high": "700000"}
+    repo = make_repo(claims=[claim(**{**changes, **fields, "value_kind": kind})])
+    expected = [("claims", 2, "value_kind", "value-kind-wording")] if bad else []
+    assert problems(repo) == expected
+
+
+def test_value_kind_wording_problem_says_what_the_words_give(make_repo):
+    bad = single(quote="more than 700,000 prisoners")
+    (problem,) = validate(make_repo(claims=[bad]), today=TODAY).problems
+    assert problem.rule == "value-kind-wording"
+    assert problem.message == (
+        "value_kind agrees with the quote's wording (more than, up to, at least, X to Y, "
+        "about/nearly/almost) (exact: value=700000); the quote's words give more_than"
+    )
+
+
+WORDING_CASES = [
+    ("more than 10,000 soldiers", 10000, "more_than"),
+    ("over two dozen countries", 24, "more_than"),
+    ("topping 400,000 last year", 400000, "more_than"),
+    ("just over $1,600", 1600, "more_than"),
+    ("More than half of these exchanges", 50, "more_than"),
+    ("more than 1 million troops", 1_000_000, "more_than"),
+    ("at least 237 former POWs", 237, "at_least"),
+    ("At least four Russian soldiers", 4, "at_least"),
+    ("500 or more", 500, "at_least"),
+    ("as high as 18,000", 18000, "up_to"),
+    ("up to 180,000 convicts", 180000, "up_to"),
+    ("no more than 40 men", 40, "up_to"),
+    ("fewer than 300 men", 300, "less_than"),
+    ("140,000 to 180,000 prisoners", 140000, "range"),
+    ("140,000 to 180,000 prisoners", 180000, "range"),
+    ("about 300,000-350,000 prisoners", 350000, "range"),
+    ("with 2–3 new foreign fighters", 2, "range"),
+    ("between 5 and 10 men", 10, "range"),
+    ("two to four times lower", 4, "range"),
+    ("about $50,000 in bonuses", 50000, "approximate"),
+    ("Approximately 7% of all", 7, "approximate"),
+    ("nearly 10% of troops", 10, "approximate"),
+    ("~500 men", 500, "approximate"),
+    ("ｍｏｒｅ ｔｈａｎ ５００ men", 500, "more_than"),  # fullwidth: read after NFKC
+    ("more\u00a0than 500 men", 500, "more_than"),
+    ("≈ 500 men", 500, "approximate"),
+    ("almost half have children", 50, "approximate"),
+    # bare figures, a spaced dash, a figure not in the quote, one figure stated two ways
+    ("83% were rank-and-file soldiers", 83, None),
+    ("will desert in 2025 – six times more than in Jan 2024", 6, None),
+    ("a slightly lower figure – 617,000 – in December 2023", 617000, None),
+    ("sometimes amounting to tens of thousands", 20000, None),
+    ("more than 500 here, 500 there", 500, None),
+    ("more than 500 soldiers", 600, None),
+]
+
+
+@pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
+def test_kind_from_wording(quote, value, kind):
+    from manpower.wording import kind_from_wording
+
+    assert kind_from_wording(quote, value) == kind
+
+
+KINDS = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
+
+
+@pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
+def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
+    """The rule looks only at rows suspect_rust matches: it must match every disagreement."""
+    import polars as pl
+
+    from manpower.wording import maybe_suspect, suspect
+
+    frame = pl.DataFrame({"quote": [quote, quote.upper()]})
+    for recorded in KINDS:
+        if kind is not None and kind != recorded:
+            assert frame.select(suspect(recorded)).to_series().all(), (quote, recorded)
+            assert frame.select(maybe_suspect(recorded)).to_series().all(), (quote, recorded)
+
+
+def test_typographic_quotes_alone_do_not_send_a_row_to_the_slow_check():
+    import polars as pl
+
+    from manpower.wording import maybe_suspect, suspect
+
+    frame = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers in 2024", "12,000 soldiers"]})
+    for check in (suspect, maybe_suspect):
+        assert frame.select(check("exact")).to_series().to_list() == [False, False]
+    dash = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers — in 2024"]})
+    assert dash.select(suspect("exact")).item() is False

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, claim, digest
+from conftest import CLAIMANTS, METRICS, ROOT, SOURCES, claim, digest
 from manpower.claims_view import load, period_as_stated, value_as_stated
 from manpower.cli import cli
 
@@ -22,32 +22,196 @@ MORE_THAN = claim(
 )
 
 
+UNTITLED = {
+    **SOURCES[0],
+    "source_id": "article-2025-12-15-desertion",
+    "title": "",
+    "publisher": "",
+    "author": "",
+    "published_date": "2025-12-15",
+    "url": "",
+}
+DOCUMENTS = {
+    "claimant_id": "ru-internal-documents",
+    "name": "Internal Russian military documents (unnamed)",
+    "type": "military",
+    "country": "RU",
+    "notes": "",
+}
+LEAKED = claim(
+    claim_id="article-2025-12-15-desertion-01",
+    value_kind="approximate",
+    value_low="",
+    value="50554",
+    value_high="",
+    period_start="",
+    period_end="2025-12-15",
+    date_precision="undated",
+    claimant_id="ru-internal-documents",
+    source_id="article-2025-12-15-desertion",
+    via="Frontelligence Insight > United24 > The Daily Digest",
+    quote="approximately 50,554 Russian troops had either deserted or been absent without leave "
+    "between February 2022 and December 2024",
+    verification="unverified",
+)
+
+
+POWS_HELD = {
+    "metric_id": "pows_held",
+    "topic": "captivity",
+    "label": "Russian POWs held by Ukraine",
+    "description": "Russian POWs held at period_end.",
+    "unit": "persons",
+    "counting_basis": "stock",
+}
+
+
 @pytest.fixture
 def repo(make_repo, monkeypatch):
-    repo = make_repo(claims=[claim(), MORE_THAN])
+    repo = make_repo(
+        metrics=[*METRICS, POWS_HELD],
+        sources=[*SOURCES, UNTITLED],
+        claimants=[*CLAIMANTS, DOCUMENTS],
+        claims=[claim(), MORE_THAN, LEAKED],
+    )
     monkeypatch.chdir(repo)
     return repo
 
 
-def run(*args: str):
-    return CliRunner(env={"COLUMNS": "160"}).invoke(cli, list(args), catch_exceptions=False)
+def run(*args: str, columns: int = 160):
+    env = {"COLUMNS": str(columns)}
+    return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_show_metric_table(repo):
-    result = run("show", "convicts_recruited_cumulative")
+SHOW_RECRUITMENT_80 = [
+    "topic recruitment: 3 claims",
+    "",
+    "convicts_recruited_cumulative: Convicts recruited (persons)",
+    "  more than 10,000 · 2023-06 · not_independently_verified",
+    "    Foreign Intelligence Service of Ukraine",
+    "    “more than 10,000 convicts”",
+    "    paper-2025-01-03-02 · “Convicts recruited” (The Paper, 2025-01-03)",
+    "  140,000–180,000 · 2022-07 – 2024-11 · not_independently_verified",
+    "    Foreign Intelligence Service of Ukraine",
+    "    “Russia has recruited 140,000 to 180,000 prisoners”",
+    "    paper-2025-01-03-01 · “Convicts recruited” (The Paper, 2025-01-03)",
+    "  ≈ 50,554 · undated (by 2025-12-15) · unverified",
+    "    Internal Russian military documents (unnamed)",
+    "    via Frontelligence Insight > United24 > The Daily Digest",
+    "    “approximately 50,554 Russian troops had either deserted or been absent…",
+    "    article-2025-12-15-desertion-01 · article-2025-12-15-desertion (2025-12-15)",
+]
+SHOW_RECRUITMENT_120 = [
+    "topic recruitment: 3 claims",
+    "",
+    "convicts_recruited_cumulative: Convicts recruited (persons)",
+    "  more than 10,000 · 2023-06 · not_independently_verified",
+    "    Foreign Intelligence Service of Ukraine",
+    "    “more than 10,000 convicts”",
+    "    paper-2025-01-03-02 · “Convicts recruited” (The Paper, 2025-01-03)",
+    "  140,000–180,000 · 2022-07 – 2024-11 · not_independently_verified",
+    "    Foreign Intelligence Service of Ukraine",
+    "    “Russia has recruited 140,000 to 180,000 prisoners”",
+    "    paper-2025-01-03-01 · “Convicts recruited” (The Paper, 2025-01-03)",
+    "  ≈ 50,554 · undated (by 2025-12-15) · unverified",
+    "    Internal Russian military documents (unnamed), via Frontelligence Insight > United24 > "
+    "The Daily Digest",
+    "    “approximately 50,554 Russian troops had either deserted or been absent without leave "
+    "between February 2022 and…",
+    "    article-2025-12-15-desertion-01 · article-2025-12-15-desertion (2025-12-15)",
+]
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"), [(80, SHOW_RECRUITMENT_80), (120, SHOW_RECRUITMENT_120)]
+)
+def test_show_topic_exact_layout(repo, columns, expected):
+    result = run("show", "recruitment", columns=columns)
+    assert result.exit_code == 0
+    assert result.output.splitlines() == expected
+    assert max(len(line) for line in expected) <= columns
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize(
+    ("name", "identifiers"),
+    [
+        (None, ["convicts_recruited_cumulative", "pow_share_by_rank"]),
+        ("recruitment", ["paper-2025-01-03-01", "paper-2025-01-03-02", LEAKED["claim_id"]]),
+        ("ru-internal-documents", [LEAKED["claim_id"], "convicts_recruited_cumulative"]),
+    ],
+)
+def test_show_never_breaks_an_identifier(repo, columns, name, identifiers):
+    result = run("show", *([name] if name else []), columns=columns)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    words = {w.rstrip(":") for line in lines for w in line.split()}
+    assert set(identifiers) <= words
+
+
+def test_show_one_claim_and_a_title_cut_at_a_word(repo):
+    wide = run("show", "ru-internal-documents", columns=120)
+    assert wide.exit_code == 0
+    assert wide.output.splitlines()[0] == (
+        "claimant ru-internal-documents — Internal Russian military documents (unnamed): 1 claim"
+    )
+    # at 80 columns the name is cut at a word; the id and the count stay whole
+    narrow = run("show", "ru-internal-documents", columns=80)
+    assert narrow.output.splitlines()[0] == (
+        "claimant ru-internal-documents — Internal Russian military documents…: 1 claim"
+    )
+
+
+def test_show_overview_exact_layout(repo):
+    result = run("show", columns=80)
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "Convicts recruited (convicts_recruited_cumulative, persons): 2 claims",
+        "3 claims on 3 metrics in 2 topics",
         "",
-        "  claimant                                  period              value as stated    "
-        "verification                 source",
-        " " + "─" * 133,
-        "  Foreign Intelligence Service of Ukraine   2023-06             more than 10,000   "
-        "not_independently_verified   The Paper, 2025-01-03",
-        "  Foreign Intelligence Service of Ukraine   2022-07 – 2024-11   140,000–180,000    "
-        "not_independently_verified   The Paper, 2025-01-03",
+        "captivity",
+        "  pow_share_by_rank              0  POWs by rank (per cent)",
+        "  pows_held                      0  Russian POWs held by Ukraine (persons)",
         "",
+        "recruitment",
+        "  convicts_recruited_cumulative  3  Convicts recruited (persons)",
     ]
+    # too narrow for the label: it wraps at words in its own column, the id stays whole
+    assert run("show", columns=60).output.splitlines()[-2:] == [
+        "  convicts_recruited_cumulative  3  Convicts recruited",
+        "                                    (persons)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("RECRUITMENT", "topic recruitment: 3 claims"),
+        (
+            "convicts_rec",
+            "metric convicts_recruited_cumulative — Convicts recruited (persons): 3 claims",
+        ),
+        # an exact name wins; a metric before a source of the same name
+        (
+            "Convicts Recruited",
+            "metric convicts_recruited_cumulative — Convicts recruited (persons): 3 claims",
+        ),
+        ("foreign intel", "claimant ua-szru — Foreign Intelligence Service of Ukraine: 2 claims"),
+        ("ua-szru", "claimant ua-szru — Foreign Intelligence Service of Ukraine: 2 claims"),
+        ("the paper", "source paper-2025-01-03 — Convicts recruited: 2 claims"),
+        ("paper 2025-01-03", "source paper-2025-01-03 — Convicts recruited: 2 claims"),
+        ("2025-12-15", "source article-2025-12-15-desertion: 1 claim"),
+        (
+            "internal russian",
+            "claimant ru-internal-documents — Internal Russian military documents (unnamed): "
+            "1 claim",
+        ),
+    ],
+)
+def test_show_by_any_name(repo, name, title):
+    result = run("show", name)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == title
 
 
 def test_show_topic_csv(repo):
@@ -55,20 +219,26 @@ def test_show_topic_csv(repo):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == (
-        "claim_id,metric_id,category,claimant,period,value_as_stated,value_kind,value_low,value,"
-        "value_high,unit,verification,source,source_id,url,quote"
+        "claim_id,metric_id,category,claimant,via,period,value_as_stated,value_kind,value_low,"
+        "value,value_high,unit,verification,source,source_id,url,quote"
     )
     assert lines[1] == (
         "paper-2025-01-03-02,convicts_recruited_cumulative,,Foreign Intelligence Service of "
-        "Ukraine,2023-06,"
+        "Ukraine,,2023-06,"
         '"more than 10,000",more_than,10000,,,persons,not_independently_verified,'
-        '"The Paper, 2025-01-03",paper-2025-01-03,https://example.org/a,"more than 10,000 convicts"'
+        '"“Convicts recruited” (The Paper, 2025-01-03)",paper-2025-01-03,https://example.org/a,'
+        '"more than 10,000 convicts"'
     )
     assert lines[2].startswith(
         "paper-2025-01-03-01,convicts_recruited_cumulative,,Foreign Intelligence Service of "
-        'Ukraine,2022-07 – 2024-11,"140,000–180,000",range,140000,,180000,'
+        'Ukraine,,2022-07 – 2024-11,"140,000–180,000",range,140000,,180000,'
     )
-    assert len(lines) == 3
+    assert lines[3].startswith(
+        "article-2025-12-15-desertion-01,convicts_recruited_cumulative,,Internal Russian military "
+        "documents (unnamed),Frontelligence Insight > United24 > The Daily Digest,"
+        "undated (by 2025-12-15),"
+    )
+    assert len(lines) == 4
 
 
 def test_show_json(repo):
@@ -76,10 +246,12 @@ def test_show_json(repo):
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert [
-        (r["claim_id"], r["value_as_stated"], r["value_low"], r["value_high"]) for r in rows
+        (r["claim_id"], r["value_as_stated"], r["value_low"], r["value_high"], r["period"])
+        for r in rows
     ] == [
-        ("paper-2025-01-03-02", "more than 10,000", 10000.0, None),
-        ("paper-2025-01-03-01", "140,000–180,000", 140000.0, 180000.0),
+        ("paper-2025-01-03-02", "more than 10,000", 10000.0, None, "2023-06"),
+        ("paper-2025-01-03-01", "140,000–180,000", 140000.0, 180000.0, "2022-07 – 2024-11"),
+        (LEAKED["claim_id"], "≈ 50,554", None, None, "undated (by 2025-12-15)"),
     ]
 
 
@@ -89,28 +261,44 @@ def test_show_overview(repo):
     assert result.output == (
         "topic,metric_id,label,unit,claims\n"
         "captivity,pow_share_by_rank,POWs by rank,percent,0\n"
-        "recruitment,convicts_recruited_cumulative,Convicts recruited,persons,2\n"
-    )
-    table = run("show")
-    assert table.exit_code == 0
-    assert table.output.splitlines()[0] == "2 claims on 2 metrics in 2 topics"
-    assert "  recruitment   convicts_recruited_cumulative   Convicts recruited   persons" in (
-        table.output
+        "captivity,pows_held,Russian POWs held by Ukraine,persons,0\n"
+        "recruitment,convicts_recruited_cumulative,Convicts recruited,persons,3\n"
     )
 
 
-def test_show_unknown_metric(repo):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "convicts_recuited",
+            "unknown topic, metric, claimant or source 'convicts_recuited' (did you mean "
+            "convicts_recruited_cumulative, paper-2025-01-03?)",
+        ),
+        ("zzz", "unknown topic, metric, claimant or source 'zzz'"),
+        (
+            "powz",
+            "unknown topic, metric, claimant or source 'powz' (did you mean pow_share_by_rank, "
+            "pows_held?)",
+        ),
+        (
+            "POW",
+            "'POW' matches 2 names: pow_share_by_rank (metric), pows_held (metric); type more "
+            "of the name, show a whole topic (captivity),",
+        ),
+        (
+            "pows",
+            "'pows' matches 2 names: pow_share_by_rank (metric), pows_held (metric); type more "
+            "of the name, show a whole topic (captivity),",
+        ),
+    ],
+)
+def test_show_unknown_or_ambiguous_name(repo, name, message):
     before = digest(repo)
-    result = run("show", "convicts_recruited")
+    result = run("show", name)
     assert result.exit_code == 1
-    assert result.output == (
-        "Error: unknown topic or metric 'convicts_recruited' (did you mean "
-        "convicts_recruited_cumulative?); run 'manpower show' to list them\n"
-    )
+    joint = " or" if message.endswith(",") else ";"
+    assert result.output == f"Error: {message}{joint} run 'manpower show' to list them\n"
     assert digest(repo) == before
-    assert run("show", "zzz").output == (
-        "Error: unknown topic or metric 'zzz'; run 'manpower show' to list them\n"
-    )
 
 
 def test_show_bad_format_is_usage_error(repo):

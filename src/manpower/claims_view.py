@@ -103,6 +103,18 @@ class Claim:
         return ", ".join(parts)
 
     @property
+    def source_label(self) -> str:
+        """The document as a reader finds it: title (publisher, date), or what it states."""
+        details = ", ".join(p for p in (self.source_publisher, self.source_date) if p)
+        if self.source_title:
+            return f"“{self.source_title}”" + (f" ({details})" if details else "")
+        return f"{self.source_id} ({details or 'no title, publisher or date stated'})"
+
+    @property
+    def undated(self) -> bool:
+        return self.date_precision == "undated"
+
+    @property
     def point(self) -> float | None:
         """Where a chart places the claim: the figure, the middle of a range, or the bound."""
         if self.value is not None:
@@ -177,7 +189,13 @@ def _date(text: str, precision: str) -> str:
 
 
 def period_as_stated(start: str, end: str, precision: str) -> str:
-    """'2022-07 – 2024-11' for a period, '2024-11' for a date, at the precision the source gave."""
+    """'2022-07 – 2024-11' for a period, '2024-11' for a date, at the precision the source gave.
+
+    An undated figure reads 'undated (by 2025-12-15)': period_end is only the latest possible
+    date, and a view that printed it bare would date the figure.
+    """
+    if precision == "undated":
+        return f"undated (by {end})" if end else "undated"
     first, last = _date(start, precision), _date(end, precision)
     return f"{first} – {last}" if start and first != last else last
 

@@ -187,13 +187,15 @@ def report(out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("name", required=False, metavar="[TOPIC|METRIC]")
+@click.argument("name", required=False, metavar="[NAME]")
 @format_option("table", "csv", "json", default="table")
 def show(name: str | None, fmt: str) -> None:
-    """Show the claims of a topic or metric: claimant, period, value as stated, verification,
-    source. Without an argument, list the topics and metrics with their claim counts.
+    """Show the claims of a topic, metric, claimant or source: value as stated, period,
+    verification, claimant and via, quote, claim id and source. NAME is an id or a name (a
+    claimant's, a source's title, publisher or date) in any case, or the start of one.
+    Without NAME, list the topics and metrics with their claim counts.
 
-    Exit 1 when TOPIC|METRIC is unknown.
+    Exit 1 when NAME matches nothing (the nearest names are suggested) or several things.
     """
     from manpower import show as view
     from manpower.claims_view import load

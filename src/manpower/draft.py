@@ -20,7 +20,7 @@ from manpower.errors import ManpowerError
 from manpower.figures import Figure, normalise
 from manpower.fsutil import sha256_file
 from manpower.project import data_path, field_names, load_schema
-from manpower.wording import is_range, kind_from_wording
+from manpower.wording import draft_kind, is_range
 
 QUOTE_LIMIT = 300
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -97,7 +97,7 @@ def figure_values(figure: Figure, quote: str, after: str = "") -> tuple[str, str
     main = values[-1]  # "1 million", "two dozen": the scaled value, not the scale's count
     if figure.text.strip().lower() == "half":
         main = 0.5 if after.lower().startswith(" as") else 50.0
-    return _placed(kind_from_wording(quote, main), main)
+    return _placed(draft_kind(quote, main), main)
 
 
 def _placed(kind: str, value: float) -> tuple[str, str, str, str]:

@@ -105,7 +105,7 @@ def _changelog(root: Path) -> str:
 
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
-    from manpower.charts import render
+    from manpower.charts import caption, render
 
     sections, rendered = [], {}
     for topic in data.topics:
@@ -120,6 +120,7 @@ def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
                         "metric": metric,
                         "unit": UNIT_LABEL.get(metric.unit, metric.unit),
                         "svg": chart.inline_svg,
+                        "caption": caption(metric, claims),
                         "claims": claims,
                         "colours": chart.colours,
                     }

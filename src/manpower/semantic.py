@@ -411,6 +411,61 @@ def _supersedes_acyclic(t: Tables) -> pl.Series:
     return (~c["claim_id"].is_in(list(in_cycle))).rename("supersedes")
 
 
+def _stock_without_start(t: Tables) -> pl.Series:
+
+    if t.typed["metrics"].height == 0:
+        return _flag(_claims(t), [], "period_start")
+    stock = _metric_attr(t, "counting_basis") == "stock"
+    return _ok(t.text["claims"], stock & (_strip("period_start") != ""), "period_start")
+
+
+def _undated_end(t: Tables) -> pl.Series:
+    published = _source_lookup(
+        t, t.text["sources"].with_columns(_iso(t, "sources", "published_date")), "published_date"
+    )
+    end = _iso(t, "claims", "period_end")
+    undated = t.text["claims"]["date_precision"].str.strip_chars(PY_WHITESPACE) == "undated"
+    # without a stated publication date, the latest possible date is argued in notes
+    bad = undated & published.is_not_null() & (end != published).fill_null(True)
+    return (~bad.fill_null(False)).rename("period_end")
+
+
+def _kind_agrees_with_wording(t: Tables) -> pl.Series:
+    import polars as pl
+
+    from manpower.wording import compatible, kind_from_wording, maybe_suspect, suspect
+
+    c = _claims(t).with_row_index("_pos").select("_pos", "value_kind", "quote", *VALUE_FIELDS)
+    # only a quote with a qualifier of another kind can disagree: each kind's rows get a
+    # literal search, then a regex on what it keeps, and the few rows left are checked one by one
+    groups = c.partition_by("value_kind", as_dict=True, include_key=True)
+    checked = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
+    kept = [
+        g.filter(maybe_suspect(k).fill_null(False)).filter(suspect(k).fill_null(False))
+        for (k,), g in groups.items()
+        if k in checked
+    ]
+    suspects = pl.concat(kept) if kept else c.clear()
+    # quotes repeat (several figures of one sentence): read each distinct row once
+    keys = ["value_kind", "quote", *VALUE_FIELDS]
+    combos = suspects.select(keys).unique()
+    wrong = [
+        row
+        for row in combos.iter_rows()
+        if any(
+            v is not None
+            and not math.isnan(v)
+            and not compatible(row[0], kind_from_wording(row[1], v))
+            for v in row[2:]
+        )
+    ]
+    if not wrong:
+        return _flag(_claims(t), [], "value_kind")
+    wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
+    bad = suspects.join(wrong_frame, on=keys, how="semi", nulls_equal=True)["_pos"].to_list()
+    return _flag(_claims(t), bad, "value_kind")
+
+
 def _string_fields(t: Tables, table: str) -> list[str]:
     return [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "string"]
 
@@ -593,6 +648,35 @@ def _rules() -> list[Rule]:
             "a claim cannot (indirectly) supersede itself; break the chain",
             _supersedes_acyclic,
         ),
+        Rule(
+            "stock-no-start",
+            "claims",
+            "period_start",
+            "a stock (a level at period_end) has no period_start",
+            "leave period_start empty: a stock is the level on period_end; put the date the "
+            "figure refers to in period_end",
+            _stock_without_start,
+        ),
+        Rule(
+            "undated-period-end",
+            "claims",
+            "period_end",
+            "an undated figure has the document's publication date as period_end",
+            "set period_end to the source's published_date (the latest possible date), or give "
+            "the date the document states and its precision",
+            _undated_end,
+        ),
+        Rule(
+            "value-kind-wording",
+            "claims",
+            "value_kind",
+            "value_kind agrees with the quote's wording (more than, up to, at least, X to Y, "
+            "about/nearly/almost)",
+            "use the value_kind the quote's words give: more than/over -> more_than, at least "
+            "-> at_least, up to/as high as -> up_to, less than/under -> less_than, X to Y -> "
+            "range, about/nearly/almost -> approximate; or interpreted with a note",
+            _kind_agrees_with_wording,
+        ),
     ]
     for table, field in (
         ("claims", "period_start"),
@@ -718,8 +802,15 @@ def _problems(table: str, cases: pl.DataFrame, tables: Tables) -> list[Problem]:
             value = _values(cells)
         message = rule.description
         if cells is not None and table == "claims":
-            if rule.id in ("value-bounds", "value-kind-fields", "quote-states-value"):
+            if rule.id in (
+                "value-bounds",
+                "value-kind-fields",
+                "quote-states-value",
+                "value-kind-wording",
+            ):
                 message = f"{rule.description} ({cells['value_kind']}: {_values(cells)})"
+                if rule.id == "value-kind-wording":
+                    message += f"; the quote's words give {_wording(cells)}"
             elif rule.id == "period-after-publication":
                 if published is None:
                     published = _published(tables)
@@ -747,3 +838,17 @@ def _published(t: Tables) -> dict[str, Any]:
 
 def _values(row: dict[str, Any]) -> str:
     return ", ".join(f"{f}={row[f]}" for f in VALUE_FIELDS if row[f].strip()) or "no value"
+
+
+def _wording(row: dict[str, Any]) -> str:
+    from manpower.wording import kind_from_wording
+
+    kinds = []
+    for f in VALUE_FIELDS:
+        try:
+            kind = kind_from_wording(row["quote"], float(row[f]))
+        except ValueError:
+            continue
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds) or "no kind"
