@@ -450,3 +450,31 @@ def test_unpacked_bytes_are_counted_not_taken_from_headers(tmp_path, monkeypatch
         "file; nothing extracted"
     )
     assert [p for p in target.rglob("*") if p.is_file()] == []
+
+
+# --- the cache: re-verified each time it is used ------------------------------------------------
+
+
+@pytest.mark.parametrize("tampered", ["extracted", "archive"])
+def test_cached_release_is_reverified_before_use(server, cache, tampered):
+    import manpower
+
+    good = manpower.load("0.1.0", source=f"{server}/good/")
+    claims = cache / "manpower-0.1.0" / "data" / "claims.csv"
+    if tampered == "extracted":  # a cached table edited after download
+        claims.write_text(claims.read_text() + claims.read_text().splitlines()[-1] + "\n")
+    else:  # the cached archive corrupted: the extracted copy cannot be trusted either
+        zipped = cache / "downloads" / "manpower-0.1.0.zip"
+        data = bytearray(zipped.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        zipped.write_bytes(bytes(data))
+    with pytest.raises(manpower.ManpowerError) as caught:
+        manpower.load("0.1.0", source="http://127.0.0.1:9/unreachable/")
+    assert str(caught.value) == (
+        "http://127.0.0.1:9/unreachable/releases.json: cannot connect (ConnectionError)"
+    )
+    again = manpower.load("0.1.0", source=f"{server}/good/")  # downloaded and verified anew
+    assert again["claims"].equals(good["claims"])
+    assert manpower.load("0.1.0", source="http://127.0.0.1:9/unreachable/")["claims"].equals(
+        good["claims"]
+    )

@@ -309,6 +309,54 @@ def install(release: Release, fmt: str, files: list[Path], dest: Path) -> Path:
     return target
 
 
+def cached_release(version: str) -> Path | None:
+    """The release folder ``load`` downloaded before, if the cache still holds exactly what was
+    verified: the archive matches the sha256 of the index it came with, and every file
+    extracted from it still matches the archive. Otherwise None (download it again)."""
+    from manpower import config
+    from manpower.fsutil import sha256_file
+
+    cache = config.cache_dir()
+    folder = cache / f"manpower-{version}"
+    record = cache / INDEX_NAME
+    if not (folder / "datapackage.json").is_file() or not record.is_file():
+        return None
+    try:
+        files = parse_index(record.read_bytes()).get(version).files_of("csv")
+    except ManpowerError:
+        return None
+    archive = cache / "downloads" / files[0].name if len(files) == 1 else None
+    if archive is None or not archive.is_file() or sha256_file(archive) != files[0].sha256:
+        return None
+    return folder if _extracted_intact(archive, folder) else None
+
+
+def _extracted_intact(archive: Path, folder: Path) -> bool:
+    """Whether each file of ``archive`` is in ``folder`` with the same bytes (the archive's one
+    top folder, if it wraps the package in one, is ``folder`` itself)."""
+    import hashlib
+    import zipfile
+
+    from manpower.fsutil import sha256_file
+
+    with zipfile.ZipFile(archive) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        tops = {m.filename.split("/", 1)[0] for m in members}
+        strip = len(tops) == 1 and all("/" in m.filename for m in members)
+        for member in members:
+            name = member.filename.split("/", 1)[1] if strip else member.filename
+            path = folder / name
+            if not path.is_file() or path.stat().st_size != member.file_size:
+                return False
+            digest = hashlib.sha256()
+            with zf.open(member) as src:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(block)
+            if sha256_file(path) != digest.hexdigest():
+                return False
+    return True
+
+
 def download(
     version: str = "latest",
     dest: Path | None = None,
@@ -324,6 +372,11 @@ def download(
     wait = config.timeout() if timeout is None else timeout
     index, url = fetch_index(config.releases_url(source), wait)
     release = index.get(version)
+    if fmt == "csv":
+        from manpower.fsutil import write_atomic
+
+        # what cached_release re-verifies the cache against when it is used offline later
+        write_atomic(config.cache_dir() / INDEX_NAME, index.to_json())
     wanted = release.files_of(fmt)
     if not wanted:
         raise ManpowerError(f"release {release.version} has no {fmt} files")
