@@ -20,7 +20,7 @@ from typing import Any
 
 from manpower.canonical import Row, canonical_cell, canonical_row, primary_key, render_table
 from manpower.errors import Problem
-from manpower.intake import IntakeError, identify_table, read_csv
+from manpower.intake import IntakeError, display_path, identify_table, read_csv, read_file
 from manpower.project import TABLES, data_path, field_names, load_schema
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -150,9 +150,9 @@ def _evaluate(
     existing = {t: _read_existing(root, t, schemas[t]) for t in TABLES}
     submitted: dict[str, list[_Submitted]] = {t: [] for t in TABLES}
     for path in updates:
-        display = str(path)
+        display = display_path(path)
         try:
-            parsed = read_csv(path.read_bytes(), display)
+            parsed = read_csv(read_file(path, display), display)
             table = identify_table(path, parsed.header, schemas)
             parsed.check_header(table, schemas[table])
         except IntakeError as exc:
@@ -193,7 +193,7 @@ def _evaluate(
 def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple[Row, Origin]]:
     path = data_path(root, table)
     display = f"data/{table}.csv"
-    parsed = read_csv(path.read_bytes(), display, require_rows=False)
+    parsed = read_csv(read_file(path, display, follow_link=True), display, require_rows=False)
     parsed.check_header(table, schema)
     fields = field_names(schema)
     return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]
