@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from manpower.errors import ManpowerError
@@ -78,8 +80,8 @@ def fetch_bounded(
     A server decides how much it sends and how slowly, so both are bounded here: more than
     ``limit`` bytes (counted after any Content-Encoding is undone, a chunk at a time) is
     refused as soon as it arrives, and ``timeout`` bounds the whole transfer, not each read
-    (one byte every few seconds would never trip a per-read timeout). A read in progress when
-    the deadline passes ends within one more ``timeout``.
+    (one byte every few seconds would never trip a per-read timeout): each read may wait only
+    for what is left of it.
     """
     import requests
     import urllib3.exceptions as u3
@@ -100,11 +102,19 @@ def fetch_bounded(
             announced = response.headers.get("Content-Length", "")
             if not decode and announced.isdigit() and int(announced) > limit:
                 raise _too_large(url, what, limit)
+            sock = _socket_of(response)
             received = 0
             while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _deadline(url, timeout)
+                if sock is not None:
+                    sock.settimeout(min(timeout, left))  # no single read outlives the deadline
                 try:
                     chunk = response.raw.read1(CHUNK_BYTES, decode_content=decode)
                 except (requests.RequestException, u3.HTTPError, OSError) as exc:
+                    if time.monotonic() >= deadline:
+                        raise _deadline(url, timeout) from None
                     raise _network_error(url, exc, timeout) from None
                 if not chunk:
                     break
@@ -112,11 +122,24 @@ def fetch_bounded(
                 if received > limit:
                     raise _too_large(url, what, limit)
                 sink(chunk)
-                if time.monotonic() > deadline:
-                    raise ManpowerError(
-                        f"{url}: not complete within {timeout:g} s (timeout for the whole download)"
-                    )
             return response.url
+
+
+def _socket_of(response: Any) -> socket.socket | None:
+    """The socket a streamed response reads from, so each read can be given the time left.
+
+    urllib3 exposes no public handle on it; if its internals change this finds None and a
+    read still ends within one ``timeout`` past the deadline.
+    """
+    raw = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _deadline(url: str, timeout: float) -> ManpowerError:
+    return ManpowerError(
+        f"{url}: not complete within {timeout:g} s (timeout for the whole download)"
+    )
 
 
 def _too_large(url: str, what: str, limit: int) -> ManpowerError:
