@@ -108,8 +108,7 @@ def fetch_bounded(
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise _deadline(url, timeout)
-                if sock is not None:
-                    sock.settimeout(min(timeout, left))  # no single read outlives the deadline
+                sock = _limit_wait(sock, min(timeout, left))
                 try:
                     chunk = response.raw.read1(CHUNK_BYTES, decode_content=decode)
                 except (requests.RequestException, u3.HTTPError, OSError) as exc:
@@ -134,6 +133,18 @@ def _socket_of(response: Any) -> socket.socket | None:
     raw = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
     sock = getattr(raw, "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
+
+
+def _limit_wait(sock: socket.socket | None, seconds: float) -> socket.socket | None:
+    """Let the next read wait at most ``seconds``; the socket, or None once that cannot be done
+    (http.client closes its handle on a response that ends with the connection)."""
+    if sock is None:
+        return None
+    try:
+        sock.settimeout(seconds)
+    except OSError:
+        return None
+    return sock
 
 
 def _deadline(url: str, timeout: float) -> ManpowerError:
