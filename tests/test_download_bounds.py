@@ -354,11 +354,15 @@ def lying(data: bytes, size: int) -> bytes:
 P = "manpower-0.1.0/"
 NFD = unicodedata.normalize("NFD", "é")
 ARCHIVE_REFUSALS = {
-    # 8 MiB of zeros in 8 kB of deflate, past the limit (here 4 times the 1 MiB floor)
+    # 8 MiB of zeros in some 8 kB of deflate: past 100 times the archive's size
     "bomb": (
         [(P + "data/claims.csv", b"0" * (8 << 20))],
-        "it would unpack to more than 4,194,304 bytes (8,388,608 bytes), a zip bomb or the "
+        "it would unpack to more than {limit:,} bytes (8,388,608 bytes), a zip bomb or the "
         "wrong file",
+    ),
+    "count-understated": (
+        "understated",
+        "it has 1,001 members, more than 1,000",
     ),
     "lying-header": (
         "lying",
@@ -403,13 +407,15 @@ ARCHIVE_REFUSALS = {
 
 
 @pytest.mark.parametrize("case", sorted(ARCHIVE_REFUSALS))
-def test_unsafe_archive_is_refused_before_anything_lands(
-    hostile, cache, tmp_path, monkeypatch, case
-):
-    monkeypatch.setattr(archive, "MAX_RATIO", 4)  # the same code, a bomb of a few MB
+def test_unsafe_archive_is_refused_before_anything_lands(hostile, cache, tmp_path, case):
     members, why = ARCHIVE_REFUSALS[case]
     if members == "lying":
         data = lying(zip_of([(P + "data/claims.csv", b"0" * (4 << 20))]), 100)
+    elif members == "understated":  # the end record says 1 member, the directory lists 1,001
+        data = bytearray(zip_of([(f"{P}{n}.txt", b"") for n in range(1_001)]))
+        end = data.rfind(b"PK\x05\x06")
+        struct.pack_into("<HH", data, end + 8, 1, 1)
+        data = bytes(data)
     else:
         with pytest.warns(UserWarning) if case == "duplicate" else _nothing():
             data = zip_of(members)
@@ -419,6 +425,7 @@ def test_unsafe_archive_is_refused_before_anything_lands(
     dest.mkdir()
     result = run("download", "--dest", str(dest), "--from", f"{url}/zip-{case}/")
     assert result.exit_code == 1, result.output
+    why = why.format(limit=len(data) * archive.MAX_RATIO)
     assert result.output == f"Error: manpower-0.1.0.zip: refused, {why}; nothing extracted\n"
     assert list(dest.iterdir()) == []
     # the archive itself matched its sha256, so it stays cached; nothing else does

@@ -10,6 +10,7 @@ counted, and past the limit what was written is removed.
 from __future__ import annotations
 
 import stat
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -24,9 +25,14 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MAX_MEMBERS = 1_000
 MAX_NAME_CHARS = 255
 MAX_DEPTH = 8
-MAX_RATIO = 100  # unpacked bytes per archive byte (an archive under 1 MiB counts as 1 MiB)
+MAX_RATIO = 100  # unpacked bytes per archive byte
 MAX_UNPACKED_BYTES = 2 << 30
 MAX_NAME_SHOWN = 80
+# The end-of-central-directory record: 22 bytes and a comment of up to 64 KiB. A member's entry
+# in the central directory: 46 bytes, its name, and extra fields and comment.
+_EOCD = b"PK\x05\x06"
+_EOCD_SEARCH = 22 + (1 << 16)
+_MAX_ENTRY_BYTES = 46 + MAX_NAME_CHARS + 2 * 1024
 
 
 def write_zip(out: Path, files: Iterable[tuple[str, Path]]) -> None:
@@ -106,7 +112,22 @@ def _file_in_the_way(file: str, needs_folder: str) -> str:
 
 def unpacked_limit(archive_bytes: int) -> int:
     """The most bytes an archive of ``archive_bytes`` may unpack to."""
-    return min(MAX_UNPACKED_BYTES, max(archive_bytes, 1 << 20) * MAX_RATIO)
+    return min(MAX_UNPACKED_BYTES, archive_bytes * MAX_RATIO)
+
+
+def _directory_size(archive: Path) -> tuple[int, int] | None:
+    """(members, bytes of the central directory) as the end record states them, read before
+    zipfile builds an object for every member (100,000 members take seconds and memory)."""
+    with archive.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - _EOCD_SEARCH))
+        tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return None  # not a zip: zipfile says so in its own words
+    members, directory = struct.unpack_from("<HI", tail, at + 10)
+    return members, directory
 
 
 def check_zip(archive: Path, limit: int | None = None) -> list[zipfile.ZipInfo]:
@@ -114,6 +135,21 @@ def check_zip(archive: Path, limit: int | None = None) -> list[zipfile.ZipInfo]:
     has too many members, or if its headers announce more than ``limit`` unpacked bytes
     (default: :func:`unpacked_limit` of the archive's size)."""
     limit = unpacked_limit(archive.stat().st_size) if limit is None else limit
+    stated = _directory_size(archive)
+    if stated is not None:
+        members_stated, directory = stated
+        # 0xFFFF: at least that many members, the real count is in a ZIP64 record
+        at_least = " or more" if members_stated == 0xFFFF else ""
+        if members_stated > MAX_MEMBERS:
+            raise _refused(
+                archive, f"it has {members_stated:,}{at_least} members, more than {MAX_MEMBERS:,}"
+            )
+        if directory > MAX_MEMBERS * _MAX_ENTRY_BYTES:
+            raise _refused(
+                archive,
+                f"its member list has {directory:,} bytes, more than "
+                f"{MAX_MEMBERS * _MAX_ENTRY_BYTES:,}",
+            )
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
