@@ -133,9 +133,10 @@ def read_file(path: Path, display: str, *, follow_link: bool = False) -> bytes:
     elsewhere). The file is opened without blocking and checked on the open descriptor, so it
     cannot be swapped between the check and the read; at most one byte past the limit is read.
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    # O_NOFOLLOW and O_NONBLOCK are POSIX; elsewhere the fstat check below still holds
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_link:
-        flags |= os.O_NOFOLLOW
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
