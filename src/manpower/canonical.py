@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manpower.errors import ManpowerError
 from manpower.project import data_path, field_names, load_schema, present_tables
 
 Row = dict[str, str]
@@ -92,14 +91,11 @@ def reasons_not_canonical(
 
 def format_table(root: Path, table: str) -> FormatResult:
     """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
-    from manpower.intake import read_csv
+    from manpower.intake import read_csv, read_file
 
     schema = load_schema(root, table)
     path = data_path(root, table)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ManpowerError(f"{path}: file not found") from None
+    raw = read_file(path, f"data/{table}.csv", follow_link=True)
     parsed = read_csv(raw, f"data/{table}.csv", require_rows=False, strip_bom=True)
     parsed.check_header(table, schema)
     rows = [row for _, row in parsed.rows()]

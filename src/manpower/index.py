@@ -6,6 +6,7 @@ and sha256. A file's ``url`` is optional: without one, the file sits next to the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -18,7 +19,19 @@ INDEX_NAME = "releases.json"
 SUMS_NAME = "SHA256SUMS"
 FORMATS = ("csv", "parquet", "sqlite")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A file's own URL: http(s) or relative to the index, without spaces or control characters.
+_URL = re.compile(r"(?:(?i:https?)://|(?![A-Za-z][A-Za-z0-9+.-]*:))[!-~]+")
+# Bounds on what a downloaded index may hold: far above any real index, far below harm.
+MAX_INDEX_BYTES = 8 << 20
+MAX_RELEASES = 10_000
+MAX_FILES = 100
+MAX_FILE_BYTES = 4 << 30
+MAX_URL_CHARS = 2048
+MAX_SHOWN = 60
+MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -71,8 +84,11 @@ class Index:
         for release in self.releases:
             if release.version == version:
                 return release
-        known = ", ".join(r.version for r in self.sorted()) or "none"
-        raise ManpowerError(f"unknown version {version!r}; released versions: {known}")
+        versions = [r.version for r in self.sorted()]
+        known = ", ".join(versions[:MAX_LISTED]) or "none"
+        if len(versions) > MAX_LISTED:
+            known += f" and {len(versions) - MAX_LISTED:,} more"
+        raise ManpowerError(f"unknown version {_shown(version)}; released versions: {known}")
 
     def sorted(self) -> list[Release]:
         return sorted(self.releases, key=lambda r: parse(r.version), reverse=True)
@@ -99,49 +115,115 @@ def _malformed(why: str) -> ManpowerError:
     return ManpowerError(f"malformed release index: {why}")
 
 
+def _shown(value: Any) -> str:
+    """A value from the index as an error message may quote it: escaped and short."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
+
+
+def _int(text: str) -> int:
+    # Python refuses to parse integers above 4,300 digits with a ValueError; every number in
+    # the index is a size, so anything beyond 18 digits is refused before it is converted.
+    if len(text.lstrip("-")) > 18:
+        raise _malformed(f"the number {text[:20]}... has {len(text):,} digits")
+    return int(text)
+
+
+def _constant(name: str) -> Any:
+    raise _malformed(f"{name} is not a JSON number")
+
+
+def _load_json(text: str | bytes) -> Any:
+    if len(text) > MAX_INDEX_BYTES:
+        raise _malformed(f"it has {len(text):,} bytes, more than the {MAX_INDEX_BYTES:,} allowed")
+    try:
+        return json.loads(text, parse_int=_int, parse_constant=_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _malformed(f"not JSON ({exc})") from None
+    except RecursionError:
+        raise _malformed("it is nested too deeply to be a release index") from None
+
+
+def _name(value: Any, what: str, where: str) -> str:
+    if not isinstance(value, str) or not _SAFE_NAME.fullmatch(value):
+        raise _malformed(f"{what} {_shown(value)} of {where} is not a plain file name")
+    return value
+
+
 def _file(data: Any, version: str) -> ReleaseFile:
     if not isinstance(data, dict):
         raise _malformed(f"a file of {version} is not an object")
     name, fmt, size, digest = (data.get(k) for k in ("name", "format", "bytes", "sha256"))
-    if not isinstance(name, str) or not _SAFE_NAME.match(name):
-        raise _malformed(f"file name {name!r} of {version} is not a plain file name")
+    name = _name(name, "file name", version)
     if fmt not in FORMATS:
-        raise _malformed(f"file {name}: format {fmt!r} is not one of {', '.join(FORMATS)}")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise _malformed(f"file {name}: bytes {size!r} is not a size")
-    if not isinstance(digest, str) or not _SHA256.match(digest):
-        raise _malformed(f"file {name}: sha256 {digest!r} is not a sha256 hex digest")
+        raise _malformed(f"file {name}: format {_shown(fmt)} is not one of {', '.join(FORMATS)}")
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_FILE_BYTES:
+        raise _malformed(
+            f"file {name}: bytes {_shown(size)} is not a size from 0 to {MAX_FILE_BYTES:,}"
+        )
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+        raise _malformed(f"file {name}: sha256 {_shown(digest)} is not a sha256 hex digest")
     table, url = data.get("table"), data.get("url")
-    if table is not None and not isinstance(table, str):
-        raise _malformed(f"file {name}: table {table!r} is not a name")
-    if url is not None and not isinstance(url, str):
-        raise _malformed(f"file {name}: url {url!r} is not a string")
+    if table is not None:
+        _name(table, "table", f"file {name}")
+    if url is not None and (
+        not isinstance(url, str) or len(url) > MAX_URL_CHARS or not _URL.fullmatch(url)
+    ):
+        raise _malformed(f"file {name}: url {_shown(url)} is not a plain http(s) URL")
     return ReleaseFile(name, fmt, size, digest, table, url)
 
 
-def parse_index(text: str | bytes) -> Index:
+def _release(item: Any) -> Release:
+    if not isinstance(item, dict):
+        raise _malformed("a release is not an object")
+    version = item.get("version")
+    # the version names folders on disk: exactly MAJOR.MINOR.PATCH, nothing around it
+    if not isinstance(version, str) or version != version.strip() or not is_version(version):
+        raise _malformed(f"version {_shown(version)} is not MAJOR.MINOR.PATCH")
+    date, tag = item.get("date"), item.get("tag")
+    if date is not None and (not isinstance(date, str) or not _valid_date(date)):
+        raise _malformed(f"release {version}: date {_shown(date)} is not a YYYY-MM-DD date")
+    if tag is not None and (not isinstance(tag, str) or not _TAG.fullmatch(tag)):
+        raise _malformed(f"release {version}: tag {_shown(tag)} is not a plain tag name")
+    files = item.get("files")
+    if not isinstance(files, list):
+        raise _malformed(f"release {version} has no list of files")
+    if len(files) > MAX_FILES:
+        raise _malformed(f"release {version} lists {len(files):,} files, more than {MAX_FILES}")
+    parsed = [_file(f, version) for f in files]
+    names = [f.name for f in parsed]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise _malformed(f"release {version} lists the file {twice} twice")
+    return Release(version=version, date=date or "", tag=tag or f"v{version}", files=parsed)
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
     try:
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _malformed(f"not JSON ({exc})") from None
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_index(text: str | bytes) -> Index:
+    """The index in ``text``, every field checked, in one pass over its releases."""
+    data = _load_json(text)
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
         raise _malformed("no list of releases")
-    index = Index(name=str(data.get("name") or "manpower"))
-    for item in data["releases"]:
-        if not isinstance(item, dict):
-            raise _malformed("a release is not an object")
-        version = item.get("version")
-        if not isinstance(version, str) or not is_version(version):
-            raise _malformed(f"version {version!r} is not MAJOR.MINOR.PATCH")
-        files = item.get("files")
-        if not isinstance(files, list):
-            raise _malformed(f"release {version} has no list of files")
-        index.add(
-            Release(
-                version=version,
-                date=str(item.get("date") or ""),
-                tag=str(item.get("tag") or f"v{version}"),
-                files=[_file(f, version) for f in files],
-            )
+    if len(data["releases"]) > MAX_RELEASES:
+        raise _malformed(
+            f"it lists {len(data['releases']):,} releases, more than the {MAX_RELEASES:,} allowed"
         )
-    return index
+    name = data.get("name", "manpower")
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
+        raise _malformed(f"name {_shown(name)} is not a plain name")
+    releases: dict[str, Release] = {}
+    for item in data["releases"]:
+        release = _release(item)
+        if release.version in releases:
+            raise _malformed(f"version {release.version} is listed twice")
+        releases[release.version] = release
+    return Index(name=name, releases=list(releases.values()))

@@ -9,8 +9,11 @@ so each record's physical line span is compared with the line structure of the f
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,8 @@ from manpower.project import TABLES, field_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
+MAX_LABEL_SHOWN = 20  # of an unknown header label: enough to recognise a typo, not a secret
+MAX_LABELS_SHOWN = 5
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -66,8 +71,8 @@ class Parsed:
             if name in seen:
                 raise IntakeError(
                     self.display,
-                    f"column {name!r} appears twice in the header (columns {seen[name]} and "
-                    f"{position})",
+                    f"column {shown_label(name)} appears twice in the header (columns "
+                    f"{seen[name]} and {position})",
                     "keep one of them",
                     row=1,
                     rule="duplicate-column",
@@ -79,11 +84,13 @@ class Parsed:
             stripped = [n for n in unknown if n.strip() in names]
             if stripped:
                 hint = " (there are spaces around the name)"
+            listed = ", ".join(shown_label(n) for n in unknown[:MAX_LABELS_SHOWN])
+            if len(unknown) > MAX_LABELS_SHOWN:
+                listed += f" and {len(unknown) - MAX_LABELS_SHOWN:,} more"
             raise IntakeError(
                 self.display,
-                f"unknown column{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(n) for n in unknown)}{hint}; table {table} has "
-                f"{', '.join(names)}",
+                f"unknown column{'s' if len(unknown) > 1 else ''} {listed}{hint}; table "
+                f"{table} has {', '.join(names)}",
                 "rename or remove the column",
                 row=1,
                 rule="unknown-column",
@@ -98,6 +105,94 @@ class Parsed:
                 row=1,
                 rule="missing-column",
             )
+
+
+def shown_label(label: str) -> str:
+    """A header label from the file as a message may quote it: escaped, and only its start.
+
+    The file may not be what the contributor thinks (a .env, a key file), so an unknown label
+    is never echoed whole.
+    """
+    text = repr(label[:MAX_LABEL_SHOWN])
+    return text + f"... ({len(label):,} characters)" if len(label) > MAX_LABEL_SHOWN else text
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: as typed, with any control character escaped (a file name
+    with a line break would otherwise forge lines of output, e.g. GitHub annotations)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def read_file(path: Path, display: str, *, follow_link: bool = False) -> bytes:
+    """The bytes of ``path``, which must be a regular file of at most MAX_FILE_BYTES.
+
+    FIFOs, devices and folders are refused (a FIFO would block forever, /dev/zero never ends),
+    and so is a symbolic link unless ``follow_link`` (a submitted link could point at a
+    secret; a link in data/ is the repository's own, and writing through it is confined
+    elsewhere). The file is opened without blocking and checked on the open descriptor, so it
+    cannot be swapped between the check and the read; at most one byte past the limit is read.
+    """
+    # O_NOFOLLOW and O_NONBLOCK are POSIX; elsewhere the fstat check below still holds
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_link:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise IntakeError(
+            display, "the file does not exist", "check the path", rule="no-file"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _not_regular(display, "a symbolic link") from None
+        raise IntakeError(
+            display,
+            f"the file cannot be read ({exc.strerror})",
+            "check the path",
+            rule="unreadable-file",
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(display, _KINDS.get(stat.S_IFMT(info.st_mode), "not a file"))
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(display, info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(display, None)
+    return raw
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_regular(display: str, kind: str) -> IntakeError:
+    return IntakeError(
+        display,
+        f"the file is {kind}, not a regular file",
+        "use the CSV file itself, not a link, pipe or device",
+        rule="not-a-regular-file",
+    )
+
+
+def _too_large(display: str, size: int | None) -> IntakeError:
+    has = f"has {size:,} bytes" if size is not None else "grew while it was read"
+    return IntakeError(
+        display,
+        f"the file {has}, more than the {MAX_FILE_BYTES:,} allowed",
+        "split it or check that it is the right file",
+        rule="file-too-large",
+    )
 
 
 def _decode(raw: bytes, display: str, strip_bom: bool) -> str:
@@ -311,7 +406,7 @@ def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[st
     if len(matches) == 1:
         return matches[0]
     raise IntakeError(
-        str(path),
+        display_path(path),
         "cannot tell which table the file is for (its name is not one of "
         f"{', '.join(t + '.csv' for t in TABLES)} and its header matches no table exactly)",
         "name the file after its table, e.g. claims.csv, or use that table's exact header",

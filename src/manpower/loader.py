@@ -39,13 +39,12 @@ def read_table(table: Table) -> pd.DataFrame:
 
 
 def _cached(version: str) -> Path | None:
-    from manpower import config
+    from manpower.download import cached_release
     from manpower.versioning import is_version
 
-    if not is_version(version):
+    if not is_version(version) or version != version.strip():
         return None
-    folder = config.cache_dir() / f"manpower-{version}"
-    return folder if (folder / "datapackage.json").is_file() else None
+    return cached_release(version)
 
 
 def load(

@@ -69,10 +69,23 @@ def _summary(report: Report) -> str:
     return f"invalid: {len(report.problems)} errors ({rows} rows)"
 
 
+def _escape_data(text: str) -> str:
+    """A workflow command's message, as GitHub's toolkit escapes it (``escapeData``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value (``escapeProperty``): a file name with a line break,
+    ``:`` or ``,`` in it would otherwise end the command and start a forged one."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _annotation(file: str, row: int | None, rule: str, text: str) -> str:
     line = f",line={row}" if row is not None else ""
-    message = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error file={file}{line},title={rule}::{message}"
+    return (
+        f"::error file={_escape_property(file)}{line},title={_escape_property(rule)}::"
+        f"{_escape_data(text)}"
+    )
 
 
 def finding_line(f: Finding) -> str:

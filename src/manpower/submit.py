@@ -20,7 +20,7 @@ from typing import Any
 
 from manpower.canonical import Row, canonical_cell, canonical_row, primary_key, render_table
 from manpower.errors import Problem
-from manpower.intake import IntakeError, identify_table, read_csv
+from manpower.intake import IntakeError, display_path, identify_table, read_csv, read_file
 from manpower.plainwords import Known, ids_in, plain, suggestion
 from manpower.project import TABLES, data_path, field_names, load_schema, present_tables
 
@@ -151,9 +151,9 @@ def _evaluate(
     existing = {t: _read_existing(root, t, schemas[t]) for t in TABLES}
     submitted: dict[str, list[_Submitted]] = {t: [] for t in TABLES}
     for path in updates:
-        display = str(path)
+        display = display_path(path)
         try:
-            parsed = read_csv(path.read_bytes(), display)
+            parsed = read_csv(read_file(path, display), display)
             table = identify_table(path, parsed.header, schemas)
             parsed.check_header(table, schemas[table])
         except IntakeError as exc:
@@ -202,7 +202,7 @@ def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple
     display = f"data/{table}.csv"
     if table not in present_tables(root):
         return []
-    parsed = read_csv(path.read_bytes(), display, require_rows=False)
+    parsed = read_csv(read_file(path, display, follow_link=True), display, require_rows=False)
     parsed.check_header(table, schema)
     fields = field_names(schema)
     return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]
