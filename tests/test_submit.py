@@ -233,35 +233,8 @@ def test_failure_midway_restores_every_table(repo, upd, monkeypatch):
     monkeypatch.setattr(transaction.os, "replace", flaky)
     with pytest.raises(OSError, match="disk full"):
         submit(repo, [upd / "sources.csv", upd / "claims.csv"])
-    assert calls == ["sources.csv", "claims.csv"]  # sources was replaced, then put back
-    assert digest(repo / "data") == before
-    assert not (repo / transaction.TXN_DIR).exists()
-
-
-def test_killed_write_is_rolled_back_by_the_next_writer(repo, upd, monkeypatch):
-    write_table(upd / "claims.csv", [NEW])
-    before = digest(repo / "data")
-    original = (repo / "data" / "claims.csv").read_bytes()
-
-    def killed(src, dst):  # the process dies right after replacing the table
-        os.rename(src, dst)
-        if Path(dst).parent.name == "data":
-            raise SystemExit(137)
-
-    monkeypatch.setattr(transaction.os, "replace", killed)
-    monkeypatch.setattr(transaction, "_restore", lambda entries: None)  # no cleanup on kill
-    monkeypatch.setattr(transaction.shutil, "rmtree", lambda *a, **k: None)
-    with pytest.raises(SystemExit):
-        submit(repo, [upd / "claims.csv"])
-    assert (repo / "data" / "claims.csv").read_bytes() != original
-    monkeypatch.undo()
-    monkeypatch.chdir(repo)
-    assert (repo / transaction.TXN_DIR / transaction.JOURNAL).is_file()
-    result = CliRunner().invoke(cli, ["fmt", "--check"])  # a check takes no lock, writes nothing
-    assert (repo / transaction.TXN_DIR / transaction.JOURNAL).is_file()
-    assert digest(repo / "data") != before
-    result = CliRunner().invoke(cli, ["fmt"])  # the next writer rolls back first
-    assert result.exit_code == 0, result.output
+    # sources was replaced, claims failed, then sources was put back from its backup
+    assert calls == ["sources.csv", "claims.csv", "sources.csv"]
     assert digest(repo / "data") == before
     assert not (repo / transaction.TXN_DIR).exists()
 

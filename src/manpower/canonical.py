@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,16 +115,19 @@ def format_tables(root: Path) -> list[FormatResult]:
     return [format_table(root, table) for table in TABLES]
 
 
-def format_repository(root: Path, *, check: bool) -> list[FormatResult]:
+def format_repository(
+    root: Path, *, check: bool, notify: Callable[[str], None] | None = None
+) -> list[FormatResult]:
     """Compute the canonical form of every curated table; unless ``check``, write it.
 
     All tables are read and checked before any is written, and they are replaced together.
+    ``notify`` is told, in one line, about an interrupted earlier write recovered first.
     """
     from manpower.transaction import locked, replace_all
 
     if check:
         return format_tables(root)
-    with locked(root):
+    with locked(root, notify):
         results = format_tables(root)
         replace_all(root, {r.path: r.canonical for r in results if r.changed})
     return results

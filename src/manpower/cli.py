@@ -30,6 +30,11 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
+def _warn(line: str) -> None:
+    """A notice beside the command's output (recovery of an interrupted write, ...): stderr."""
+    click.echo(line, err=True)
+
+
 def format_option(
     *choices: str, default: str = "text", help: str = "Output format."
 ) -> Callable[[Callable[..., Any]], Any]:
@@ -120,7 +125,7 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     from manpower.render import render_submit
     from manpower.submit import submit as run
 
-    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits)
+    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits, notify=_warn)
     click.echo(render_submit(result, fmt))
     sys.exit(int(not result.valid))
 
@@ -137,8 +142,12 @@ def fmt_command(check: bool) -> None:
     from manpower.canonical import format_repository
     from manpower.project import find_root
     from manpower.render import render_fmt
+    from manpower.transaction import pending
 
-    results = format_repository(find_root(), check=check)
+    root = find_root()
+    if check and (warning := pending(root)):
+        _warn(warning)
+    results = format_repository(root, check=check, notify=_warn)
     click.echo(render_fmt(results, check))
     sys.exit(int(check and any(r.changed for r in results)))
 

@@ -89,8 +89,6 @@ def render_submit(result: SubmitResult, fmt: str) -> str:
         lines = [_annotation(f.file, f.row, f.rule, finding_line(f)) for f in result.findings]
     else:
         lines = [finding_line(f) for f in result.findings]
-    if result.recovered:
-        lines.insert(0, "Recovered: an interrupted earlier write was rolled back first.")
     if not result.valid:
         files = ", ".join(dict.fromkeys(f.file for f in result.findings))
         lines.append(

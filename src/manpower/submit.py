@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ class SubmitResult:
     findings: list[Finding] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
-    recovered: bool = False
+    recovered: str | None = None  # how an interrupted earlier write was recovered first
     pending: dict[str, bytes] = field(default_factory=dict, repr=False)  # table -> new bytes
 
     @property
@@ -125,15 +126,19 @@ def submit(
     dry_run: bool = False,
     allow_edits: bool = False,
     today: dt.date | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> SubmitResult:
-    """Validate ``updates`` against ``root``'s data and merge them unless rejected or dry run."""
+    """Validate ``updates`` against ``root``'s data and merge them unless rejected or dry run.
+
+    ``notify`` is told, in one line, about an interrupted earlier write recovered first.
+    """
     from manpower.transaction import locked, replace_all
 
     if dry_run:
         result = _evaluate(root, updates, allow_edits, today)
         result.dry_run = True
         return result
-    with locked(root) as recovered:
+    with locked(root, notify) as recovered:
         result = _evaluate(root, updates, allow_edits, today)
         result.recovered = recovered
         if result.valid and result.pending:
