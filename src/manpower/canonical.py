@@ -43,8 +43,14 @@ def sort_key(row: Row, key: Sequence[str]) -> tuple[str, ...]:
 def render_table(rows: Iterable[Row], schema: dict[str, Any]) -> str:
     """The canonical text of a table: rows are canonicalised, then sorted by primary key."""
     fields = field_names(schema)
+    return render_canonical_rows((canonical_row(r, fields) for r in rows), schema)
+
+
+def render_canonical_rows(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+    """:func:`render_table` of rows that are canonical already (each cell canonical_cell'd)."""
+    fields = field_names(schema)
     key = primary_key(schema)
-    ordered = sorted((canonical_row(r, fields) for r in rows), key=lambda r: sort_key(r, key))
+    ordered = sorted(rows, key=lambda r: sort_key(r, key))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(fields)
