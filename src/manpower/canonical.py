@@ -99,14 +99,18 @@ def reasons_not_canonical(
 def format_table(root: Path, table: str) -> FormatResult:
     """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
     from manpower.intake import read_csv
+    from manpower.limits import MAX_TABLE_BYTES, check_table_size
 
     schema = load_schema(root, table)
     path = data_path(root, table)
+    check_table_size(path, f"data/{table}.csv")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ManpowerError(f"{path}: file not found") from None
-    parsed = read_csv(raw, f"data/{table}.csv", require_rows=False, strip_bom=True)
+    parsed = read_csv(
+        raw, f"data/{table}.csv", require_rows=False, strip_bom=True, max_bytes=MAX_TABLE_BYTES
+    )
     parsed.check_header(table, schema)
     rows = [row for _, row in parsed.rows()]
     canonical = render_table(rows, schema).encode("utf-8")

@@ -100,11 +100,11 @@ class Parsed:
             )
 
 
-def _decode(raw: bytes, display: str, strip_bom: bool) -> str:
-    if len(raw) > MAX_FILE_BYTES:
+def _decode(raw: bytes, display: str, strip_bom: bool, max_bytes: int) -> str:
+    if len(raw) > max_bytes:
         raise IntakeError(
             display,
-            f"the file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+            f"the file has {len(raw):,} bytes, more than the {max_bytes:,} allowed",
             "split it or check that it is the right file",
             rule="file-too-large",
         )
@@ -173,13 +173,20 @@ def _physical_lines(text: str) -> list[str]:
 
 
 def read_csv(
-    raw: bytes, display: str, *, require_rows: bool = True, strip_bom: bool = False
+    raw: bytes,
+    display: str,
+    *,
+    require_rows: bool = True,
+    strip_bom: bool = False,
+    max_bytes: int | None = None,
 ) -> Parsed:
     """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
 
     ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
+    (:data:`manpower.limits.MAX_TABLE_BYTES`, checked by the caller before reading).
     """
-    text = _decode(raw, display, strip_bom)
+    text = _decode(raw, display, strip_bom, max_bytes or MAX_FILE_BYTES)
     lines = _physical_lines(text)
     csv.field_size_limit(max(len(text) + 1, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

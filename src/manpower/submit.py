@@ -28,6 +28,7 @@ from manpower.canonical import (
 )
 from manpower.errors import Problem
 from manpower.intake import IntakeError, identify_table, read_csv
+from manpower.limits import MAX_TABLE_BYTES, check_table_size
 from manpower.project import TABLES, data_path, field_names, load_schema
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -204,7 +205,8 @@ def _evaluate(
 def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple[Row, Origin]]:
     path = data_path(root, table)
     display = f"data/{table}.csv"
-    parsed = read_csv(path.read_bytes(), display, require_rows=False)
+    check_table_size(path, display)
+    parsed = read_csv(path.read_bytes(), display, require_rows=False, max_bytes=MAX_TABLE_BYTES)
     parsed.check_header(table, schema)
     fields = field_names(schema)
     return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]

@@ -111,6 +111,10 @@ def validate_descriptor(
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
     report = Report(root=str(root))
+    oversized = _oversized(root, descriptor)
+    if oversized:  # refused before anything reads them, whichever the engine
+        report.problems = oversized
+        return report
     frames: dict[str, Any] = {}
     if engine == "frictionless":
         structural = check_structure(root, descriptor, report)
@@ -122,6 +126,28 @@ def validate_descriptor(
     semantic = [p for p in semantic if (p.table, p.row, p.field) not in flagged]
     report.problems = structural + semantic
     return report
+
+
+def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    """The tables over MAX_TABLE_BYTES, which submit and fmt refuse too (manpower.limits)."""
+    from manpower.limits import TOO_LARGE_FIX, table_too_large
+
+    problems = []
+    for resource in descriptor.get("resources", []):
+        path = resource.get("path")
+        if not isinstance(path, str):
+            continue
+        try:
+            size = (root / path).stat().st_size
+        except OSError:
+            continue  # the engines report a missing file
+        reason = table_too_large(path, size)
+        if reason:
+            name = str(resource.get("name", path))
+            problems.append(
+                Problem(name, None, None, None, "table-too-large", reason, TOO_LARGE_FIX, "schema")
+            )
+    return problems
 
 
 def package_error(message: str) -> Problem:

@@ -1,0 +1,61 @@
+"""What the package caps, in one place: table size, problems printed, characters echoed.
+
+Every command that reads a curated table (``validate`` with either engine, ``submit``, ``fmt``)
+refuses one larger than :data:`MAX_TABLE_BYTES` before reading it, with the same message, so a
+table ``validate`` accepts is one ``submit`` can add rows to. Every message that repeats a
+value from a file passes it through :func:`excerpt`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from manpower.errors import ManpowerError
+
+# Sized by memory, measured with scripts/bench_validate.py and scripts/bench_submit.py: 1M
+# claims make a claims.csv of about 280 MB; `validate` peaks at about 5x the table size and
+# `submit` (which holds every row as Python text) at about 15x. 512 MiB is room for 1.8M such
+# claims, at about 8 GB of memory for a submit.
+MAX_TABLE_BYTES = 512 * 1024 * 1024
+# Problems printed per rule; the rest are counted (validate and submit, in every format).
+MAX_PROBLEMS_PER_RULE = 50
+# Characters of a value from a file that a message repeats.
+MAX_ECHO_CHARS = 80
+
+
+class TableTooLarge(ManpowerError):
+    """A curated table larger than :data:`MAX_TABLE_BYTES`."""
+
+
+TOO_LARGE_FIX = (
+    "the package is sized for tables up to this limit; on a machine with more memory (about 15 "
+    "times the table size), raise MAX_TABLE_BYTES in src/manpower/limits.py"
+)
+
+
+def table_too_large(display: str, size: int) -> str | None:
+    """The one-line reason a table of ``size`` bytes is refused, or None when it is not."""
+    if size <= MAX_TABLE_BYTES:
+        return None
+    return (
+        f"{display} has {size:,} bytes, more than the {MAX_TABLE_BYTES:,} bytes a table may have "
+        "(README, Limits)"
+    )
+
+
+def check_table_size(path: Path, display: str) -> None:
+    """Refuse a curated table over the limit before anything reads it."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader reports a missing or unreadable file in its own words
+    reason = table_too_large(display, size)
+    if reason:
+        raise TableTooLarge(f"{reason}; {TOO_LARGE_FIX}")
+
+
+def excerpt(value: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """``value`` as a message may repeat it: at most ``limit`` characters, then the length."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}... ({len(value):,} characters)"
