@@ -23,6 +23,8 @@ Row = dict[str, str]
 
 def canonical_cell(value: str) -> str:
     """Trimmed, NFC, and with every line break as LF (a bare CR would end the row when read)."""
+    if value.isascii() and "\r" not in value:  # most cells: ASCII is NFC already
+        return value.strip()
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text).strip()
 

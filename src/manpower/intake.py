@@ -251,6 +251,8 @@ def read_csv(
             raise IntakeError(
                 display, "the row has no values", "remove the empty row", row=line, rule="blank-row"
             )
+        if max(map(len, cells), default=0) <= MAX_CELL_CHARS:
+            continue  # the common case, checked without a Python loop over the cells
         for name, cell in zip(header, cells, strict=True):
             if len(cell) > MAX_CELL_CHARS:
                 raise IntakeError(

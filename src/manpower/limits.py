@@ -9,6 +9,7 @@ value from a file passes it through :func:`excerpt`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from manpower.errors import ManpowerError
 
@@ -21,6 +22,17 @@ MAX_TABLE_BYTES = 512 * 1024 * 1024
 MAX_PROBLEMS_PER_RULE = 50
 # Characters of a value from a file that a message repeats.
 MAX_ECHO_CHARS = 80
+# Characters of a whole message: its quoted values are excerpts already; this is a backstop for
+# messages a library (frictionless) words with values of its own.
+MAX_MESSAGE_CHARS = 1000
+
+
+class _HasRule(Protocol):
+    @property
+    def rule(self) -> str: ...
+
+
+P = TypeVar("P", bound=_HasRule)
 
 
 class TableTooLarge(ManpowerError):
@@ -59,3 +71,18 @@ def excerpt(value: str, limit: int = MAX_ECHO_CHARS) -> str:
     if len(value) <= limit:
         return value
     return f"{value[:limit]}... ({len(value):,} characters)"
+
+
+def cap_problems(problems: list[P], unlisted: dict[str, int]) -> list[P]:
+    """The first :data:`MAX_PROBLEMS_PER_RULE` problems of each rule, in order; the others are
+    added to ``unlisted`` (rule -> count), which may already count problems never built."""
+    kept: list[P] = []
+    per_rule: dict[str, int] = {}
+    for problem in problems:
+        rule = problem.rule
+        if per_rule.get(rule, 0) < MAX_PROBLEMS_PER_RULE:
+            per_rule[rule] = per_rule.get(rule, 0) + 1
+            kept.append(problem)
+        else:
+            unlisted[rule] = unlisted.get(rule, 0) + 1
+    return kept

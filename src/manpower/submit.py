@@ -28,12 +28,11 @@ from manpower.canonical import (
 )
 from manpower.errors import Problem
 from manpower.intake import IntakeError, identify_table, read_csv
-from manpower.limits import MAX_TABLE_BYTES, check_table_size
+from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
 from manpower.project import TABLES, data_path, field_names, load_schema
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-MAX_VALUE_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,9 @@ class TableChange:
 class SubmitResult:
     files: dict[str, str] = field(default_factory=dict)  # submitted file -> table
     changes: dict[str, TableChange] = field(default_factory=dict)
+    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted
     findings: list[Finding] = field(default_factory=list)
+    unlisted: dict[str, int] = field(default_factory=dict)  # rule -> findings not listed
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
     recovered: str | None = None  # how an interrupted earlier write was recovered first
@@ -71,7 +72,11 @@ class SubmitResult:
 
     @property
     def valid(self) -> bool:
-        return not self.findings
+        return not self.findings and not any(self.unlisted.values())
+
+    @property
+    def errors(self) -> int:
+        return len(self.findings) + sum(self.unlisted.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,8 +87,9 @@ class SubmitResult:
             "edited": {t: c.edited for t, c in self.changes.items()},
             "unchanged": {t: c.unchanged for t, c in self.changes.items()},
             "written": self.written,
-            "errors": len(self.findings),
+            "errors": self.errors,
             "problems": [f.to_dict() for f in self.findings],
+            "unlisted_by_rule": dict(sorted(self.unlisted.items())),
         }
 
 
@@ -101,9 +107,7 @@ class _Submitted:
 
 
 def _shown(value: str | None) -> str | None:
-    if value is None or len(value) <= MAX_VALUE_SHOWN:
-        return value
-    return value[:MAX_VALUE_SHOWN] + f"... ({len(value):,} characters)"
+    return None if value is None else excerpt(value)
 
 
 def fold(identifier: str) -> str:
@@ -192,8 +196,8 @@ def _evaluate(
         findings += table_findings
     # every merged row is canonical already: render each table once, for the check and the write
     texts = {t: render_canonical_rows([r for r, _ in merged[t]], schemas[t]) for t in TABLES}
-    findings += _validate_merged(root, texts, merged, today)
-    result.findings = _dedupe(findings)
+    findings += _validate_merged(root, texts, merged, today, result.unlisted)
+    result.findings = cap_problems(_dedupe(findings), result.unlisted)
     if result.valid:
         for table in TABLES:
             change = result.changes.get(table)
@@ -208,8 +212,13 @@ def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple
     check_table_size(path, display)
     parsed = read_csv(path.read_bytes(), display, require_rows=False, max_bytes=MAX_TABLE_BYTES)
     parsed.check_header(table, schema)
-    fields = field_names(schema)
-    return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]
+    # check_header has made sure the header has the schema's fields: each record maps straight
+    # to a canonical row (a million rows make this the bulk of a submit's own work)
+    header = parsed.header
+    return [
+        (dict(zip(header, map(canonical_cell, cells), strict=True)), Origin(display, line))
+        for line, cells in parsed.records
+    ]
 
 
 def _key(row: Row, key: list[str]) -> tuple[str, ...]:
@@ -469,6 +478,7 @@ def _validate_merged(
     texts: dict[str, str],
     merged: dict[str, list[tuple[Row, Origin]]],
     today: dt.date | None,
+    unlisted: dict[str, int],
 ) -> list[Finding]:
     """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
     from manpower.descriptor import build_descriptor
@@ -483,6 +493,8 @@ def _validate_merged(
         report = validate_descriptor(
             package, build_descriptor(package, stats=False, derived=False), today=today
         )
+    for rule, count in report.unlisted.items():
+        unlisted[rule] = unlisted.get(rule, 0) + count
     return [_locate(p, merged) for p in report.problems]
 
 

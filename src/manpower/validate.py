@@ -9,6 +9,7 @@ from typing import Any
 
 from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
+from manpower.limits import MAX_PROBLEMS_PER_RULE, cap_problems
 from manpower.project import TABLES, find_root, read_json
 
 # What to do about each frictionless error type, in plain words.
@@ -40,14 +41,20 @@ class Report:
 
     root: str
     rows: dict[str, int] = field(default_factory=dict)
+    # the first MAX_PROBLEMS_PER_RULE of each rule (manpower.limits); the rest only counted
     problems: list[Problem] = field(default_factory=list)
+    unlisted: dict[str, int] = field(default_factory=dict)  # rule -> errors not in problems
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not any(self.unlisted.values())
+
+    @property
+    def errors(self) -> int:
+        return len(self.problems) + sum(self.unlisted.values())
 
     def errors_by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = dict(self.unlisted)
         for p in self.problems:
             counts[p.rule] = counts.get(p.rule, 0) + 1
         return dict(sorted(counts.items()))
@@ -56,9 +63,10 @@ class Report:
         return {
             "valid": self.valid,
             "rows": self.rows,
-            "errors": len(self.problems),
+            "errors": self.errors,
             "errors_by_rule": self.errors_by_rule(),
             "problems": [p.to_dict() for p in self.problems],
+            "unlisted_by_rule": dict(sorted(self.unlisted.items())),
         }
 
 
@@ -124,7 +132,7 @@ def validate_descriptor(
     flagged = {(p.table, p.row, p.field) for p in structural}
     # One cell, one message: a date frictionless already rejected needs no second line.
     semantic = [p for p in semantic if (p.table, p.row, p.field) not in flagged]
-    report.problems = structural + semantic
+    report.problems = cap_problems(structural + semantic, report.unlisted)
     return report
 
 
@@ -177,7 +185,12 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
     problems = []
     for task in result.tasks:
         report.rows[task.name] = task.stats.get("rows") or 0
+        listed: dict[str, int] = {}
         for error in task.errors:
+            if listed.get(error.type, 0) >= MAX_PROBLEMS_PER_RULE:  # counted, never built
+                report.unlisted[error.type] = report.unlisted.get(error.type, 0) + 1
+                continue
+            listed[error.type] = listed.get(error.type, 0) + 1
             data = error.to_descriptor()
             problems.append(
                 Problem(
@@ -225,6 +238,8 @@ def check_structure_columnar(
     problems, rows, tables = check_package(root, {"resources": resources}, schemas)
     report.rows.update(rows)
     for name, table in tables.items():
+        for rule, count in table.unlisted.items():
+            report.unlisted[rule] = report.unlisted.get(rule, 0) + count
         if table.reusable:
             frames[name] = table.frame  # handed over as it is: no copy
         table.frame = None
@@ -292,7 +307,7 @@ def check_semantics_of(
         text[table] = frame
         typed_frames[table] = typed_frame(frame, schemas[table])
         report.rows.setdefault(table, frame.height)
-    return check_semantics(Tables(typed_frames, text, schemas, today))
+    return check_semantics(Tables(typed_frames, text, schemas, today), report.unlisted)
 
 
 def _read_text(path: Path) -> Any:
