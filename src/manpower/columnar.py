@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from manpower import limits
 from manpower.errors import Problem
-from manpower.limits import MAX_PROBLEMS_PER_RULE, excerpt
+from manpower.limits import excerpt
 
 if TYPE_CHECKING:
     import polars as pl
@@ -84,7 +85,7 @@ class Table:
         ``check`` names one loop that meets its rows in row order (its first item is the rule).
         """
         listed = self.listed.get(check, 0)
-        if listed >= MAX_PROBLEMS_PER_RULE:
+        if listed >= limits.MAX_PROBLEMS_PER_RULE:
             self.unlisted[check[0]] = self.unlisted.get(check[0], 0) + 1
             return
         self.listed[check] = listed + 1
@@ -92,11 +93,11 @@ class Table:
 
     def first(self, rule: str, frame: pl.DataFrame) -> pl.DataFrame:
         """The first MAX_PROBLEMS_PER_RULE rows of ``frame`` (by row number); the rest counted."""
-        extra = frame.height - MAX_PROBLEMS_PER_RULE
+        extra = frame.height - limits.MAX_PROBLEMS_PER_RULE
         if extra <= 0:
             return frame.sort(ROW)
         self.unlisted[rule] = self.unlisted.get(rule, 0) + extra
-        return frame.sort(ROW).head(MAX_PROBLEMS_PER_RULE)
+        return frame.sort(ROW).head(limits.MAX_PROBLEMS_PER_RULE)
 
 
 def _problem(
@@ -389,9 +390,10 @@ def _check_cells(table: Table) -> None:
     exprs: list[pl.Expr] = []
     blank_parts: list[pl.Expr] = []
     meta: list[tuple[str, int, dict[str, Any], str, str]] = []  # column, order, field, rule, note
+    present = set(frame.columns)  # once: a list built per field made wide headers quadratic
     for number, field in enumerate(table.fields, start=1):
         name = field["name"]
-        if name not in frame.columns:
+        if name not in present:
             continue
         missing, ok, value = _parsed(table, field)
         typed_ok = missing | ok
@@ -428,10 +430,12 @@ def _check_cells(table: Table) -> None:
         skip = set(blank_rows)
         table.problems[:] = [t for t in table.problems if not (t[0] in skip and t[1] >= 10_000)]
     flags = flags.filter(~pl.col("__blank"))
-    for column, order, field, rule, note in meta:
-        hits = flags.filter(pl.col(column))
-        if hits.height == 0:
+    # one pass counts every check's hits, so that only failing checks filter the frame
+    counts = flags.select(pl.col(column).sum() for column, *_ in meta).row(0)
+    for (column, order, field, rule, note), count in zip(meta, counts, strict=True):
+        if not count:
             continue
+        hits = flags.filter(pl.col(column))
         hits = table.first(rule, hits.select(ROW))
         rows = frame.join(hits, on=ROW, how="semi").select(ROW, field["name"]).sort(ROW)
         for number, cell in rows.iter_rows():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from manpower import limits
 from manpower.canonical import FormatResult
 from manpower.errors import Problem
-from manpower.limits import MAX_MESSAGE_CHARS, MAX_PROBLEMS_PER_RULE, excerpt
+from manpower.limits import MAX_MESSAGE_CHARS, excerpt
 from manpower.submit import Finding, SubmitResult
 from manpower.validate import Report
 
@@ -41,7 +42,7 @@ def _unlisted(unlisted: dict[str, int]) -> list[str]:
     """One line per rule with errors beyond the ones listed."""
     return [
         f"... and {count:,} more [{rule}] error{'s' * (count != 1)} not listed (the first "
-        f"{MAX_PROBLEMS_PER_RULE} of each rule are)"
+        f"{limits.MAX_PROBLEMS_PER_RULE} of each rule are)"
         for rule, count in sorted(unlisted.items())
         if count
     ]

@@ -643,7 +643,7 @@ def _problems(
 ) -> list[Problem]:
     import polars as pl
 
-    from manpower.limits import MAX_PROBLEMS_PER_RULE
+    from manpower import limits
 
     out: list[Problem] = []
     text = tables.text[table]
@@ -657,12 +657,15 @@ def _problems(
     )
     if unlisted is not None:
         for check, extra in (
-            cases.filter(pl.col("__n") >= MAX_PROBLEMS_PER_RULE).group_by("check").len().iter_rows()
+            cases.filter(pl.col("__n") >= limits.MAX_PROBLEMS_PER_RULE)
+            .group_by("check")
+            .len()
+            .iter_rows()
         ):
             if check.isdigit():
                 rule = RULES[int(check)].id
                 unlisted[rule] = unlisted.get(rule, 0) + extra
-    cases = cases.filter(pl.col("__n") < MAX_PROBLEMS_PER_RULE).drop("__n")
+    cases = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
     for check, index in cases.iter_rows():
         if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
             continue

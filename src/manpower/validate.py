@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manpower import limits
 from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
-from manpower.limits import MAX_PROBLEMS_PER_RULE, cap_problems
+from manpower.limits import cap_problems
 from manpower.project import TABLES, find_root, read_json
 
 # What to do about each frictionless error type, in plain words.
@@ -187,7 +188,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
         report.rows[task.name] = task.stats.get("rows") or 0
         listed: dict[str, int] = {}
         for error in task.errors:
-            if listed.get(error.type, 0) >= MAX_PROBLEMS_PER_RULE:  # counted, never built
+            if listed.get(error.type, 0) >= limits.MAX_PROBLEMS_PER_RULE:  # counted, not built
                 report.unlisted[error.type] = report.unlisted.get(error.type, 0) + 1
                 continue
             listed[error.type] = listed.get(error.type, 0) + 1
