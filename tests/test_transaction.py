@@ -337,14 +337,25 @@ def test_tables_that_can_reach_neither_side_are_left_alone_with_one_line(
     assert digest(repo) == before
 
 
-def test_fmt_check_warns_about_a_pending_write_and_changes_nothing(scenario, tmp_path, monkeypatch):
+def test_commands_without_the_lock_warn_about_a_pending_write_and_change_nothing(
+    scenario, tmp_path, monkeypatch
+):
+    """fmt --check, validate and submit --dry-run take no lock, so they cannot recover."""
     points = list(range(1, scenario["steps"] + 1))
     repo = next(r for r in crashed(scenario, tmp_path, points).values() if state(r)[0])
     before = digest(repo)
-    result = run_fmt(repo, monkeypatch, "--check")
     txn = repo / transaction.TXN_DIR
-    assert result.stderr == (
+    warning = (
         f"Warning: an interrupted earlier write is pending in {txn}; data/ may mix old and new "
         "tables until `manpower fmt` or `manpower submit` recovers it.\n"
     )
+    write_table(tmp_path / "claimants.csv", [])
+    monkeypatch.chdir(repo)
+    for args in (
+        ["fmt", "--check"],
+        ["validate"],
+        ["submit", str(tmp_path / "claimants.csv"), "--dry-run"],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.stderr.startswith(warning), (args, result.stderr)
     assert digest(repo) == before

@@ -89,9 +89,13 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     and the semantic rules (pandera). Prints one line per error with table, row, column, value,
     rule and fix. Exit 0 valid, 1 invalid.
     """
+    from manpower.project import find_root
     from manpower.render import render
+    from manpower.transaction import pending
     from manpower.validate import validate as run
 
+    if path is None and (warning := pending(find_root())):
+        _warn(warning)
     report = run(path, engine=engine)
     click.echo(render(report, fmt))
     sys.exit(int(not report.valid))
@@ -124,8 +128,12 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     from manpower.project import find_root
     from manpower.render import render_submit
     from manpower.submit import submit as run
+    from manpower.transaction import pending
 
-    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits, notify=_warn)
+    root = find_root()
+    if dry_run and (warning := pending(root)):  # a dry run takes no lock and recovers nothing
+        _warn(warning)
+    result = run(root, list(updates), dry_run=dry_run, allow_edits=allow_edits, notify=_warn)
     click.echo(render_submit(result, fmt))
     sys.exit(int(not result.valid))
 
