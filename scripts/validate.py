@@ -18,7 +18,7 @@ def main() -> int:
     summary = {
         "valid": report.valid,
         "rows": report.rows,
-        "errors": len(report.problems),
+        "errors": report.errors,
         "errors_by_rule": report.errors_by_rule(),
     }
     write_atomic(ROOT / "reports" / "validation.json", json.dumps(summary, indent=2) + "\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ Row = dict[str, str]
 
 def canonical_cell(value: str) -> str:
     """Trimmed, NFC, and with every line break as LF (a bare CR would end the row when read)."""
+    if value.isascii() and "\r" not in value:  # most cells: ASCII is NFC already
+        return value.strip()
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text).strip()
 
@@ -42,8 +44,14 @@ def sort_key(row: Row, key: Sequence[str]) -> tuple[str, ...]:
 def render_table(rows: Iterable[Row], schema: dict[str, Any]) -> str:
     """The canonical text of a table: rows are canonicalised, then sorted by primary key."""
     fields = field_names(schema)
+    return render_canonical_rows((canonical_row(r, fields) for r in rows), schema)
+
+
+def render_canonical_rows(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+    """:func:`render_table` of rows that are canonical already (each cell canonical_cell'd)."""
+    fields = field_names(schema)
     key = primary_key(schema)
-    ordered = sorted((canonical_row(r, fields) for r in rows), key=lambda r: sort_key(r, key))
+    ordered = sorted(rows, key=lambda r: sort_key(r, key))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(fields)
@@ -92,11 +100,14 @@ def reasons_not_canonical(
 def format_table(root: Path, table: str) -> FormatResult:
     """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
     from manpower.intake import read_csv, read_file
+    from manpower.limits import MAX_TABLE_BYTES, check_table_size
 
     schema = load_schema(root, table)
     path = data_path(root, table)
-    raw = read_file(path, f"data/{table}.csv", follow_link=True)
-    parsed = read_csv(raw, f"data/{table}.csv", require_rows=False, strip_bom=True)
+    display = f"data/{table}.csv"
+    check_table_size(path, display)
+    raw = read_file(path, display, follow_link=True, max_bytes=MAX_TABLE_BYTES)
+    parsed = read_csv(raw, display, require_rows=False, strip_bom=True, max_bytes=MAX_TABLE_BYTES)
     parsed.check_header(table, schema)
     rows = [row for _, row in parsed.rows()]
     canonical = render_table(rows, schema).encode("utf-8")
@@ -111,16 +122,19 @@ def format_tables(root: Path) -> list[FormatResult]:
     return [format_table(root, table) for table in present_tables(root)]
 
 
-def format_repository(root: Path, *, check: bool) -> list[FormatResult]:
+def format_repository(
+    root: Path, *, check: bool, notify: Callable[[str], None] | None = None
+) -> list[FormatResult]:
     """Compute the canonical form of every curated table; unless ``check``, write it.
 
     All tables are read and checked before any is written, and they are replaced together.
+    ``notify`` is told, in one line, about an interrupted earlier write recovered first.
     """
     from manpower.transaction import locked, replace_all
 
     if check:
         return format_tables(root)
-    with locked(root):
+    with locked(root, notify):
         results = format_tables(root)
         replace_all(root, {r.path: r.canonical for r in results if r.changed})
     return results

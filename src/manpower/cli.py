@@ -31,6 +31,11 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
+def _warn(line: str) -> None:
+    """A notice beside the command's output (recovery of an interrupted write, ...): stderr."""
+    click.echo(line, err=True)
+
+
 def format_option(
     *choices: str, default: str = "text", help: str = "Output format."
 ) -> Callable[[Callable[..., Any]], Any]:
@@ -85,9 +90,13 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     and the semantic rules (pandera). Prints one line per error with table, row, column, value,
     rule and fix. Exit 0 valid, 1 invalid.
     """
+    from manpower.project import find_root
     from manpower.render import render
+    from manpower.transaction import pending
     from manpower.validate import validate as run
 
+    if path is None and (warning := pending(find_root())):
+        _warn(warning)
     report = run(path, engine=engine)
     click.echo(terminal_safe(render(report, fmt)))
     sys.exit(int(not report.valid))
@@ -120,8 +129,12 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     from manpower.project import find_root
     from manpower.render import render_submit
     from manpower.submit import submit as run
+    from manpower.transaction import pending
 
-    result = run(find_root(), list(updates), dry_run=dry_run, allow_edits=allow_edits)
+    root = find_root()
+    if dry_run and (warning := pending(root)):  # a dry run takes no lock and recovers nothing
+        _warn(warning)
+    result = run(root, list(updates), dry_run=dry_run, allow_edits=allow_edits, notify=_warn)
     click.echo(terminal_safe(render_submit(result, fmt)))
     sys.exit(int(not result.valid))
 
@@ -138,8 +151,12 @@ def fmt_command(check: bool) -> None:
     from manpower.canonical import format_repository
     from manpower.project import find_root
     from manpower.render import render_fmt
+    from manpower.transaction import pending
 
-    results = format_repository(find_root(), check=check)
+    root = find_root()
+    if check and (warning := pending(root)):
+        _warn(warning)
+    results = format_repository(root, check=check, notify=_warn)
     click.echo(render_fmt(results, check))
     sys.exit(int(check and any(r.changed for r in results)))
 

@@ -24,14 +24,17 @@ module (rare, and only for broken files) so that missing and extra cells are rep
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manpower import grammar
+from manpower import grammar, limits
 from manpower.errors import Problem
+from manpower.limits import excerpt
 
 if TYPE_CHECKING:
     import polars as pl
@@ -64,6 +67,33 @@ class Table:
     problems: list[tuple[int, int, Problem]]  # (row, order, problem)
     rows: int = 0
     reusable: bool = False  # every row had the header's cells: the frame is the file as text
+    # Memory follows the table, not the error count: each check builds the Problems of its
+    # first MAX_PROBLEMS_PER_RULE rows (enough for the first of each rule in row order) and
+    # counts the others here (rule -> count).
+    unlisted: dict[str, int] = dataclasses.field(default_factory=dict)
+    listed: dict[tuple[Any, ...], int] = dataclasses.field(default_factory=dict)  # per check
+
+    def add(
+        self, check: tuple[Any, ...], row: int, order: int, make: Callable[[], Problem]
+    ) -> None:
+        """Keep the problem ``make`` builds, or only count it when ``check`` has listed enough.
+
+        ``check`` names one loop that meets its rows in row order (its first item is the rule).
+        """
+        listed = self.listed.get(check, 0)
+        if listed >= limits.MAX_PROBLEMS_PER_RULE:
+            self.unlisted[check[0]] = self.unlisted.get(check[0], 0) + 1
+            return
+        self.listed[check] = listed + 1
+        self.problems.append((row, order, make()))
+
+    def first(self, rule: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """The first MAX_PROBLEMS_PER_RULE rows of ``frame`` (by row number); the rest counted."""
+        extra = frame.height - limits.MAX_PROBLEMS_PER_RULE
+        if extra <= 0:
+            return frame.sort(ROW)
+        self.unlisted[rule] = self.unlisted.get(rule, 0) + extra
+        return frame.sort(ROW).head(limits.MAX_PROBLEMS_PER_RULE)
 
 
 def _problem(
@@ -237,12 +267,11 @@ def _read_ragged(table: Table, text: str, names: list[str]) -> pl.DataFrame:
         if len(cells) > width:
             for pos, cell in enumerate(cells[width:], start=width + 1):
                 msg = f'Row at position "{number}" has an extra value in field at position "{pos}"'
-                table.problems.append(
-                    (
-                        number,
-                        10_000 + pos,
-                        _problem(table.name, number, "", cell, "extra-cell", msg),
-                    )
+                table.add(
+                    ("extra-cell",),
+                    number,
+                    10_000 + pos,
+                    lambda n=number, c=cell, m=msg: _problem(table.name, n, "", c, "extra-cell", m),
                 )
         elif len(cells) < width:
             for pos in range(len(cells) + 1, width + 1):
@@ -251,12 +280,13 @@ def _read_ragged(table: Table, text: str, names: list[str]) -> pl.DataFrame:
                     f'Row at position "{number}" has a missing cell in field "{field}" at '
                     f'position "{pos}"'
                 )
-                table.problems.append(
-                    (
-                        number,
-                        20_000 + pos,
-                        _problem(table.name, number, field, "", "missing-cell", msg),
-                    )
+                table.add(
+                    ("missing-cell",),
+                    number,
+                    20_000 + pos,
+                    lambda n=number, f=field, m=msg: _problem(
+                        table.name, n, f, "", "missing-cell", m
+                    ),
                 )
     frame = pl.DataFrame(
         {
@@ -272,7 +302,7 @@ def _check_header(table: Table) -> None:
     labels, fields, name = table.labels, table.schema["fields"], table.name
 
     def add(field_number: int, field: str | None, rule: str, msg: str) -> None:
-        table.problems.append((1, field_number, _problem(name, None, field, None, rule, msg)))
+        table.add((rule,), 1, field_number, lambda: _problem(name, None, field, None, rule, msg))
 
     table.fields = [
         fields[i] if i < len(fields) else {"name": label, "type": "any"}
@@ -283,7 +313,7 @@ def _check_header(table: Table) -> None:
             number,
             "",
             "extra-label",
-            f'There is an extra label "{label}" in header at position "{number}"',
+            f'There is an extra label "{excerpt(label)}" in header at position "{number}"',
         )
     for number, field in enumerate(fields[len(labels) :], start=len(labels) + 1):
         msg = (
@@ -305,8 +335,8 @@ def _check_header(table: Table) -> None:
             add(number, field["name"], "duplicate-label", f'at position "{", ".join(seen)}"')
         elif label != field["name"]:
             msg = (
-                f'Label "{label}" in field {field["name"]} at position "{number}" does not match '
-                "the field name in the schema"
+                f'Label "{excerpt(label)}" in field {field["name"]} at position "{number}" does '
+                "not match the field name in the schema"
             )
             add(number, field["name"], "incorrect-label", msg)
 
@@ -384,9 +414,10 @@ def _check_cells(table: Table) -> None:
     exprs: list[pl.Expr] = []
     blank_parts: list[pl.Expr] = []
     meta: list[tuple[str, int, dict[str, Any], str, str]] = []  # column, order, field, rule, note
+    present = set(frame.columns)  # once: a list built per field made wide headers quadratic
     for number, field in enumerate(table.fields, start=1):
         name = field["name"]
-        if name not in frame.columns:
+        if name not in present:
             continue
         missing, ok, value = _parsed(table, field)
         typed_ok = missing | ok
@@ -413,18 +444,24 @@ def _check_cells(table: Table) -> None:
     blank_rows = flags.filter(pl.col("__blank"))[ROW].to_list()
     for number in blank_rows:
         msg = f'Row at position "{number}" is completely blank'
-        table.problems.append(
-            (number, 0, _problem(table.name, number, None, None, "blank-row", msg))
+        table.add(
+            ("blank-row",),
+            number,
+            0,
+            lambda n=number, m=msg: _problem(table.name, n, None, None, "blank-row", m),
         )
     if blank_rows:  # a blank row replaces its cell errors (missing and extra ones included)
         skip = set(blank_rows)
         table.problems[:] = [t for t in table.problems if not (t[0] in skip and t[1] >= 10_000)]
     flags = flags.filter(~pl.col("__blank"))
-    for column, order, field, rule, note in meta:
-        hits = flags.filter(pl.col(column))
-        if hits.height == 0:
+    # one pass counts every check's hits, so that only failing checks filter the frame
+    counts = flags.select(pl.col(column).sum() for column, *_ in meta).row(0)
+    for (column, order, field, rule, note), count in zip(meta, counts, strict=True):
+        if not count:
             continue
-        rows = frame.join(hits.select(ROW), on=ROW, how="semi").select(ROW, field["name"])
+        hits = flags.filter(pl.col(column))
+        hits = table.first(rule, hits.select(ROW))
+        rows = frame.join(hits, on=ROW, how="semi").select(ROW, field["name"]).sort(ROW)
         for number, cell in rows.iter_rows():
             table.problems.append(
                 (
@@ -542,8 +579,8 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
             continue
         values = _values(table, [field["name"]]).filter(pl.col(field["name"]).is_not_null())
         cells = table.frame.select(ROW, field["name"])  # type: ignore[union-attr]
-        dupes = _previous(values, [field["name"]]).join(cells, on=ROW)
-        for row, prev, cell in dupes.iter_rows():
+        dupes = table.first("unique-error", _previous(values, [field["name"]])).join(cells, on=ROW)
+        for row, prev, cell in dupes.sort(ROW).iter_rows():
             note = f"the same as in the row at position {prev}"
             table.problems.append(
                 (
@@ -556,13 +593,13 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
     if key and set(key) <= expected:
         values = _values(table, key)
         null = values.filter(pl.all_horizontal(pl.col(k).is_null() for k in key))
-        for (row,) in null.select(ROW).iter_rows():
+        for (row,) in table.first("primary-key", null.select(ROW)).iter_rows():
             note = 'cells composing the primary keys are all "None"'
             table.problems.append(
                 (row, 40_000, _problem(table.name, row, None, None, "primary-key", note))
             )
         present = values.filter(~pl.all_horizontal(pl.col(k).is_null() for k in key))
-        for row, prev in _previous(present, key).iter_rows():
+        for row, prev in table.first("primary-key", _previous(present, key)).iter_rows():
             note = f"the same as in the row at position {prev}"
             table.problems.append(
                 (row, 40_000, _problem(table.name, row, None, None, "primary-key", note))
@@ -573,7 +610,7 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         if not set(fields) <= expected:
             continue
         values = _values(table, fields).drop_nulls(fields)
-        for row, prev in _previous(values, fields).iter_rows():
+        for row, prev in table.first("unique-error", _previous(values, fields)).iter_rows():
             note = f'the same as in the row at position {prev} (unique key "{", ".join(fields)}")'
             table.problems.append(
                 (row, 45_000 + rank, _problem(table.name, row, None, None, "unique-error", note))
@@ -595,10 +632,10 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         values = values.filter(~pl.all_horizontal(pl.col(k).is_null() for k in fields))
         lookup = lookup.with_columns(pl.col(f).cast(values.schema[f], strict=False) for f in fields)
         missing = values.join(lookup, on=fields, how="anti", nulls_equal=True)
-        for row, *cells in missing.iter_rows():
+        for row, *cells in table.first("foreign-key", missing).iter_rows():
             note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
                 ", ".join(fields),
-                ", ".join("None" if c is None else str(c) for c in cells),
+                ", ".join("None" if c is None else excerpt(str(c)) for c in cells),
                 ref_name,
                 ", ".join(ref_fields),
             )

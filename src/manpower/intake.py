@@ -124,8 +124,10 @@ def display_path(path: Path) -> str:
     return text if text.isprintable() else repr(text)[1:-1]
 
 
-def read_file(path: Path, display: str, *, follow_link: bool = False) -> bytes:
-    """The bytes of ``path``, which must be a regular file of at most MAX_FILE_BYTES.
+def read_file(
+    path: Path, display: str, *, follow_link: bool = False, max_bytes: int = MAX_FILE_BYTES
+) -> bytes:
+    """The bytes of ``path``, which must be a regular file of at most ``max_bytes``.
 
     FIFOs, devices and folders are refused (a FIFO would block forever, /dev/zero never ends),
     and so is a symbolic link unless ``follow_link`` (a submitted link could point at a
@@ -156,14 +158,14 @@ def read_file(path: Path, display: str, *, follow_link: bool = False) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(display, _KINDS.get(stat.S_IFMT(info.st_mode), "not a file"))
-        if info.st_size > MAX_FILE_BYTES:
-            raise _too_large(display, info.st_size)
+        if info.st_size > max_bytes:
+            raise _too_large(display, info.st_size, max_bytes)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(max_bytes + 1)
     finally:
         os.close(fd)
-    if len(raw) > MAX_FILE_BYTES:
-        raise _too_large(display, None)
+    if len(raw) > max_bytes:
+        raise _too_large(display, None, max_bytes)
     return raw
 
 
@@ -185,21 +187,21 @@ def _not_regular(display: str, kind: str) -> IntakeError:
     )
 
 
-def _too_large(display: str, size: int | None) -> IntakeError:
+def _too_large(display: str, size: int | None, limit: int) -> IntakeError:
     has = f"has {size:,} bytes" if size is not None else "grew while it was read"
     return IntakeError(
         display,
-        f"the file {has}, more than the {MAX_FILE_BYTES:,} allowed",
+        f"the file {has}, more than the {limit:,} allowed",
         "split it or check that it is the right file",
         rule="file-too-large",
     )
 
 
-def _decode(raw: bytes, display: str, strip_bom: bool) -> str:
-    if len(raw) > MAX_FILE_BYTES:
+def _decode(raw: bytes, display: str, strip_bom: bool, max_bytes: int) -> str:
+    if len(raw) > max_bytes:
         raise IntakeError(
             display,
-            f"the file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+            f"the file has {len(raw):,} bytes, more than the {max_bytes:,} allowed",
             "split it or check that it is the right file",
             rule="file-too-large",
         )
@@ -268,13 +270,20 @@ def _physical_lines(text: str) -> list[str]:
 
 
 def read_csv(
-    raw: bytes, display: str, *, require_rows: bool = True, strip_bom: bool = False
+    raw: bytes,
+    display: str,
+    *,
+    require_rows: bool = True,
+    strip_bom: bool = False,
+    max_bytes: int | None = None,
 ) -> Parsed:
     """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
 
     ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
+    (:data:`manpower.limits.MAX_TABLE_BYTES`, checked by the caller before reading).
     """
-    text = _decode(raw, display, strip_bom)
+    text = _decode(raw, display, strip_bom, max_bytes or MAX_FILE_BYTES)
     lines = _physical_lines(text)
     csv.field_size_limit(max(len(text) + 1, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -339,6 +348,8 @@ def read_csv(
             raise IntakeError(
                 display, "the row has no values", "remove the empty row", row=line, rule="blank-row"
             )
+        if max(map(len, cells), default=0) <= MAX_CELL_CHARS:
+            continue  # the common case, checked without a Python loop over the cells
         for name, cell in zip(header, cells, strict=True):
             if len(cell) > MAX_CELL_CHARS:
                 raise IntakeError(

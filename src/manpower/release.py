@@ -91,7 +91,7 @@ def check(root: Path) -> None:
     report = validate(root)
     if not report.valid:
         raise ManpowerError(
-            f"the data is invalid ({len(report.problems)} errors): run manpower validate"
+            f"the data is invalid ({report.errors:,} errors): run manpower validate"
         )
     stale = pipeline_status(root)
     if stale:

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from manpower import limits
 from manpower.canonical import FormatResult
 from manpower.errors import Problem
+from manpower.limits import MAX_MESSAGE_CHARS, excerpt
 from manpower.plainwords import ids_in, plain
 from manpower.submit import Finding, SubmitResult
 from manpower.validate import Report
@@ -29,10 +31,24 @@ def _where(p: Problem) -> str:
 
 
 def _line(where: str, value: str | None, rule: str, message: str, fix: str) -> str:
-    """One error in plain words: where, the value, the rule, what is wrong and how to fix it."""
-    shown = f" value {value!r}:" if value not in (None, "") else ""
+    """One error in plain words: where, the value, the rule, what is wrong and how to fix it.
+
+    Whatever came from a file is cut to an excerpt: a cell or a label may be megabytes long.
+    """
+    shown = f" value {excerpt(value)!r}:" if value not in (None, "") else ""
     advice = f" Fix: {fix}." if fix else ""
+    where, message = excerpt(where, MAX_MESSAGE_CHARS), excerpt(message, MAX_MESSAGE_CHARS)
     return f"{where}:{shown} [{rule}] {message}.{advice}"
+
+
+def _unlisted(unlisted: dict[str, int]) -> list[str]:
+    """One line per rule with errors beyond the ones listed."""
+    return [
+        f"... and {count:,} more [{rule}] error{'s' * (count != 1)} not listed (the first "
+        f"{limits.MAX_PROBLEMS_PER_RULE} of each rule are)"
+        for rule, count in sorted(unlisted.items())
+        if count
+    ]
 
 
 def text_line(p: Problem) -> str:
@@ -55,9 +71,11 @@ def render(report: Report, fmt: str) -> str:
             )
             for p in problems
         ]
+        lines += _unlisted(report.unlisted)
         lines.append(_summary(report))
         return "\n".join(lines)
     lines = [text_line(p) for p in problems]
+    lines += _unlisted(report.unlisted)
     lines.append(_summary(report))
     return "\n".join(lines)
 
@@ -66,7 +84,7 @@ def _summary(report: Report) -> str:
     rows = ", ".join(f"{t} {n}" for t, n in report.rows.items())
     if report.valid:
         return f"valid: {rows} rows"
-    return f"invalid: {len(report.problems)} errors ({rows} rows)"
+    return f"invalid: {report.errors} errors" + (f" ({rows} rows)" if rows else "")
 
 
 def _escape_data(text: str) -> str:
@@ -108,12 +126,11 @@ def render_submit(result: SubmitResult, fmt: str) -> str:
         lines = [_annotation(f.file, f.row, f.rule, finding_line(f)) for f in result.findings]
     else:
         lines = [finding_line(f) for f in result.findings]
-    if result.recovered:
-        lines.insert(0, "Recovered: an interrupted earlier write was rolled back first.")
     if not result.valid:
+        lines += _unlisted(result.unlisted)
         files = ", ".join(dict.fromkeys(f.file for f in result.findings))
         lines.append(
-            f"rejected: {len(result.findings)} error{'s' * (len(result.findings) != 1)} "
+            f"rejected: {result.errors} error{'s' * (result.errors != 1)} "
             f"({files}); nothing was written to data/"
         )
         return "\n".join(lines)

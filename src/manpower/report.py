@@ -55,7 +55,7 @@ def _validation(root: Path) -> dict[str, Any]:
     from manpower.validate import validate
 
     report = validate(root)
-    return {"valid": report.valid, "rows": report.rows, "errors": len(report.problems)}
+    return {"valid": report.valid, "rows": report.rows, "errors": report.errors}
 
 
 def _downloads(root: Path, out: Path) -> list[Download]:

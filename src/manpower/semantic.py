@@ -761,8 +761,12 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     return pa.DataFrameSchema(columns, checks=checks, strict=False)
 
 
-def check_semantics(tables: Tables) -> list[Problem]:
-    """Run every rule through pandera and return one Problem per failing row and rule."""
+def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> list[Problem]:
+    """Run every rule through pandera and return one Problem per failing row and rule.
+
+    Only the first MAX_PROBLEMS_PER_RULE failing rows of a rule become Problems; the others are
+    counted in ``unlisted`` (rule -> count).
+    """
     import pandera.errors as pe
 
     problems: list[Problem] = []
@@ -772,12 +776,16 @@ def check_semantics(tables: Tables) -> list[Problem]:
         try:
             schema.validate(frame, lazy=True)
         except pe.SchemaErrors as exc:
-            problems.extend(_problems(table, exc.failure_cases, tables))
+            problems.extend(_problems(table, exc.failure_cases, tables, unlisted))
     return sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.rule, p.field or ""))
 
 
-def _problems(table: str, cases: pl.DataFrame, tables: Tables) -> list[Problem]:
+def _problems(
+    table: str, cases: pl.DataFrame, tables: Tables, unlisted: dict[str, int] | None = None
+) -> list[Problem]:
     import polars as pl
+
+    from manpower import limits
 
     out: list[Problem] = []
     text = tables.text[table]
@@ -785,6 +793,21 @@ def _problems(table: str, cases: pl.DataFrame, tables: Tables) -> list[Problem]:
     published: dict[str, Any] | None = None
     # pandera may list a row failing a frame-wide check more than once: one Problem is enough
     cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
+    # the first rows of each rule become Problems, the others are only counted
+    cases = cases.sort("check", "index").with_columns(
+        pl.int_range(pl.len()).over("check").alias("__n")
+    )
+    if unlisted is not None:
+        for check, extra in (
+            cases.filter(pl.col("__n") >= limits.MAX_PROBLEMS_PER_RULE)
+            .group_by("check")
+            .len()
+            .iter_rows()
+        ):
+            if check.isdigit():
+                rule = RULES[int(check)].id
+                unlisted[rule] = unlisted.get(rule, 0) + extra
+    cases = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
     for check, index in cases.iter_rows():
         if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
             continue

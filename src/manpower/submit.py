@@ -14,19 +14,26 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower.canonical import Row, canonical_cell, canonical_row, primary_key, render_table
+from manpower.canonical import (
+    Row,
+    canonical_cell,
+    canonical_row,
+    primary_key,
+    render_canonical_rows,
+)
 from manpower.errors import Problem
 from manpower.intake import IntakeError, display_path, identify_table, read_csv, read_file
+from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
 from manpower.plainwords import Known, ids_in, plain, suggestion
 from manpower.project import TABLES, data_path, field_names, load_schema, present_tables
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-MAX_VALUE_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -56,15 +63,21 @@ class TableChange:
 class SubmitResult:
     files: dict[str, str] = field(default_factory=dict)  # submitted file -> table
     changes: dict[str, TableChange] = field(default_factory=dict)
+    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted
     findings: list[Finding] = field(default_factory=list)
+    unlisted: dict[str, int] = field(default_factory=dict)  # rule -> findings not listed
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
-    recovered: bool = False
+    recovered: str | None = None  # how an interrupted earlier write was recovered first
     pending: dict[str, bytes] = field(default_factory=dict, repr=False)  # table -> new bytes
 
     @property
     def valid(self) -> bool:
-        return not self.findings
+        return not self.findings and not any(self.unlisted.values())
+
+    @property
+    def errors(self) -> int:
+        return len(self.findings) + sum(self.unlisted.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,8 +88,9 @@ class SubmitResult:
             "edited": {t: c.edited for t, c in self.changes.items()},
             "unchanged": {t: c.unchanged for t, c in self.changes.items()},
             "written": self.written,
-            "errors": len(self.findings),
+            "errors": self.errors,
             "problems": [f.to_dict() for f in self.findings],
+            "unlisted_by_rule": dict(sorted(self.unlisted.items())),
         }
 
 
@@ -94,9 +108,7 @@ class _Submitted:
 
 
 def _shown(value: str | None) -> str | None:
-    if value is None or len(value) <= MAX_VALUE_SHOWN:
-        return value
-    return value[:MAX_VALUE_SHOWN] + f"... ({len(value):,} characters)"
+    return None if value is None else excerpt(value)
 
 
 def fold(identifier: str) -> str:
@@ -126,15 +138,19 @@ def submit(
     dry_run: bool = False,
     allow_edits: bool = False,
     today: dt.date | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> SubmitResult:
-    """Validate ``updates`` against ``root``'s data and merge them unless rejected or dry run."""
+    """Validate ``updates`` against ``root``'s data and merge them unless rejected or dry run.
+
+    ``notify`` is told, in one line, about an interrupted earlier write recovered first.
+    """
     from manpower.transaction import locked, replace_all
 
     if dry_run:
         result = _evaluate(root, updates, allow_edits, today)
         result.dry_run = True
         return result
-    with locked(root) as recovered:
+    with locked(root, notify) as recovered:
         result = _evaluate(root, updates, allow_edits, today)
         result.recovered = recovered
         if result.valid and result.pending:
@@ -179,21 +195,21 @@ def _evaluate(
         )
         merged[table] = rows
         findings += table_findings
-    findings += _validate_merged(root, schemas, merged, today)
+    # every merged row is canonical already: render each table once, for the check and the write
+    texts = {t: render_canonical_rows([r for r, _ in merged[t]], schemas[t]) for t in TABLES}
+    findings += _validate_merged(root, texts, merged, today, result.unlisted)
     findings += claim_id_findings(
         existing["claims"],
         submitted["claims"],
         {row["source_id"] for row, _ in existing["sources"]}
         | {item.row["source_id"] for item in submitted["sources"]},
     )
-    result.findings = _dedupe(findings)
+    result.findings = cap_problems(_dedupe(findings), result.unlisted)
     if result.valid:
         for table in TABLES:
             change = result.changes.get(table)
             if change and (change.added or change.edited):
-                result.pending[table] = render_table(
-                    [r for r, _ in merged[table]], schemas[table]
-                ).encode("utf-8")
+                result.pending[table] = texts[table].encode("utf-8")
     return result
 
 
@@ -202,10 +218,17 @@ def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple
     display = f"data/{table}.csv"
     if table not in present_tables(root):
         return []
-    parsed = read_csv(read_file(path, display, follow_link=True), display, require_rows=False)
+    check_table_size(path, display)
+    raw = read_file(path, display, follow_link=True, max_bytes=MAX_TABLE_BYTES)
+    parsed = read_csv(raw, display, require_rows=False, max_bytes=MAX_TABLE_BYTES)
     parsed.check_header(table, schema)
-    fields = field_names(schema)
-    return [(canonical_row(raw, fields), Origin(display, line)) for line, raw in parsed.rows()]
+    # check_header has made sure the header has the schema's fields: each record maps straight
+    # to a canonical row (a million rows make this the bulk of a submit's own work)
+    header = parsed.header
+    return [
+        (dict(zip(header, map(canonical_cell, cells), strict=True)), Origin(display, line))
+        for line, cells in parsed.records
+    ]
 
 
 def _key(row: Row, key: list[str]) -> tuple[str, ...]:
@@ -312,74 +335,78 @@ def _id_fields(schema: dict[str, Any], table: str) -> list[tuple[str, str, str]]
     return out
 
 
+class _KnownIds:
+    """The ids of one referenced column, existing first, then submitted, indexed once.
+
+    ``where`` maps each id to the file and row it is in; ``folded`` maps each fold to the first
+    id with that fold, in the same order, so a lookup costs one fold instead of one per id.
+    """
+
+    def __init__(self) -> None:
+        self.where: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+
+    def add(self, value: str, origin: Origin) -> None:
+        if value not in self.where:
+            self.where[value] = f"{origin.file} row {origin.row}"
+            if value:
+                self.folded.setdefault(fold(value), value)
+
+    def copy(self) -> _KnownIds:
+        other = _KnownIds()
+        other.where, other.folded = dict(self.where), dict(self.folded)
+        return other
+
+
 def _identifier_findings(
     schemas: dict[str, dict[str, Any]],
     existing: dict[str, list[tuple[Row, Origin]]],
     submitted: dict[str, list[_Submitted]],
 ) -> list[Finding]:
     """Identifiers that differ from a known one only by case, whitespace or Unicode form."""
+    existing_ids: dict[tuple[str, str], _KnownIds] = {}
+    all_ids: dict[tuple[str, str], _KnownIds] = {}
+
+    def known_existing(target: str, ref_name: str) -> _KnownIds:
+        if (target, ref_name) not in existing_ids:
+            index = _KnownIds()
+            for row, origin in existing[target]:
+                index.add(row[ref_name], origin)
+            existing_ids[(target, ref_name)] = index
+        return existing_ids[(target, ref_name)]
+
+    def known_all(target: str, ref_name: str) -> _KnownIds:
+        if (target, ref_name) not in all_ids:
+            index = known_existing(target, ref_name).copy()
+            for other in submitted[target]:
+                index.add(other.row[ref_name], other.origin)
+            all_ids[(target, ref_name)] = index
+        return all_ids[(target, ref_name)]
+
     findings = []
     for table in TABLES:
         pk = primary_key(schemas[table])
-        for n, item in enumerate(submitted[table]):
-            for name, target, ref_name in _id_fields(schemas[table], table):
+        id_fields = _id_fields(schemas[table], table)
+        # a table's own key is compared with the existing ids and the earlier submitted rows
+        # only (the later of two confusable new ids is the one flagged): grown row by row
+        earlier = {
+            name: known_existing(table, name).copy()
+            for name, target, _ in id_fields
+            if name in pk and target == table
+        }
+        for item in submitted[table]:
+            for name, target, ref_name in id_fields:
+                own_key = name in pk and target == table
                 value = item.raw.get(name, "")
                 if not value:
                     continue
-                known: dict[str, str] = {
-                    row[ref_name]: f"{origin.file} row {origin.row}"
-                    for row, origin in existing[target]
-                }
-                others = submitted[target]
-                if name in pk and target == table:
-                    others = others[:n]  # the later of two confusable new ids is the one flagged
-                for other in others:
-                    known.setdefault(
-                        other.row[ref_name], f"{other.origin.file} row {other.origin.row}"
+                known = earlier[name] if own_key else known_all(target, ref_name)
+                if value not in known.where:
+                    findings.extend(
+                        _id_finding(item, name, value, known, own_key, target, ref_name)
                     )
-                if value in known:
-                    continue
-                match = next((k for k in known if k and fold(k) == fold(value)), None)
-                if match is not None:
-                    how = _how_confusable(value, match)
-                    findings.append(
-                        Finding(
-                            item.origin.file,
-                            item.origin.row,
-                            name,
-                            value,
-                            "confusable-id",
-                            f"{name} {value!r} differs from {match!r} ({known[match]}) only by "
-                            f"{how}",
-                            f"write it exactly as {match!r}, or choose a clearly different id",
-                        )
-                    )
-                elif not (name in pk and target == table):
-                    findings.append(
-                        Finding(
-                            item.origin.file,
-                            item.origin.row,
-                            name,
-                            value,
-                            "unknown-reference",
-                            f"{name} {value!r} is neither in data/{target}.csv nor in this "
-                            f"submission{suggestion(value, [k for k in known if k])}",
-                            f"use an existing {ref_name}, or submit the {target} row too "
-                            f"(a {target}.csv file in the same submit)",
-                        )
-                    )
-                elif canonical_cell(value) != value:
-                    findings.append(
-                        Finding(
-                            item.origin.file,
-                            item.origin.row,
-                            name,
-                            value,
-                            "id-not-canonical",
-                            f"{name} {value!r} has spaces around it or is not in Unicode NFC",
-                            "write identifiers without surrounding spaces, in NFC",
-                        )
-                    )
+            for name in earlier:
+                earlier[name].add(item.row[name], item.origin)
     return findings
 
 
@@ -419,6 +446,58 @@ def claim_id_findings(
     return findings
 
 
+def _id_finding(
+    item: _Submitted,
+    name: str,
+    value: str,
+    known: _KnownIds,
+    own_key: bool,
+    target: str,
+    ref_name: str,
+) -> list[Finding]:
+    match = known.folded.get(fold(value))
+    if match is not None:
+        how = _how_confusable(value, match)
+        return [
+            Finding(
+                item.origin.file,
+                item.origin.row,
+                name,
+                value,
+                "confusable-id",
+                f"{name} {value!r} differs from {match!r} ({known.where[match]}) only by {how}",
+                f"write it exactly as {match!r}, or choose a clearly different id",
+            )
+        ]
+    if not own_key:
+        return [
+            Finding(
+                item.origin.file,
+                item.origin.row,
+                name,
+                value,
+                "unknown-reference",
+                f"{name} {value!r} is neither in data/{target}.csv nor in this submission"
+                f"{suggestion(value, [k for k in known.where if k])}",
+                f"use an existing {ref_name}, or submit the {target} row too "
+                f"(a {target}.csv file in the same submit)",
+            )
+        ]
+    if canonical_cell(value) != value:
+        return [
+            Finding(
+                item.origin.file,
+                item.origin.row,
+                name,
+                value,
+                "id-not-canonical",
+                f"{name} {value!r} has spaces around it or is not in Unicode NFC",
+                "write identifiers without surrounding spaces, in NFC",
+            )
+        ]
+    return []
+
+
 def _url_findings(sources: list[_Submitted]) -> list[Finding]:
     findings = []
     for item in sources:
@@ -443,9 +522,10 @@ def _url_findings(sources: list[_Submitted]) -> list[Finding]:
 
 def _validate_merged(
     root: Path,
-    schemas: dict[str, dict[str, Any]],
+    texts: dict[str, str],
     merged: dict[str, list[tuple[Row, Origin]]],
     today: dt.date | None,
+    unlisted: dict[str, int],
 ) -> list[Finding]:
     """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
     from manpower.descriptor import build_descriptor
@@ -456,13 +536,14 @@ def _validate_merged(
         shutil.copytree(root / "schemas", package / "schemas")
         (package / "data").mkdir()
         for table in TABLES:
-            rows = [row for row, _ in merged[table]]
-            data_path(package, table).write_text(render_table(rows, schemas[table]), "utf-8")
+            data_path(package, table).write_text(texts[table], "utf-8")
         report = validate_descriptor(
             package, build_descriptor(package, stats=False, derived=False), today=today
         )
         known = ids_in(package)
-        return [_locate(p, merged, known) for p in report.problems]
+    for rule, count in report.unlisted.items():
+        unlisted[rule] = unlisted.get(rule, 0) + count
+    return [_locate(p, merged, known) for p in report.problems]
 
 
 def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Finding:
@@ -486,7 +567,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One message per cell: the submit checks speak plainer than the generic schema error."""
     claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
     rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
-    out = []
+    out: list[Finding] = []
+    seen: set[Finding] = set()
     for f in findings:
         generic = _GENERIC.get(f.rule, ())
         if f.rule not in _OWN_RULES and (
@@ -494,7 +576,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             or any((f.file, f.row, own) in rows for own in generic)
         ):
             continue
-        if f not in out:
+        if f not in seen:
+            seen.add(f)
             out.append(f)
     return out
 

@@ -1,35 +1,70 @@
-"""All-or-nothing replacement of several data files, under a lock.
+"""All-or-nothing replacement of several data files, under a lock, safe against a crash anywhere.
 
-Each file is replaced atomically by ``os.replace``, but a submit touches several tables. So the
-new files and backups of the old ones are written first into ``.manpower-txn/`` (outside
-``data/``, same file system), then a journal marks the point of no return, then the files are
-replaced. A failure raises after restoring the backups; a process killed half-way leaves the
-journal behind, and the next ``submit`` or ``fmt`` restores the backups before doing anything.
+Each file is replaced atomically by ``os.replace``, but a submit touches several tables, and the
+process can die between any two system calls. The protocol, in ``.manpower-txn/`` (outside
+``data/``, on the same file system):
+
+1. prepare: the new bytes go to ``new/N`` and a backup of each current table to ``old/N`` (a
+   hard link, or a copy where links are not supported), all fsynced;
+2. the journal (the list of targets) is written atomically and fsynced: from here on ``data/``
+   may be changed, and without a commit marker a recovery puts the backups back;
+3. every table is replaced by its ``new/N``, and ``data/`` is fsynced;
+4. the commit marker is written atomically and fsynced: from here on the new tables are the
+   outcome, and a recovery finishes the write (rolls forward) instead of undoing it;
+5. cleanup: the folder is renamed to ``.manpower-txn.done`` in one step, then deleted.
+
+So every crash point resolves to all-old (before the marker) or all-new (after it). Recovery
+runs under the lock before ``submit`` or ``fmt`` does anything, is idempotent (a recovery killed
+half-way is finished by the next one), and says what it did. A failure raised inside step 3 is
+rolled back at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from manpower.errors import ManpowerError
-from manpower.fsutil import write_atomic
+from manpower.fsutil import sha256_file
 
 LOCK_NAME = ".manpower.lock"
 TXN_DIR = ".manpower-txn"
+DONE_DIR = ".manpower-txn.done"
 JOURNAL = "journal.json"
+COMMITTED = "committed"
+
+ROLLED_BACK = (
+    "Recovered: an interrupted earlier write was rolled back; data/ has the tables as they "
+    "were before it."
+)
+ROLLED_FORWARD = (
+    "Recovered: an interrupted earlier write had committed and was completed; data/ has the "
+    "tables it wrote."
+)
+DISCARDED = (
+    "Recovered: an earlier write interrupted before it changed data/ was discarded; data/ is "
+    "as it was."
+)
+PENDING = (
+    "Warning: an interrupted earlier write is pending in {txn}; data/ may mix old and new "
+    "tables until `manpower fmt` or `manpower submit` recovers it."
+)
+
+Notify = Callable[[str], None]
 
 
 @contextlib.contextmanager
-def locked(root: Path) -> Iterator[bool]:
+def locked(root: Path, notify: Notify | None = None) -> Iterator[str | None]:
     """Hold the repository's write lock; refuse at once if another writer holds it.
 
-    Yields True when an interrupted earlier write had to be rolled back first.
+    An interrupted earlier write is recovered first; yields the line saying how (None when
+    there was nothing to recover), and passes it to ``notify`` as well.
     """
     fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -40,16 +75,46 @@ def locked(root: Path) -> Iterator[bool]:
                 f"another manpower submit or fmt is writing to {root / 'data'} (lock file "
                 f"{LOCK_NAME}); wait for it to finish and try again"
             ) from None
-        yield recover(root)
+        message = recover(root)
+        if message and notify:
+            notify(message)
+        yield message
     finally:
         os.close(fd)  # closing releases the lock
 
 
-def _fsync_write(path: Path, payload: bytes) -> None:
-    with path.open("wb") as handle:
+def pending(root: Path) -> str | None:
+    """A warning when an interrupted write awaits recovery (for commands that take no lock)."""
+    txn = root / TXN_DIR
+    return PENDING.format(txn=txn) if (txn / JOURNAL).is_file() else None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_durable(path: Path, payload: bytes) -> None:
+    """Write a file the protocol relies on: temp file, fsync, rename, fsync of the folder."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as handle:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _backup(target: Path, old: Path) -> None:
+    try:
+        os.link(target, old)
+    except OSError:  # a file system without hard links: copy
+        shutil.copyfile(target, old)
+        with old.open("rb+") as handle:
+            os.fsync(handle.fileno())
 
 
 def _inside(root: Path, target: Path) -> Path:
@@ -69,52 +134,136 @@ def replace_all(root: Path, files: dict[Path, bytes]) -> None:
         return
     targets = {_inside(root, path): payload for path, payload in files.items()}
     txn = root / TXN_DIR
+    # leftovers of a write that never got to its journal (recover() has run under the lock)
     shutil.rmtree(txn, ignore_errors=True)
     (txn / "new").mkdir(parents=True)
     (txn / "old").mkdir()
     entries = []
     for n, (target, payload) in enumerate(targets.items()):
-        new, old = txn / "new" / str(n), txn / "old" / str(n)
-        _fsync_write(new, payload)
+        new, old = txn.resolve() / "new" / str(n), txn.resolve() / "old" / str(n)
+        with new.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
         existed = target.exists()
         if existed:
-            _fsync_write(old, target.read_bytes())
+            _backup(target, old)
         entries.append(
-            {"target": str(target), "new": str(new), "old": str(old), "existed": existed}
+            {
+                "target": str(target),
+                "new": str(new),
+                "old": str(old),
+                "existed": existed,
+                # what each side looks like, so that recovery can tell which one a table is
+                "new_sha256": hashlib.sha256(payload).hexdigest(),
+                "old_sha256": sha256_file(old) if existed else None,
+            }
         )
-    write_atomic(txn / JOURNAL, json.dumps(entries))
+    _fsync_dir(txn / "new")
+    _fsync_dir(txn / "old")
+    _write_durable(txn / JOURNAL, json.dumps(entries).encode("utf-8"))
     try:
         for entry in entries:
             os.replace(entry["new"], entry["target"])
+        _fsync_dir(Path(entries[0]["target"]).parent)
     except BaseException:
-        _restore(entries)
-        shutil.rmtree(txn, ignore_errors=True)
+        if _possible(entries, "old"):  # else the next recovery finishes whichever side it can
+            _apply(entries, "old")
+            _clean(root)
         raise
-    shutil.rmtree(txn, ignore_errors=True)
+    _write_durable(txn / COMMITTED, b"")
+    _clean(root)
 
 
-def _restore(entries: list[dict]) -> None:
+def _state(entry: dict, side: str) -> str | None:
+    """How one table reaches ``side`` ("old" or "new"): "done", "move", or None (it cannot)."""
+    target = Path(entry["target"])
+    if side == "old" and not entry["existed"]:
+        return "move"  # remove the table this write created
+    if target.is_file() and sha256_file(target) == entry[f"{side}_sha256"]:
+        return "done"
+    return "move" if Path(entry[side]).is_file() else None
+
+
+def _possible(entries: list[dict], side: str) -> bool:
+    return all(_state(entry, side) is not None for entry in entries)
+
+
+def _apply(entries: list[dict], side: str) -> None:
+    """Bring every table to ``side``. Idempotent: a table already there is left alone."""
     for entry in entries:
-        target = Path(entry["target"])
-        if entry["existed"]:
-            write_atomic(target, Path(entry["old"]).read_bytes())
-        else:
-            target.unlink(missing_ok=True)
+        state = _state(entry, side)
+        if state == "done":
+            continue
+        if side == "old" and not entry["existed"]:
+            Path(entry["target"]).unlink(missing_ok=True)
+        elif state == "move":
+            os.replace(entry[side], entry["target"])
+    _fsync_dir(Path(entries[0]["target"]).parent)
 
 
-def recover(root: Path) -> bool:
-    """Undo a replacement that was interrupted after its journal was written.
+def _clean(root: Path) -> None:
+    """Retire the transaction folder in one rename, then delete it at leisure."""
+    done = root / DONE_DIR
+    shutil.rmtree(done, ignore_errors=True)
+    os.replace(root / TXN_DIR, done)
+    _fsync_dir(root)
+    shutil.rmtree(done, ignore_errors=True)
 
-    Returns True when files were restored. Without a journal nothing was replaced yet, and the
-    leftovers are simply removed.
+
+def _cannot(txn: Path, why: str) -> ManpowerError:
+    return ManpowerError(
+        f"cannot recover the interrupted write in {txn}: {why}; restore data/ from git "
+        f"(git checkout -- data/) and delete {txn}"
+    )
+
+
+_KEYS = {"target", "new", "old", "existed", "new_sha256", "old_sha256"}
+
+
+def _entries(root: Path, txn: Path) -> list[dict]:
+    try:
+        entries = json.loads((txn / JOURNAL).read_text(encoding="utf-8"))
+        ok = (
+            isinstance(entries, list)
+            and bool(entries)
+            and all(isinstance(e, dict) and _KEYS <= e.keys() for e in entries)
+        )
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        raise _cannot(txn, "its journal is unreadable")
+    data = (root / "data").resolve()
+    for entry in entries:
+        inside = Path(entry["target"]).parent == data and all(
+            Path(entry[side]).parent == txn.resolve() / side for side in ("new", "old")
+        )
+        if not inside:
+            raise _cannot(txn, f"its journal names {entry['target']!r}")
+    return entries
+
+
+def recover(root: Path) -> str | None:
+    """Resolve an interrupted write to all-old or all-new; say which (None: nothing to do).
+
+    Call under the lock. Without a journal nothing in data/ was replaced yet; with a journal
+    but no commit marker the backups are put back; with the marker the write is completed.
+    Should a file the preferred way needs be gone (deleted by hand), the other way is taken if
+    it can be; nothing is changed unless every table can reach the same side.
     """
+    shutil.rmtree(root / DONE_DIR, ignore_errors=True)  # a finished write's leftovers
     txn = root / TXN_DIR
     if not txn.exists():
-        return False
-    journal = txn / JOURNAL
-    restored = False
-    if journal.is_file():
-        _restore(json.loads(journal.read_text(encoding="utf-8")))
-        restored = True
-    shutil.rmtree(txn, ignore_errors=True)
-    return restored
+        return None
+    if not (txn / JOURNAL).is_file():
+        message = DISCARDED
+    else:
+        entries = _entries(root, txn)
+        order = ("new", "old") if (txn / COMMITTED).is_file() else ("old", "new")
+        side = next((s for s in order if _possible(entries, s)), None)
+        if side is None:
+            raise _cannot(txn, "files it needs are missing")
+        _apply(entries, side)
+        message = ROLLED_FORWARD if side == "new" else ROLLED_BACK
+    _clean(root)
+    return message

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manpower import limits
 from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
+from manpower.limits import cap_problems
 from manpower.project import OPTIONAL_TABLES, TABLES, find_root, read_json
 
 STALE_FILE = (
@@ -45,14 +47,20 @@ class Report:
 
     root: str
     rows: dict[str, int] = field(default_factory=dict)
+    # the first MAX_PROBLEMS_PER_RULE of each rule (manpower.limits); the rest only counted
     problems: list[Problem] = field(default_factory=list)
+    unlisted: dict[str, int] = field(default_factory=dict)  # rule -> errors not in problems
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not any(self.unlisted.values())
+
+    @property
+    def errors(self) -> int:
+        return len(self.problems) + sum(self.unlisted.values())
 
     def errors_by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = dict(self.unlisted)
         for p in self.problems:
             counts[p.rule] = counts.get(p.rule, 0) + 1
         return dict(sorted(counts.items()))
@@ -61,9 +69,10 @@ class Report:
         return {
             "valid": self.valid,
             "rows": self.rows,
-            "errors": len(self.problems),
+            "errors": self.errors,
             "errors_by_rule": self.errors_by_rule(),
             "problems": [p.to_dict() for p in self.problems],
+            "unlisted_by_rule": dict(sorted(self.unlisted.items())),
         }
 
 
@@ -119,6 +128,10 @@ def validate_descriptor(
 
     check_descriptor(root, descriptor)  # before any file is read
     report = Report(root=str(root))
+    oversized = _oversized(root, descriptor)
+    if oversized:  # refused before anything reads them, whichever the engine
+        report.problems = oversized
+        return report
     frames: dict[str, Any] = {}
     if engine == "frictionless":
         structural = with_grammar(root, descriptor, check_structure(root, descriptor, report))
@@ -128,8 +141,30 @@ def validate_descriptor(
     flagged = {(p.table, p.row, p.field) for p in structural}
     # One cell, one message: a date frictionless already rejected needs no second line.
     semantic = [p for p in semantic if (p.table, p.row, p.field) not in flagged]
-    report.problems = structural + semantic
+    report.problems = cap_problems(structural + semantic, report.unlisted)
     return report
+
+
+def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    """The tables over MAX_TABLE_BYTES, which submit and fmt refuse too (manpower.limits)."""
+    from manpower.limits import TOO_LARGE_FIX, table_too_large
+
+    problems = []
+    for resource in descriptor.get("resources", []):
+        path = resource.get("path")
+        if not isinstance(path, str):
+            continue
+        try:
+            size = (root / path).stat().st_size
+        except OSError:
+            continue  # the engines report a missing file
+        reason = table_too_large(path, size)
+        if reason:
+            name = str(resource.get("name", path))
+            problems.append(
+                Problem(name, None, None, None, "table-too-large", reason, TOO_LARGE_FIX, "schema")
+            )
+    return problems
 
 
 def package_error(message: str) -> Problem:
@@ -159,7 +194,12 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
     problems = []
     for task in result.tasks:
         report.rows[task.name] = task.stats.get("rows") or 0
+        listed: dict[str, int] = {}
         for error in task.errors:
+            if listed.get(error.type, 0) >= limits.MAX_PROBLEMS_PER_RULE:  # counted, not built
+                report.unlisted[error.type] = report.unlisted.get(error.type, 0) + 1
+                continue
+            listed[error.type] = listed.get(error.type, 0) + 1
             data = error.to_descriptor()
             problems.append(
                 Problem(
@@ -278,6 +318,8 @@ def check_structure_columnar(
     problems, rows, tables = check_package(root, {"resources": resources}, schemas)
     report.rows.update(rows)
     for name, table in tables.items():
+        for rule, count in table.unlisted.items():
+            report.unlisted[rule] = report.unlisted.get(rule, 0) + count
         if table.reusable:
             frames[name] = table.frame  # handed over as it is: no copy
         table.frame = None
@@ -346,7 +388,7 @@ def check_semantics_of(
         text[table] = frame
         typed_frames[table] = typed_frame(frame, schemas[table])
         report.rows.setdefault(table, frame.height)
-    return check_semantics(Tables(typed_frames, text, schemas, today))
+    return check_semantics(Tables(typed_frames, text, schemas, today), report.unlisted)
 
 
 def _read_text(path: Path) -> Any:
