@@ -18,6 +18,7 @@ INDEX_NAME = "releases.json"
 SUMS_NAME = "SHA256SUMS"
 FORMATS = ("csv", "parquet", "sqlite")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -40,6 +41,9 @@ class Release:
     date: str
     tag: str
     files: list[ReleaseFile] = field(default_factory=list)
+    # The commit the files were built from: the committed record names it, so a clone without
+    # tags can find (and rebuild) the release.
+    commit: str | None = None
 
     def files_of(self, fmt: str) -> list[ReleaseFile]:
         return [f for f in self.files if f.format == fmt]
@@ -49,6 +53,7 @@ class Release:
             "version": self.version,
             "date": self.date,
             "tag": self.tag,
+            **({"commit": self.commit} if self.commit else {}),
             "files": [f.to_dict() for f in self.files],
         }
 
@@ -136,12 +141,16 @@ def parse_index(text: str | bytes) -> Index:
         files = item.get("files")
         if not isinstance(files, list):
             raise _malformed(f"release {version} has no list of files")
+        commit = item.get("commit")
+        if commit is not None and not (isinstance(commit, str) and _COMMIT.match(commit)):
+            raise _malformed(f"release {version}: commit {commit!r} is not a git commit id")
         index.add(
             Release(
                 version=version,
                 date=str(item.get("date") or ""),
                 tag=str(item.get("tag") or f"v{version}"),
                 files=[_file(f, version) for f in files],
+                commit=commit,
             )
         )
     return index
