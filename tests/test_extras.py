@@ -38,7 +38,7 @@ def without(extras: tuple[str, ...], *args: str, cwd: Path, env: dict[str, str] 
     [
         (["validate"], "validate", "polars"),
         (["build"], "build", "dvc"),
-        (["report"], "build", "matplotlib"),
+        (["report"], "build", "jinja2"),
     ],
 )
 def test_missing_extra_is_one_line(args, extra, module, released):
