@@ -14,6 +14,7 @@ export DVC_NO_ANALYTICS := 1
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYVER)" || { echo "$(PYTHON) does not run: give PYTHON=python3.11 (or 3.12, 3.13)"; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python $(PYVER) is too old: manpower needs 3.11 or later (PYTHON=python3.11)"; exit 2; }
 	@have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
 	if [ -e $(VENV) ] && [ "$$have" != "$(PYVER)" ]; then \
 	  echo "$(VENV) was made by Python $${have:-that no longer runs}, not $(PYVER): rebuilding it"; \
