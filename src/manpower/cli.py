@@ -159,7 +159,8 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
     """Show what changed between two versions of the package, and the version bump it needs.
 
     OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
-    defaults to the latest release tag (vX.Y.Z), NEW to the working tree. Rows are matched by
+    defaults to the latest release (its vX.Y.Z tag, else the commit releases.json records),
+    NEW to the working tree. Rows are matched by
     primary key; changed cells are shown old -> new; schema changes are listed with their bump
     (major: removed or narrowed, minor: added or widened, patch: corrections).
     """
@@ -228,7 +229,8 @@ def release(bump: str, dry_run: bool) -> None:
 
     Refuses (exit 1) a dirty tree, invalid data, a stale pipeline (dvc status) or a bump smaller
     than the changes require. Writes dist/manpower-X.Y.Z.zip, one Parquet file per table,
-    dist/manpower-X.Y.Z.sqlite, SHA256SUMS and releases.json; publish by copying dist/.
+    dist/manpower-X.Y.Z.sqlite, the wheel, SHA256SUMS and releases.json, and records the
+    release (commit, files, sha256) in the committed releases.json.
     """
     from manpower.project import find_root
     from manpower.release import plan

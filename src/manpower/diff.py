@@ -259,7 +259,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> PackageDiff:
 
 
 def diff(old: str | None, new: str | None, repo: Path | None) -> PackageDiff:
-    """Compare two versions; ``old`` None is the latest release tag, ``new`` None the tree."""
+    """Compare two versions; ``old`` None is the latest release, ``new`` None the tree."""
     from manpower.errors import UsageError
     from manpower.snapshot import open_snapshot
 
