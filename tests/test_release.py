@@ -334,3 +334,15 @@ def test_shallow_clone_offline_says_what_is_missing(shallow, released):
         f"Error: commit {commit[:12]} is not in this clone and cannot be fetched from origin "
         "(shallow clone offline?)\n"
     )
+
+
+def test_diff_before_any_release_asks_for_old(tmp_path, git_env, monkeypatch):
+    from conftest import project_copy
+
+    repo = project_copy(tmp_path)
+    monkeypatch.chdir(repo)
+    result = run("diff")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: no release (vX.Y.Z tag or releases.json record) to compare with: give OLD\n"
+    )
