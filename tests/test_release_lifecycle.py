@@ -67,13 +67,13 @@ def test_two_releases_keep_ci_green(tmp_path, git_env):
     for n in (1, 2):
         edit_a_note(repo, f"(release test {n})")
         versions.append(release(repo, echo=lambda _line: None).version)
-    record = json.loads((repo / "releases.json").read_text())
-    assert [r["version"] for r in record["releases"]][:2] == versions[::-1]
-
-    assert [r.table for r in format_repository(repo, check=True) if r.changed] == []
-    report = validate(repo)
-    assert report.valid, report.problems[:3]
-    assert pipeline_status(repo) == []
+        record = json.loads((repo / "releases.json").read_text())
+        assert [r["version"] for r in record["releases"]][:n] == versions[::-1]
+        assert git(repo, "status", "--porcelain") == ""
+        assert [r.table for r in format_repository(repo, check=True) if r.changed] == []
+        report = validate(repo)
+        assert report.valid, report.problems[:3]
+        assert pipeline_status(repo) == []
     env = {**os.environ, "MANPOWER_NO_SKIP": "1" if shared.is_dir() else "0"}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *APPLY],
