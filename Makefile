@@ -1,15 +1,27 @@
 # Two commands on a fresh machine: `make build` and `make test`.
 # Each creates .venv with the pinned dependencies (requirements.lock) when it is missing.
+# Any Python from 3.11 on (PYTHON=python3.12, PYTHON=python3.13).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The stamp names the Python it was made with: another PYTHON, or a .venv left broken by a
+# failed install, makes make check .venv again and rebuild it when it does not match.
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PYVER)
 export DVC_NO_ANALYTICS := 1
 
 .PHONY: build test lint validate status clean-venv lock bench
 
 $(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYVER)" || { echo "$(PYTHON) does not run: give PYTHON=python3.11 (or 3.12, 3.13)"; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python $(PYVER) is too old: manpower needs 3.11 or later (PYTHON=python3.11)"; exit 2; }
+	@have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	if [ -e $(VENV) ] && [ "$$have" != "$(PYVER)" ]; then \
+	  echo "$(VENV) was made by Python $${have:-that no longer runs}, not $(PYVER): rebuilding it"; \
+	  rm -rf $(VENV); \
+	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	rm -f $(VENV)/.installed*
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -19,6 +31,8 @@ build: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --quiet --offline .github/workflows
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 # The same without the tests marked slow (pipelines, releases, subprocesses): for quick edits.
@@ -42,7 +56,7 @@ status: $(STAMP)
 # Regenerate requirements.lock from the direct dependencies in pyproject.toml.
 lock:
 	rm -rf /tmp/manpower-lock && $(PYTHON) -m venv /tmp/manpower-lock
-	/tmp/manpower-lock/bin/pip install --quiet ".[dev]"
+	/tmp/manpower-lock/bin/pip install --quiet ".[dev]"  # every extra
 	/tmp/manpower-lock/bin/pip freeze --all --exclude manpower --exclude pip | sort > requirements.lock
 
 clean-venv:

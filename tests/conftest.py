@@ -186,6 +186,7 @@ def project_copy(dest: Path) -> Path:
         if (ROOT / name).is_file() and not name.startswith("data/"):
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name)
+    unreleased(dest)
     (dest / "data").mkdir(exist_ok=True)
     write_table(dest / "data" / "sources.csv", SOURCES)
     write_table(dest / "data" / "claimants.csv", CLAIMANTS)
@@ -197,6 +198,26 @@ def project_copy(dest: Path) -> Path:
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "Initial package")
     return dest
+
+
+def unreleased(repo: Path) -> None:
+    """The copy as a package that was never released, whatever releases the project has cut:
+    the first version of schemas/package.json, no release date, changelog or record."""
+    import json
+    import re
+
+    from manpower.citation import sync
+
+    meta = repo / "schemas" / "package.json"
+    text = re.sub(r'("version"\s*:\s*)"[^"]*"', r'\g<1>"0.1.0"', meta.read_text("utf-8"))
+    text = re.sub(r'("created"\s*:\s*)(null|"[^"]*")', r"\g<1>null", text)
+    text = re.sub(r'("releases_url"\s*:\s*)(null|"[^"]*")', r"\g<1>null", text)
+    assert json.loads(text)["version"] == "0.1.0"
+    meta.write_text(text, encoding="utf-8")
+    (repo / "src" / "manpower" / "published.json").write_text('{\n  "releases_url": null\n}\n')
+    for name in ("CHANGELOG.md", "releases.json"):
+        (repo / name).unlink(missing_ok=True)
+    sync(repo)
 
 
 def project_digest(repo: Path) -> dict[str, str]:

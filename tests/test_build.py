@@ -48,8 +48,9 @@ def test_build_runs_stages_and_is_reproducible(repo):
     assert result.exit_code == 0, result.output
     for stage in ("validate", "derive", "package", "report"):
         assert f"Running stage '{stage}'" in result.output
+    version = json.loads((repo / "schemas" / "package.json").read_text())["version"]
     assert result.output.splitlines()[-1] == (
-        "Built manpower 0.1.0: valid; rows: sources 1, claimants 1, metrics 2, claims 1, "
+        f"Built manpower {version}: valid; rows: sources 1, claimants 1, metrics 2, claims 1, "
         "exclusions 0, claims_flat 1"
     )
     first = digest(repo)

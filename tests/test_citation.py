@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from manpower.citation import citation, from_metadata, mismatches
+from manpower.citation import citation, from_metadata, mismatches, read_cff
 from manpower.errors import ManpowerError
 
 
@@ -41,13 +41,17 @@ def copy(tmp_path):
 def test_release_without_citation_update_is_caught(copy):
     meta_path = copy / "schemas" / "package.json"
     meta = json.loads(meta_path.read_text())
-    meta.update(version="9.9.9", created="2026-03-01T00:00:00Z", homepage="https://x.org")
+    # whatever release the project is at: the CITATION.cff of that release, then new metadata
+    cff = read_cff(copy)
+    keys = ("version", "date-released", "url")
+    old = tuple(None if v is None else str(v) for v in map(cff.get, keys))
+    meta.update(version="9.9.9", created="2999-03-01T00:00:00Z", homepage="https://x.invalid")
     meta_path.write_text(json.dumps(meta))
     assert mismatches(copy) == [
-        "CITATION.cff: version is '0.1.0', schemas/package.json says '9.9.9'",
-        "CITATION.cff: date-released is None, schemas/package.json says '2026-03-01'",
-        "CITATION.cff: url is None, schemas/package.json says 'https://x.org'",
-        "datapackage.json: version is '0.1.0', expected '9.9.9'",
+        f"CITATION.cff: version is {old[0]!r}, schemas/package.json says '9.9.9'",
+        f"CITATION.cff: date-released is {old[1]!r}, schemas/package.json says '2999-03-01'",
+        f"CITATION.cff: url is {old[2]!r}, schemas/package.json says 'https://x.invalid'",
+        f"datapackage.json: version is {old[0]!r}, expected '9.9.9'",
         f"README.md: 'How to cite' does not give the reference {from_metadata(meta).text()!r}",
     ]
 

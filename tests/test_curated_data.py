@@ -86,7 +86,10 @@ def test_descriptor_metadata():
         assert resource["bytes"] == path.stat().st_size
         assert resource["hash"].startswith("sha256:")
         assert resource["rows"] == len(list(csv.DictReader(path.open(encoding="utf-8"))))
-    assert "created" not in package  # set by a release, never by the build
+    # version and created come from schemas/package.json, set by a release, never by the build
+    meta = json.loads((ROOT / "schemas" / "package.json").read_text(encoding="utf-8"))
+    assert package["version"] == meta["version"]
+    assert package.get("created") == meta["created"]
 
 
 def test_validation_report_metric_matches():

@@ -74,13 +74,113 @@ def test_download_reads_url_from_environment(server, cache, tmp_path, monkeypatc
     assert (tmp_path / "manpower-0.1.0" / "datapackage.json").is_file()
 
 
-def test_download_without_configured_url_is_usage_error(cache, tmp_path):
-    result = run("download", "--dest", str(tmp_path))
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch) -> Path:
+    """The current folder is outside any clone, and the installed package knows no host."""
+    from manpower import origin
+
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    published = tmp_path / "published.json"
+    published.write_text('{"releases_url": null}\n')
+    monkeypatch.setattr(origin, "PUBLISHED", published)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_download_without_any_source_is_usage_error(cache, elsewhere):
+    result = run("download", "--dest", str(elsewhere))
     assert result.exit_code == 2
     assert result.output == (
-        "Error: no release index configured: pass --from URL or set MANPOWER_RELEASES_URL "
-        "(the URL of releases.json or of the folder holding it)\n"
+        "Error: no release source known: no release record here (releases.json, inside a "
+        "clone) and no published location (releases_url in schemas/package.json); pass --from "
+        "URL|FOLDER or set MANPOWER_RELEASES_URL\n"
     )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_installed_package_reads_its_published_location(server, cache, elsewhere, tmp_path):
+    from manpower import origin
+
+    origin.PUBLISHED.write_text(json.dumps({"releases_url": f"{server}/good/releases.json"}))
+    result = run("download", "0.1.0", "--dest", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"manpower 0.1.0 (csv): {tmp_path / 'd' / 'manpower-0.1.0'}\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+def test_download_in_a_clone_needs_no_flag(released, site, cache, tmp_path, monkeypatch, fmt):
+    """Inside a clone the files are rebuilt from the recorded commit, offline, and must give
+    exactly the recorded sha256."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(released["repo"]), str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    dest = tmp_path / "dest"
+    result = run("download", "0.1.0", "--dest", str(dest), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    record = json.loads((clone / "releases.json").read_text())
+    files = next(r["files"] for r in record["releases"] if r["version"] == "0.1.0")
+    wanted = {f["name"]: f["sha256"] for f in files if f["format"] == fmt}
+    assert {n: sha(cache / "downloads" / n) for n in wanted} == wanted
+    assert wanted == {n: sums(site / "good")[n] for n in wanted}
+    target = {"csv": "manpower-0.1.0", "parquet": "manpower-0.1.0-parquet"}.get(
+        fmt, "manpower-0.1.0.sqlite"
+    )
+    assert result.output == f"manpower 0.1.0 ({fmt}): {dest / target}\n"
+
+
+def test_shallow_clone_offline_falls_back_to_the_published_location(
+    released, server, cache, tmp_path, monkeypatch
+):
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{released['repo']}", str(clone)],
+        check=True,
+    )
+    git(clone, "remote", "remove", "origin")
+    meta = clone / "schemas" / "package.json"
+    meta.write_text(
+        meta.read_text().replace('"releases_url": null', f'"releases_url": "{server}/good/"')
+    )
+    monkeypatch.chdir(clone)
+    commit = git(released["repo"], "rev-parse", "v0.1.0^{commit}").strip()
+    result = run("download", "0.1.0", "--dest", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Note: commit {commit[:12]} is not in this clone and cannot be fetched from origin "
+        f"(shallow clone offline?): downloaded from {server}/good/ instead\n"
+    )
+    assert (tmp_path / "d" / "manpower-0.1.0" / "datapackage.json").is_file()
+
+
+def test_download_from_a_local_folder(site, cache, elsewhere, tmp_path):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(site / "good", mirror)
+    result = run("download", "0.2.0", "--dest", str(tmp_path / "d"), "--from", str(mirror))
+    assert result.exit_code == 0, result.output
+    assert sha(cache / "downloads" / "manpower-0.2.0.zip") == sums(mirror)["manpower-0.2.0.zip"]
+    # a changed copy in the mirror is refused like a tampered download, and not kept
+    (mirror / "manpower-0.1.0.zip").write_bytes(b"PK not the release")
+    before = sorted(p.name for p in (tmp_path / "d").iterdir())
+    result = run("download", "0.1.0", "--dest", str(tmp_path / "d"), "--from", str(mirror))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: manpower-0.1.0.zip: refused, its sha256 does not match the release index "
+        f"(expected {sums(site / 'good')['manpower-0.1.0.zip']}): changed or damaged copy, "
+        "not kept\n"
+    )
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == before
+    assert not (cache / "downloads" / "manpower-0.1.0.zip").exists()
+
+
+def test_download_fills_the_cache_load_reads(server, cache, elsewhere, tmp_path):
+    import manpower
+
+    result = run("download", "0.1.0", "--dest", str(tmp_path / "d"), "--from", f"{server}/good")
+    assert result.exit_code == 0, result.output
+    # no flag, no environment, no clone, no host: only the cache can answer
+    tables = manpower.load("0.1.0")
+    assert list(tables["claims"]["claim_id"]) == ["paper-2025-01-03-01"]
 
 
 def test_load_returns_the_rows_of_each_tag(released, server, cache, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,15 @@ def test_two_releases_are_tagged_with_changelog(released):
     repo = released["repo"]
     assert git(repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
     assert git(repo, "status", "--porcelain") == ""
-    assert git(repo, "log", "-1", "--format=%s") == "Release 0.2.0\n"
+    assert git(repo, "log", "-2", "--format=%s") == (
+        "Record release 0.2.0 in releases.json\nRelease 0.2.0\n"
+    )
+    # the committed record names each release's commit (the tagged one) and its files
+    record = json.loads((repo / "releases.json").read_text())
+    assert [(r["version"], r["commit"]) for r in record["releases"]] == [
+        (v, git(repo, "rev-parse", f"v{v}^{{commit}}").strip()) for v in ("0.2.0", "0.1.0")
+    ]
+    assert json.loads((repo / "dist" / "releases.json").read_text()) == record
     package = json.loads(git(repo, "show", "v0.2.0:datapackage.json"))
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
     # a release carries version and date into CITATION.cff and the README's "How to cite"
@@ -65,6 +74,8 @@ def test_release_files_and_index(released):
         reversed(line.split("  ")) for line in (dist / "SHA256SUMS").read_text().splitlines()
     )
     assert len(sums) == 16
+    # the wheel of the library at that version is built next to the data files
+    assert (dist / "manpower-0.2.0-py3-none-any.whl").is_file()
     from manpower.fsutil import sha256_file
 
     assert sums == {name: sha256_file(dist / name) for name in sums}
@@ -278,3 +289,67 @@ def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
         "  - `paper-2025-01-03-01`: `metric_label` 'Convicts recruited' → 'Convicts'\n"
     )
     assert project_digest(work_repo) == before
+
+
+@pytest.fixture
+def shallow(released, tmp_path, monkeypatch):
+    """``git clone --depth 1`` of the released repository: no tags, one commit."""
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{released['repo']}", str(clone)],
+        check=True,
+    )
+    assert git(clone, "tag", "--list") == ""
+    monkeypatch.chdir(clone)
+    return clone
+
+
+def test_shallow_clone_without_tags_diffs_against_the_record(shallow, released):
+    commit = git(released["repo"], "rev-parse", "v0.2.0^{commit}").strip()
+    result = CliRunner().invoke(cli, ["diff"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"manpower 0.2.0 ({commit}) -> 0.2.0 (working tree)\nno changes\nbump required: none\n"
+    )
+    assert result.stderr == (
+        "Note: no release tags in this clone: release 0.2.0 taken from releases.json; "
+        f"commit {commit[:12]} was not in this clone: fetched it from origin\n"
+    )
+
+
+def test_shallow_clone_dry_run_gives_the_next_version(shallow):
+    from conftest import METRICS
+    from manpower.pipeline import run_pipeline
+
+    write_table(shallow / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]])
+    run_pipeline(shallow, echo=lambda _line: None)
+    git(shallow, "commit", "-qam", "shorter label")
+    result = CliRunner().invoke(cli, ["release", "--dry-run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Would release manpower 0.2.1 as v0.2.1 (required bump: patch; previous: v0.2.0)"
+    )
+    assert result.stderr.startswith("Note: no release tags in this clone: release 0.2.0 taken")
+
+
+def test_shallow_clone_offline_says_what_is_missing(shallow, released):
+    git(shallow, "remote", "remove", "origin")
+    commit = git(released["repo"], "rev-parse", "v0.2.0^{commit}").strip()
+    result = CliRunner().invoke(cli, ["diff"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: commit {commit[:12]} is not in this clone and cannot be fetched from origin "
+        "(shallow clone offline?)\n"
+    )
+
+
+def test_diff_before_any_release_asks_for_old(tmp_path, git_env, monkeypatch):
+    from conftest import project_copy
+
+    repo = project_copy(tmp_path)
+    monkeypatch.chdir(repo)
+    result = run("diff")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: no release (vX.Y.Z tag or releases.json record) to compare with: give OLD\n"
+    )

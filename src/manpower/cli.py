@@ -29,6 +29,14 @@ class Group(click.Group):
         except ManpowerError as exc:
             click.echo(terminal_safe(f"Error: {exc}"), err=True)
             sys.exit(exc.exit_code)
+        except ModuleNotFoundError as exc:
+            from manpower.extras import missing
+
+            error = missing(exc, ctx.invoked_subcommand or "")
+            if error is None:
+                raise
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
 
 
 def _warn(line: str) -> None:
@@ -169,7 +177,8 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
     """Show what changed between two versions of the package, and the version bump it needs.
 
     OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
-    defaults to the latest release tag (vX.Y.Z), NEW to the working tree. Rows are matched by
+    defaults to the latest release (its vX.Y.Z tag, else the commit releases.json records),
+    NEW to the working tree. Rows are matched by
     primary key; changed cells are shown old -> new; schema changes are listed with their bump
     (major: removed or narrowed, minor: added or widened, patch: corrections).
     """
@@ -181,7 +190,10 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
         root: Path | None = find_root()
     except ManpowerError:
         root = None
-    click.echo(terminal_safe(render_diff(compare(old, new, root), fmt)))
+    result = compare(old, new, root)
+    if result.note:
+        click.echo(terminal_safe(f"Note: {result.note}"), err=True)
+    click.echo(terminal_safe(render_diff(result, fmt)))
 
 
 @cli.command()
@@ -307,7 +319,8 @@ def release(bump: str, dry_run: bool) -> None:
 
     Refuses (exit 1) a dirty tree, invalid data, a stale pipeline (dvc status) or a bump smaller
     than the changes require. Writes dist/manpower-X.Y.Z.zip, one Parquet file per table,
-    dist/manpower-X.Y.Z.sqlite, SHA256SUMS and releases.json; publish by copying dist/.
+    dist/manpower-X.Y.Z.sqlite, the wheel, SHA256SUMS and releases.json, and records the
+    release (commit, files, sha256) in the committed releases.json.
     """
     from manpower.project import find_root
     from manpower.release import plan
@@ -316,6 +329,8 @@ def release(bump: str, dry_run: bool) -> None:
     root = find_root()
     if dry_run:
         todo = plan(root, bump)
+        if todo.note:
+            click.echo(f"Note: {todo.note}", err=True)
         click.echo(
             f"Would release manpower {todo.version} as {todo.tag} (required bump: "
             f"{todo.required}; previous: {todo.previous or 'none'})"
@@ -323,13 +338,15 @@ def release(bump: str, dry_run: bool) -> None:
         click.echo(todo.changelog.rstrip("\n"))
         return
     todo = run(root, bump, echo=lambda line: click.echo(line, err=True))
-    click.echo(f"Released manpower {todo.version}, tagged {todo.tag}")
+    if todo.note:
+        click.echo(f"Note: {todo.note}", err=True)
+    click.echo(f"Released manpower {todo.version}, tagged {todo.tag} (commit {todo.commit[:12]})")
     for file in todo.files:
         click.echo(f"dist/{file.name}  {file.bytes} bytes  sha256 {file.sha256}")
-    click.echo("dist/SHA256SUMS, dist/releases.json: updated")
-    if todo.index_note:
-        click.echo(f"Note: {todo.index_note}")
-    click.echo("Publish: copy the files in dist/ to the release host (README, Publishing).")
+    click.echo("releases.json: recorded and committed; dist/SHA256SUMS, dist/releases.json, "
+               "the wheel: written")
+    click.echo(f"Publish: git push origin HEAD {todo.tag} (the release workflow attaches the "
+               "files), or copy dist/ to any static host (README, Publishing).")
 
 
 @cli.command()
@@ -344,9 +361,10 @@ def release(bump: str, dry_run: bool) -> None:
 @click.option(
     "--from",
     "source",
-    metavar="URL",
-    help="URL of releases.json or of its folder (default: $MANPOWER_RELEASES_URL, then the "
-    "configured host).",
+    metavar="URL|FOLDER",
+    help="URL of releases.json or of its folder, or a local folder such as a mirrored dist/ "
+    "(default: $MANPOWER_RELEASES_URL, then the repository's release record when run in a "
+    "clone, then the published location).",
 )
 @format_option("csv", "parquet", "sqlite", default="csv", help="What to download.")
 def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
@@ -359,6 +377,8 @@ def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
     from manpower.download import download as fetch
 
     got = fetch(version, dest, source, fmt, progress=sys.stderr.isatty())
+    if got.note:
+        click.echo(f"Note: {got.note}", err=True)
     click.echo(f"manpower {got.version} ({got.format}): {got.path}")
 
 

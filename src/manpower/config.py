@@ -5,26 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Where ``manpower download`` and ``manpower.load`` find releases.json when neither ``--from``
-# nor the environment says otherwise. Empty until the project publishes to a public host; set
-# it here (the URL of releases.json, or of the folder holding it) when it does.
-DEFAULT_RELEASES_URL = ""
+# An index URL that overrides every other release origin (see manpower.origin).
 RELEASES_URL_ENV = "MANPOWER_RELEASES_URL"
 CACHE_ENV = "MANPOWER_CACHE"
 TIMEOUT_ENV = "MANPOWER_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
-
-
-def releases_url(given: str | None = None) -> str:
-    from manpower.errors import UsageError
-
-    url = given or os.environ.get(RELEASES_URL_ENV) or DEFAULT_RELEASES_URL
-    if not url:
-        raise UsageError(
-            f"no release index configured: pass --from URL or set {RELEASES_URL_ENV} "
-            "(the URL of releases.json or of the folder holding it)"
-        )
-    return url
 
 
 def cache_dir() -> Path:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Resource and package properties that describe the files, not their meaning: never a change.
 FILE_STATS = {"bytes", "hash", "rows"}
-RELEASE_FIELDS = {"version", "created", "resources", "$schema"}
+RELEASE_FIELDS = {"version", "created", "resources", "$schema", "releases_url"}
 # A value may move from the first type to the second without breaking a reader.
 WIDENINGS = {("integer", "number"), ("date", "string"), ("integer", "string"), ("number", "string")}
 WIDER_WHEN_HIGHER = {"maxLength", "maximum", "exclusiveMaximum"}
@@ -87,6 +87,7 @@ class PackageDiff:
     new_version: str
     tables: list[TableDiff] = field(default_factory=list)
     metadata: list[SchemaChange] = field(default_factory=list)
+    note: str = ""  # how the default base was found, when not from a tag
 
     @property
     def level(self) -> str:
@@ -258,16 +259,21 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> PackageDiff:
 
 
 def diff(old: str | None, new: str | None, repo: Path | None) -> PackageDiff:
-    """Compare two versions; ``old`` None is the latest release tag, ``new`` None the tree."""
+    """Compare two versions; ``old`` None is the latest release, ``new`` None the tree."""
     from manpower.errors import UsageError
     from manpower.snapshot import open_snapshot
 
+    note = ""
     if old is None:
-        from manpower.gitutil import is_repo, latest_release_tag
+        from manpower.gitutil import is_repo
+        from manpower.origin import previous_release
 
-        tag = latest_release_tag(repo) if repo is not None and is_repo(repo) else None
-        if tag is None:
-            raise UsageError("no release tag (vX.Y.Z) to compare with: give OLD")
-        old = tag
+        found = previous_release(repo) if repo is not None and is_repo(repo) else None
+        if found is None:
+            raise UsageError("no release (vX.Y.Z tag or releases.json record) to compare with: "
+                             "give OLD")
+        _, old, note = found
     with open_snapshot(old, repo) as a, open_snapshot(new, repo) as b:
-        return diff_snapshots(a, b)
+        result = diff_snapshots(a, b)
+    result.note = note
+    return result

@@ -37,6 +37,7 @@ class Downloaded:
     version: str
     format: str
     path: Path
+    note: str = ""  # where the files came from, when that was a fallback
 
 
 def index_url(base: str) -> str:
@@ -285,14 +286,20 @@ def _place(source: Path, target: Path) -> None:
 def _unpack_csv(archive: Path, stage: Path) -> Path:
     from manpower.archive import extract_zip
     from manpower.confine import check_folder
+    from manpower.extras import installed
     from manpower.snapshot import package_folder
-    from manpower.validate import validate
 
     unpacked = stage / "unpacked"
     unpacked.mkdir()
     extract_zip(archive, unpacked)
     folder = package_folder(unpacked)
     check_folder(folder)
+    if not installed("validate"):
+        # The light install: the archive's sha256 matched the release record; the full
+        # validation needs manpower[validate].
+        return folder
+    from manpower.validate import validate
+
     report = validate(folder)
     if not report.valid:
         first = report.problems[0]
@@ -317,6 +324,13 @@ def _check_sqlite(path: Path) -> None:
 
 
 def _check_parquet(path: Path) -> None:
+    from manpower.extras import installed
+
+    if not installed("validate"):
+        with path.open("rb") as handle:
+            if handle.read(4) != b"PAR1":
+                raise ManpowerError(f"{path.name}: refused, not a Parquet file")
+        return
     import pyarrow.parquet as pq
 
     try:
@@ -405,22 +419,42 @@ def download(
     progress: bool = False,
     timeout: float | None = None,
 ) -> Downloaded:
-    """Download release ``version`` (or ``latest``) in ``fmt`` into ``dest``; where it is."""
+    """Download release ``version`` (or ``latest``) in ``fmt`` into ``dest``; where it is.
+
+    ``source`` is a URL (of releases.json or its folder) or a local folder; without one, see
+    ``manpower.origin`` for where the release comes from.
+    """
     from manpower import config
+    from manpower.origin import fetch_release
 
     wait = config.timeout() if timeout is None else timeout
-    index, url = fetch_index(config.releases_url(source), wait)
-    release = index.get(version)
-    if fmt == "csv":
-        from manpower.fsutil import write_atomic
-
-        # what cached_release re-verifies the cache against when it is used offline later
-        write_atomic(config.cache_dir() / INDEX_NAME, index.to_json())
-    wanted = release.files_of(fmt)
-    if not wanted:
-        raise ManpowerError(f"release {release.version} has no {fmt} files")
-    cache = config.cache_dir() / "downloads"
     with _termination_raises():
-        fetched = [fetch_file(f, url, cache, wait, progress) for f in wanted]
+        release, fetched, note = fetch_release(version, fmt, source, wait, progress)
         target = install(release, fmt, fetched, (dest or Path.cwd()).resolve())
-    return Downloaded(release.version, fmt, target)
+        if fmt == "csv":
+            _fill_cache(release, target, config.cache_dir())
+    return Downloaded(release.version, fmt, target, note)
+
+
+def _fill_cache(release: Release, folder: Path, cache: Path) -> None:
+    """The unpacked release in the cache too, where ``manpower.load`` reads it, and its entry in
+    the cache's index, which :func:`cached_release` re-verifies the cached files against."""
+    from manpower.fsutil import write_atomic
+
+    cache.mkdir(parents=True, exist_ok=True)
+    record = cache / INDEX_NAME
+    try:
+        known = parse_index(record.read_bytes()) if record.is_file() else Index()
+    except ManpowerError:
+        known = Index()  # an unreadable cache index is rebuilt, never trusted
+    known.add(release)
+    write_atomic(record, known.to_json())
+    target = cache / f"manpower-{release.version}"
+    if folder == target or (target / "datapackage.json").is_file():
+        return
+    staging = Path(tempfile.mkdtemp(prefix=".manpower-cache-", dir=cache))
+    try:
+        shutil.copytree(folder, staging / "copy")
+        _place(staging / "copy", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 4 << 30
 MAX_URL_CHARS = 2048
 MAX_SHOWN = 60
 MAX_LISTED = 10
+_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Release:
     date: str
     tag: str
     files: list[ReleaseFile] = field(default_factory=list)
+    # The commit the files were built from: the committed record names it, so a clone without
+    # tags can find (and rebuild) the release.
+    commit: str | None = None
 
     def files_of(self, fmt: str) -> list[ReleaseFile]:
         return [f for f in self.files if f.format == fmt]
@@ -62,6 +66,7 @@ class Release:
             "version": self.version,
             "date": self.date,
             "tag": self.tag,
+            **({"commit": self.commit} if self.commit else {}),
             "files": [f.to_dict() for f in self.files],
         }
 
@@ -185,6 +190,9 @@ def _release(item: Any) -> Release:
         raise _malformed(f"release {version}: date {_shown(date)} is not a YYYY-MM-DD date")
     if tag is not None and (not isinstance(tag, str) or not _TAG.fullmatch(tag)):
         raise _malformed(f"release {version}: tag {_shown(tag)} is not a plain tag name")
+    commit = item.get("commit")
+    if commit is not None and not (isinstance(commit, str) and _COMMIT.fullmatch(commit)):
+        raise _malformed(f"release {version}: commit {_shown(commit)} is not a git commit id")
     files = item.get("files")
     if not isinstance(files, list):
         raise _malformed(f"release {version} has no list of files")
@@ -195,7 +203,9 @@ def _release(item: Any) -> Release:
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
         raise _malformed(f"release {version} lists the file {twice} twice")
-    return Release(version=version, date=date or "", tag=tag or f"v{version}", files=parsed)
+    return Release(
+        version=version, date=date or "", tag=tag or f"v{version}", files=parsed, commit=commit
+    )
 
 
 def _valid_date(text: str) -> bool:

@@ -54,8 +54,9 @@ def load(
 
     ``version`` is ``"latest"``, a released version ``"X.Y.Z"`` (read from the cache when it
     was downloaded before, otherwise downloaded and validated first), or a path: a package
-    folder, a ``datapackage.json`` or a release ``.zip``. ``source`` is the release index URL
-    (default: ``MANPOWER_RELEASES_URL``, then the package's configured host).
+    folder, a ``datapackage.json`` or a release ``.zip``. ``source`` is the release index URL or
+    a local folder holding one (default: ``MANPOWER_RELEASES_URL``, then the repository's
+    release record inside a clone, then the published location; see ``manpower.origin``).
     """
     from manpower import config
     from manpower.download import download

@@ -27,6 +27,11 @@ def dvc_env() -> dict[str, str]:
 
 
 def _dvc(*args: str) -> list[str]:
+    import importlib.util
+
+    # DVC runs in a subprocess: without manpower[build] say so here, not in its traceback.
+    if importlib.util.find_spec("dvc") is None:
+        raise ModuleNotFoundError("No module named 'dvc'", name="dvc")
     return [sys.executable, "-m", "dvc", *args]
 
 

@@ -8,18 +8,19 @@ commit fails, the files the release touched are restored.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from manpower.diff import PackageDiff
 from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file, write_atomic
-from manpower.index import INDEX_NAME, SUMS_NAME, Index, Release, ReleaseFile, parse_index
+from manpower.index import FORMATS, INDEX_NAME, SUMS_NAME, Release, ReleaseFile
 from manpower.project import BASE_METADATA, read_json
 from manpower.versioning import BUMPS, bump, rank, tag_of
 
@@ -43,7 +44,8 @@ class Plan:
     changelog: str
     diff: PackageDiff | None = None
     files: list[ReleaseFile] = field(default_factory=list)
-    index_note: str = ""
+    note: str = ""  # how the previous release was found, when not from a tag
+    commit: str = ""
 
     @property
     def tag(self) -> str:
@@ -103,24 +105,28 @@ def check(root: Path) -> None:
 def plan(root: Path, requested: str = "auto") -> Plan:
     """What a release would do, after the checks; writes nothing."""
     from manpower.diff import diff as compare
-    from manpower.gitutil import latest_release_tag, release_tags
+    from manpower.gitutil import release_tags
+    from manpower.origin import previous_release, read_record
     from manpower.render import diff_markdown
-    from manpower.versioning import version_of_tag
 
     if requested not in BUMPS:
         raise UsageError(f"unknown bump {requested!r}: use one of {', '.join(BUMPS)}")
     check(root)
-    load_index(root)  # a broken dist/releases.json stops the release before anything changes
+    record = read_record(root)  # a broken record stops the release before anything changes
     current = str(read_json(root / BASE_METADATA).get("version") or "")
-    previous = latest_release_tag(root)
+    found = previous_release(root)
     when = release_time()
     changes: PackageDiff | None = None
-    if previous is None:
+    note = ""
+    if found is None:
+        previous = None
         required = "none"
         version = current if requested == "auto" else bump(current, requested)
         body = "First release."
     else:
-        changes = compare(previous, None, root)
+        previous_version, revision, note = found
+        previous = tag_of(previous_version)
+        changes = compare(revision, None, root)
         required = changes.level
         if required == "none":
             raise ManpowerError(f"nothing changed since {previous}: no release needed")
@@ -130,10 +136,12 @@ def plan(root: Path, requested: str = "auto") -> Plan:
                 f"--bump {requested} is smaller than the changes require ({required}: "
                 f"{_refusal(changes, required)})"
             )
-        version = bump(version_of_tag(previous) or current, level)
+        version = bump(previous_version, level)
         body = diff_markdown(changes)
     if tag_of(version) in release_tags(root).values():
         raise ManpowerError(f"tag {tag_of(version)} already exists")
+    if any(r.version == version for r in record.releases):
+        raise ManpowerError(f"{version} is already in the release record (releases.json)")
     date = when.date().isoformat()
     return Plan(
         version=version,
@@ -144,6 +152,7 @@ def plan(root: Path, requested: str = "auto") -> Plan:
         bump=requested if requested != "auto" else (required if previous else "none"),
         changelog=f"## [{version}] - {date}\n\n{body}\n",
         diff=changes,
+        note=note,
     )
 
 
@@ -156,6 +165,59 @@ def set_release_fields(text: str, version: str, created: str) -> str:
     return out
 
 
+def set_releases_url(text: str, url: str | None) -> str:
+    """``schemas/package.json`` with its ``releases_url`` set (formatting kept)."""
+    if url is None:
+        return text
+    value = json.dumps(url)
+    pattern = r'("releases_url"\s*:\s*)(null|"[^"]*")'
+    out, n = re.subn(pattern, lambda m: m[1] + value, text, count=1)
+    if n != 1:
+        raise ManpowerError(f'{BASE_METADATA} needs a "releases_url" field (null until known)')
+    return out
+
+
+def published_url_for(root: Path, text: str, derived: str | None) -> str | None:
+    """The releases URL a release writes: the one set by hand, else the GitHub remote's."""
+    given = json.loads(text).get("releases_url")
+    return str(given) if given else derived
+
+
+def set_code_version(root: Path, version: str) -> None:
+    """The library's ``__version__`` (and so the wheel's version) follows the data version."""
+    init = root / "src" / "manpower" / "__init__.py"
+    if not init.is_file():
+        return
+    text, n = re.subn(
+        r'(?m)^__version__ = "[^"]*"$', f'__version__ = "{version}"', init.read_text("utf-8")
+    )
+    if n == 1:
+        write_atomic(init, text)
+
+
+def build_wheel(root: Path, folder: Path) -> Path | None:
+    """The library's wheel in ``folder`` (not listed in the index: it is code, not data)."""
+    import subprocess
+    import sys
+
+    if not (root / "pyproject.toml").is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="manpower-wheel-") as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+             "--no-build-isolation", "--disable-pip-version-check", "-w", tmp, str(root)],
+            capture_output=True, text=True,
+        )
+        wheels = list(Path(tmp).glob("*.whl"))
+        if proc.returncode != 0 or not wheels:
+            last = (proc.stderr.strip().splitlines() or ["no wheel written"])[-1]
+            raise ManpowerError(f"building the wheel failed: {last}")
+        target = folder / wheels[0].name
+        shutil.move(wheels[0], target)
+    shutil.rmtree(root / "build", ignore_errors=True)
+    return target
+
+
 def changelog_with(existing: str | None, entry: str, version: str) -> str:
     """The changelog with ``entry`` on top; an entry already written for ``version`` is kept."""
     text = existing or CHANGELOG_HEAD
@@ -165,16 +227,6 @@ def changelog_with(existing: str | None, entry: str, version: str) -> str:
     if match is None:
         return text.rstrip("\n") + "\n\n" + entry
     return text[: match.start()] + entry + "\n" + text[match.start() :]
-
-
-def load_index(root: Path) -> Index:
-    path = root / "dist" / INDEX_NAME
-    if not path.is_file():
-        return Index()
-    try:
-        return parse_index(path.read_bytes())
-    except ManpowerError as exc:
-        raise ManpowerError(f"{path}: {exc}") from None
 
 
 def _restore(root: Path) -> None:
@@ -193,8 +245,11 @@ def _entry(path: Path, fmt: str, table: str | None = None) -> ReleaseFile:
     return ReleaseFile(path.name, fmt, path.stat().st_size, sha256_file(path), table)
 
 
-def build_files(root: Path, version: str, folder: Path) -> list[ReleaseFile]:
-    """The zip, the Parquet files and the SQLite database of the package at ``root``."""
+def build_files(
+    root: Path, version: str, folder: Path, formats: Iterable[str] = FORMATS
+) -> list[ReleaseFile]:
+    """The zip, the Parquet files and the SQLite database of the package at ``root`` (those of
+    ``formats``); the same files give the same bytes, so a release can be rebuilt and checked."""
     from manpower.archive import write_zip
     from manpower.export import write_parquet, write_sqlite
     from manpower.snapshot import Snapshot
@@ -207,14 +262,19 @@ def build_files(root: Path, version: str, folder: Path) -> list[ReleaseFile]:
     schemas = (root / "schemas").glob("*.schema.json")
     members += sorted(p.relative_to(root).as_posix() for p in schemas)
     members += [name for name in DOC_FILES if (root / name).is_file()]
-    archive = folder / f"{stem}.zip"
-    write_zip(archive, ((f"{stem}/{m}", root / m) for m in members))
-    files = [_entry(archive, "csv")]
-    for path in write_parquet(snapshot, folder, f"{stem}-"):
-        files.append(_entry(path, "parquet", path.stem.removeprefix(f"{stem}-")))
-    database = folder / f"{stem}.sqlite"
-    write_sqlite(snapshot, database)
-    files.append(_entry(database, "sqlite"))
+    wanted = set(formats)
+    files = []
+    if "csv" in wanted:
+        archive = folder / f"{stem}.zip"
+        write_zip(archive, ((f"{stem}/{m}", root / m) for m in members))
+        files.append(_entry(archive, "csv"))
+    if "parquet" in wanted:
+        for path in write_parquet(snapshot, folder, f"{stem}-"):
+            files.append(_entry(path, "parquet", path.stem.removeprefix(f"{stem}-")))
+    if "sqlite" in wanted:
+        database = folder / f"{stem}.sqlite"
+        write_sqlite(snapshot, database)
+        files.append(_entry(database, "sqlite"))
     return files
 
 
@@ -222,35 +282,41 @@ def release(root: Path, requested: str = "auto", echo: Callable[[str], None] = p
     """Release the package at ``root``: see the module docstring for the order of steps."""
     from manpower.citation import sync as sync_citation
     from manpower.gitutil import git
+    from manpower.origin import RECORD, read_record, remote_releases_url, write_published
     from manpower.pipeline import run_pipeline
 
     todo = plan(root, requested)
-    index = load_index(root)
-    if index.releases == [] and todo.previous is not None:
-        todo.index_note = (
-            f"dist/{INDEX_NAME} was missing: the new index lists {todo.version} only; copy the "
-            "published releases.json into dist/ before releasing to keep older versions listed"
-        )
+    record = read_record(root)
     dist = root / "dist"
     dist.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".release-", dir=dist))
     committed = False
     try:
         meta = root / BASE_METADATA
-        write_atomic(meta, set_release_fields(meta.read_text("utf-8"), todo.version, todo.created))
+        text = set_release_fields(meta.read_text("utf-8"), todo.version, todo.created)
+        url = published_url_for(root, text, remote_releases_url(root))
+        write_atomic(meta, set_releases_url(text, url))
+        write_published(root, url)
+        set_code_version(root, todo.version)
         sync_citation(root)
         log = root / CHANGELOG
         old_log = log.read_text("utf-8") if log.is_file() else None
         write_atomic(log, changelog_with(old_log, todo.changelog, todo.version))
         run_pipeline(root, echo=echo)
         todo.files = build_files(root, todo.version, staging)
-        index.add(Release(todo.version, todo.date, todo.tag, todo.files))
-        write_atomic(staging / INDEX_NAME, index.to_json())
-        write_atomic(staging / SUMS_NAME, index.sha256sums())
+        build_wheel(root, staging)
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", f"Release {todo.version}")
         committed = True
         git(root, "tag", "-a", todo.tag, "-m", f"manpower {todo.version}")
+        todo.commit = git(root, "rev-parse", "HEAD").stdout.strip()
+        # The record names the release commit, so it follows in a commit of its own.
+        record.add(Release(todo.version, todo.date, todo.tag, todo.files, todo.commit))
+        write_atomic(root / RECORD, record.to_json())
+        git(root, "add", RECORD)
+        git(root, "commit", "-q", "-m", f"Record release {todo.version} in {RECORD}")
+        write_atomic(staging / INDEX_NAME, record.to_json())
+        write_atomic(staging / SUMS_NAME, record.sha256sums())
         for path in sorted(staging.iterdir()):
             os.replace(path, dist / path.name)
     except BaseException:

@@ -1,0 +1,85 @@
+"""Releases survive real life: two releases of the real package, with a data change before each,
+leave every check CI runs green (fmt --check, validate, the stale-pipeline check and the tests
+that read the repository's own state)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, git
+from manpower.canonical import format_repository
+from manpower.pipeline import pipeline_status, run_pipeline
+from manpower.release import release
+from manpower.validate import validate
+
+# The tests whose assertions depend on the repository's release state (version, created,
+# changelog, citation, README) or that copy the repository to release it again.
+APPLY = [
+    "tests/test_curated_data.py",
+    "tests/test_citation.py",
+    "tests/test_docs.py",
+    "tests/test_release.py",
+]
+
+
+def real_copy(dest: Path) -> Path:
+    """The project as committed plus the working tree's changes, real data included."""
+    import shutil
+
+    listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "The project")
+    return dest
+
+
+def edit_a_note(repo: Path, text: str) -> None:
+    """A patch-level data change: a claimant's note, through the canonical writer."""
+    path = repo / "data" / "claimants.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["notes"] = (rows[0]["notes"] + " " + text).strip()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    format_repository(repo, check=False)
+    run_pipeline(repo, echo=lambda _line: None)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"Edit a note: {text}")
+
+
+def test_two_releases_keep_ci_green(tmp_path, git_env):
+    shared = ROOT.parent / "shared"
+    if shared.is_dir():  # the quote gate reads ../shared/sources beside the repository
+        (tmp_path / "shared").symlink_to(shared)
+    repo = real_copy(tmp_path / "manpower")
+    versions = []
+    for n in (1, 2):
+        edit_a_note(repo, f"(release test {n})")
+        versions.append(release(repo, echo=lambda _line: None).version)
+        record = json.loads((repo / "releases.json").read_text())
+        assert [r["version"] for r in record["releases"]][:n] == versions[::-1]
+        assert git(repo, "status", "--porcelain") == ""
+        assert [r.table for r in format_repository(repo, check=True) if r.changed] == []
+        report = validate(repo)
+        assert report.valid, report.problems[:3]
+        assert pipeline_status(repo) == []
+    env = {**os.environ, "MANPOWER_NO_SKIP": "1" if shared.is_dir() else "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *APPLY],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
