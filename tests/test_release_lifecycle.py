@@ -28,17 +28,18 @@ APPLY = [
 
 
 def real_copy(dest: Path) -> Path:
-    """The project as committed plus the working tree's changes, real data included."""
+    """A clone of the project (its history, so the releases it has already cut are found as they
+    are on a contributor's machine) plus the working tree's changes, real data included."""
     import shutil
 
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True)
     listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
     for name in filter(None, listed.split("\0")):
         if (ROOT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name)
-    git(dest, "init", "-q", "-b", "main")
     git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "The project")
+    git(dest, "commit", "-q", "--allow-empty", "-m", "The working tree")
     return dest
 
 
