@@ -218,7 +218,7 @@ def released(tmp_path_factory, git_env) -> dict:
     v0.2.0. Returns the repository and what the refused release said and left."""
     from manpower.errors import ManpowerError
     from manpower.pipeline import run_pipeline
-    from manpower.release import release
+    from manpower.releasing.release import release
 
     repo = project_copy(tmp_path_factory.mktemp("project"))
     release(repo, echo=lambda _line: None)

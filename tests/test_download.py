@@ -141,7 +141,7 @@ def test_import_manpower_is_light_and_load_is_lazy():
         "print('HEAVY', heavy, callable(manpower.load), manpower.load.__module__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == "HEAVY [] True manpower.loader\n"
+    assert out.stdout == "HEAVY [] True manpower.releasing.loader\n"
 
 
 # --- refusals: each leaves DEST as it was -------------------------------------------------------

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import SOURCES, assert_rejected, claim, digest, run_submit, write_table
 from manpower import grammar
 from manpower.cli import cli
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 TODAY = dt.date(2026, 11, 24)
 ENGINES = ("columnar", "frictionless")
@@ -168,11 +168,11 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     semantic rules), and then load, Parquet, SQLite and show all read the same value."""
     import polars as pl
 
-    from manpower import show
-    from manpower.claims_view import load as load_view
-    from manpower.export import write_parquet, write_sqlite
-    from manpower.loader import load
-    from manpower.snapshot import open_snapshot
+    from manpower.publishing import show
+    from manpower.publishing.claims_view import load as load_view
+    from manpower.releasing.export import write_parquet, write_sqlite
+    from manpower.releasing.loader import load
+    from manpower.releasing.snapshot import open_snapshot
 
     rng = random.Random(20261126)
     numbers = _number_samples(rng, 150)

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower import limits
-from manpower.canonical import FormatResult
+from manpower.contributing.canonical_form import FormatResult
+from manpower.contributing.plain_words import ids_in, plain
+from manpower.contributing.submit import Finding, SubmitResult
 from manpower.errors import Problem
 from manpower.limits import MAX_MESSAGE_CHARS, excerpt
-from manpower.plainwords import ids_in, plain
-from manpower.submit import Finding, SubmitResult
-from manpower.validate import Report
+from manpower.validation.runner import Report
 
 if TYPE_CHECKING:
-    from manpower.coverage import Coverage
-    from manpower.diff import PackageDiff
+    from manpower.contributing.coverage import Coverage
+    from manpower.releasing.diff import PackageDiff
 
 FORMATS = ("text", "json", "github")
 

@@ -16,8 +16,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from manpower.claims_view import UNIT_LABEL, Claim, Dataset
 from manpower.errors import ManpowerError
+from manpower.publishing.claims_view import UNIT_LABEL, Claim, Dataset
 
 FORMATS = ("table", "csv", "json")
 

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from manpower import grammar, textrules
-from manpower.columnar import ROW
+from manpower import grammar
 from manpower.errors import Problem
-from manpower.numbers import numbers_in_text
-from manpower.tables import parse_date
+from manpower.validation import text_rules as textrules
+from manpower.validation.columnar import ROW
+from manpower.validation.quote_numbers import numbers_in_text
+from manpower.validation.text_tables import parse_date
 
 if TYPE_CHECKING:
     import polars as pl
@@ -433,7 +434,7 @@ def _undated_end(t: Tables) -> pl.Series:
 def _kind_agrees_with_wording(t: Tables) -> pl.Series:
     import polars as pl
 
-    from manpower.wording import compatible, kind_from_wording, maybe_suspect, suspect
+    from manpower.contributing.wording import compatible, kind_from_wording, maybe_suspect, suspect
 
     c = _claims(t).with_row_index("_pos").select("_pos", "value_kind", "quote", *VALUE_FIELDS)
     # only a quote with a qualifier of another kind can disagree: each kind's rows get a
@@ -864,7 +865,7 @@ def _values(row: dict[str, Any]) -> str:
 
 
 def _wording(row: dict[str, Any]) -> str:
-    from manpower.wording import kind_from_wording
+    from manpower.contributing.wording import kind_from_wording
 
     kinds = []
     for f in VALUE_FIELDS:

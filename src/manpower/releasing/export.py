@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from manpower.errors import ManpowerError
-from manpower.snapshot import Snapshot, Table
+from manpower.releasing.snapshot import Snapshot, Table
 
 if TYPE_CHECKING:
     import polars as pl

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from manpower import grammar
 from manpower.errors import ManpowerError
-from manpower.project import data_path, load_schema
+from manpower.paths import data_path, load_schema
 
 # How a value_kind reads in words, placed before the figure.
 _PREFIX = {

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from manpower import limits
-from manpower.columnar import ROW
 from manpower.errors import ManpowerError, Problem, UsageError
 from manpower.limits import cap_problems
-from manpower.project import OPTIONAL_TABLES, TABLES, find_root, read_json
+from manpower.paths import OPTIONAL_TABLES, TABLES, find_root, read_json
+from manpower.validation.columnar import ROW
 
 STALE_FILE = (
     "the file is not the one datapackage.json describes (edited after the package was built or "
@@ -235,7 +235,8 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
     engine puts it: frictionless reads numbers with ``decimal.Decimal`` (``1_000``, ``５``,
     ``NaN``) and dates with ``strptime`` (``2024-7-1``). A constraint error on such a cell goes,
     as the columnar engine checks constraints only on cells that parsed."""
-    from manpower import columnar, grammar
+    from manpower import grammar
+    from manpower.validation import columnar
 
     flagged = {(p.table, p.row, p.field) for p in problems if p.rule == "type-error"}
     extra: dict[str, list[tuple[tuple[int, int], Problem]]] = {}
@@ -303,12 +304,13 @@ def _order(problem: Problem, fields: list[str]) -> tuple[int, int]:
 def check_structure_columnar(
     root: Path, descriptor: dict[str, Any], report: Report, frames: dict[str, Any]
 ) -> list[Problem]:
-    """The same checks as :func:`check_structure`, as column expressions (manpower.columnar).
+    """The same checks as :func:`check_structure`, as column expressions
+    (manpower.validation.columnar).
 
     ``frames`` receives each table's text frame (polars, with its row numbers in ``ROW``) so that
     the semantic layer does not read the files again.
     """
-    from manpower.columnar import check_package
+    from manpower.validation.columnar import check_package
 
     resources = [r for r in descriptor.get("resources", []) if r.get("path")]
     try:
@@ -342,7 +344,7 @@ def check_semantics_of(
     report: Report,
     frames: dict[str, Any] | None = None,
 ) -> list[Problem]:
-    from manpower.semantic import Tables, check_semantics, typed_frame
+    from manpower.validation.rules import Tables, check_semantics, typed_frame
 
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
     wanted = [t for t in TABLES if t in resources or t not in OPTIONAL_TABLES]
@@ -395,7 +397,7 @@ def _read_text(path: Path) -> Any:
     """A table as a polars frame of text with its row numbers, for the frictionless engine."""
     import polars as pl
 
-    from manpower.tables import read_text_table
+    from manpower.validation.text_tables import read_text_table
 
     frame = read_text_table(path)
     rows = pl.Series(ROW, frame.index.to_numpy(), dtype=pl.Int64)

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.config import DOCUMENTS_ENV, documents_dir
-from manpower.errors import ManpowerError, UsageError
-from manpower.figures import (
+from manpower.contributing.figures import (
     Figure,
     find_figures,
     line_of,
@@ -27,8 +26,9 @@ from manpower.figures import (
     occurrences,
     same_value,
 )
+from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file
-from manpower.project import data_path
+from manpower.paths import data_path
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
     known = {s["source_id"]: s for s in sources}
     unknown = [s for s in source_ids or [] if s not in known]
     if unknown:
-        from manpower.suggest import did_you_mean
+        from manpower.contributing.suggest import did_you_mean
 
         raise UsageError(f"unknown source_id {unknown[0]!r}{did_you_mean(unknown[0], known)}")
     claims = read_rows(data_path(root, "claims"))

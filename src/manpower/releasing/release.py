@@ -16,12 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from manpower.diff import PackageDiff
 from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file, write_atomic
-from manpower.index import INDEX_NAME, SUMS_NAME, Index, Release, ReleaseFile, parse_index
-from manpower.project import BASE_METADATA, read_json
-from manpower.versioning import BUMPS, bump, rank, tag_of
+from manpower.paths import BASE_METADATA, read_json
+from manpower.releasing.diff import PackageDiff
+from manpower.releasing.release_index import (
+    INDEX_NAME,
+    SUMS_NAME,
+    Index,
+    Release,
+    ReleaseFile,
+    parse_index,
+)
+from manpower.releasing.versioning import BUMPS, bump, rank, tag_of
 
 CHANGELOG = "CHANGELOG.md"
 CHANGELOG_HEAD = (
@@ -78,7 +85,7 @@ def check(root: Path) -> None:
     """Refuse a release from a dirty tree, invalid data or a stale pipeline."""
     from manpower.gitutil import dirty_paths, is_repo
     from manpower.pipeline import pipeline_status
-    from manpower.validate import validate
+    from manpower.validation.runner import validate
 
     if not is_repo(root):
         raise ManpowerError(f"{root} is not a git repository: releases are git tags")
@@ -102,10 +109,10 @@ def check(root: Path) -> None:
 
 def plan(root: Path, requested: str = "auto") -> Plan:
     """What a release would do, after the checks; writes nothing."""
-    from manpower.diff import diff as compare
     from manpower.gitutil import latest_release_tag, release_tags
+    from manpower.releasing.diff import diff as compare
+    from manpower.releasing.versioning import version_of_tag
     from manpower.render import diff_markdown
-    from manpower.versioning import version_of_tag
 
     if requested not in BUMPS:
         raise UsageError(f"unknown bump {requested!r}: use one of {', '.join(BUMPS)}")
@@ -195,9 +202,9 @@ def _entry(path: Path, fmt: str, table: str | None = None) -> ReleaseFile:
 
 def build_files(root: Path, version: str, folder: Path) -> list[ReleaseFile]:
     """The zip, the Parquet files and the SQLite database of the package at ``root``."""
-    from manpower.archive import write_zip
-    from manpower.export import write_parquet, write_sqlite
-    from manpower.snapshot import Snapshot
+    from manpower.releasing.archive import write_zip
+    from manpower.releasing.export import write_parquet, write_sqlite
+    from manpower.releasing.snapshot import Snapshot
 
     snapshot = Snapshot(version, root, read_json(root / "datapackage.json"))
     stem = f"manpower-{version}"
@@ -220,9 +227,9 @@ def build_files(root: Path, version: str, folder: Path) -> list[ReleaseFile]:
 
 def release(root: Path, requested: str = "auto", echo: Callable[[str], None] = print) -> Plan:
     """Release the package at ``root``: see the module docstring for the order of steps."""
-    from manpower.citation import sync as sync_citation
     from manpower.gitutil import git
     from manpower.pipeline import run_pipeline
+    from manpower.publishing.citation import sync as sync_citation
 
     todo = plan(root, requested)
     index = load_index(root)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError
-from manpower.project import TABLES, field_names
+from manpower.paths import TABLES, field_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack

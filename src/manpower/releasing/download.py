@@ -23,7 +23,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 from manpower.errors import ManpowerError
-from manpower.index import INDEX_NAME, MAX_INDEX_BYTES, Index, Release, ReleaseFile, parse_index
+from manpower.releasing.release_index import (
+    INDEX_NAME,
+    MAX_INDEX_BYTES,
+    Index,
+    Release,
+    ReleaseFile,
+    parse_index,
+)
 
 # Reads of at most this many bytes (after decompression), so limits are checked as data comes.
 CHUNK_BYTES = 1 << 16
@@ -283,10 +290,10 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _unpack_csv(archive: Path, stage: Path) -> Path:
-    from manpower.archive import extract_zip
     from manpower.confine import check_folder
-    from manpower.snapshot import package_folder
-    from manpower.validate import validate
+    from manpower.releasing.archive import extract_zip
+    from manpower.releasing.snapshot import package_folder
+    from manpower.validation.runner import validate
 
     unpacked = stage / "unpacked"
     unpacked.mkdir()

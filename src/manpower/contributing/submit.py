@@ -1,7 +1,8 @@
 """Check a contributor's update against the schemas and the existing data, then merge it.
 
 A submission is one or more CSV files of new rows. The rows are read defensively
-(:mod:`manpower.intake`), checked for what only a merge can see (edits of existing rows,
+(:mod:`manpower.contributing.intake`), checked for what only a merge can see (edits of existing
+rows,
 duplicate keys, identifiers confusable with existing ones, URL schemes), merged with ``data/``
 and validated with exactly the rules of ``manpower validate`` on a temporary copy of the
 package. Only a fully valid submission is written, in canonical form, all tables or none.
@@ -19,18 +20,24 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower.canonical import (
+from manpower.contributing.canonical_form import (
     Row,
     canonical_cell,
     canonical_row,
     primary_key,
     render_canonical_rows,
 )
+from manpower.contributing.intake import (
+    IntakeError,
+    display_path,
+    identify_table,
+    read_csv,
+    read_file,
+)
+from manpower.contributing.plain_words import Known, ids_in, plain, suggestion
 from manpower.errors import Problem
-from manpower.intake import IntakeError, display_path, identify_table, read_csv, read_file
 from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
-from manpower.plainwords import Known, ids_in, plain, suggestion
-from manpower.project import TABLES, data_path, field_names, load_schema, present_tables
+from manpower.paths import TABLES, data_path, field_names, load_schema, present_tables
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -144,7 +151,7 @@ def submit(
 
     ``notify`` is told, in one line, about an interrupted earlier write recovered first.
     """
-    from manpower.transaction import locked, replace_all
+    from manpower.contributing.transaction import locked, replace_all
 
     if dry_run:
         result = _evaluate(root, updates, allow_edits, today)
@@ -529,7 +536,7 @@ def _validate_merged(
 ) -> list[Finding]:
     """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
     from manpower.descriptor import build_descriptor
-    from manpower.validate import validate_descriptor
+    from manpower.validation.runner import validate_descriptor
 
     with tempfile.TemporaryDirectory(prefix="manpower-submit-") as tmp:
         package = Path(tmp)

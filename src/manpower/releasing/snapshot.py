@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError, UsageError
-from manpower.project import read_json
+from manpower.paths import read_json
 
 PACKAGE_PATHS = ("datapackage.json", "data", "schemas")
 
@@ -93,7 +93,7 @@ def open_snapshot(spec: str | None, repo: Path | None) -> Iterator[Snapshot]:
     with tempfile.TemporaryDirectory(prefix="manpower-snapshot-") as tmp:
         folder = Path(tmp)
         if path.is_file() and path.suffix == ".zip":
-            from manpower.archive import extract_zip
+            from manpower.releasing.archive import extract_zip
 
             extract_zip(path, folder)
             yield Snapshot(spec, package_folder(folder), load_descriptor(package_folder(folder)))

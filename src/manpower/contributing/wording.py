@@ -22,7 +22,7 @@ import re
 import unicodedata
 from typing import Any
 
-from manpower.numbers import states
+from manpower.validation.quote_numbers import states
 
 _UNIT_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"

@@ -11,7 +11,7 @@ Where frictionless's semantics are subtle they are followed on purpose:
 - numbers and dates follow the package's own grammar (:mod:`manpower.grammar`), which is
   stricter than frictionless's (``decimal.Decimal`` after ``strip()`` takes ``1_000``, ``５``,
   ``NaN``; ``strptime`` takes ``2024-7-1``): the frictionless engine adds the same check on top
-  (``manpower.validate.with_grammar``), so both engines report the same type errors;
+  (``manpower.validation.runner.with_grammar``), so both engines report the same type errors;
 - constraints are checked only on cells that parsed; a blank row replaces its cell errors;
 - unique and primary-key errors name the previous row with the same value;
 - with the default ``fieldsMatch: exact`` header labels pair with fields by position: a missing
@@ -99,7 +99,7 @@ class Table:
 def _problem(
     table: str, row: int | None, field: str | None, cell: Any, rule: str, msg: str
 ) -> Problem:
-    from manpower.validate import FIXES
+    from manpower.validation.runner import FIXES
 
     return Problem(
         table=table,

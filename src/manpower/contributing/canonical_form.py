@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manpower.project import data_path, field_names, load_schema, present_tables
+from manpower.paths import data_path, field_names, load_schema, present_tables
 
 Row = dict[str, str]
 
@@ -99,7 +99,7 @@ def reasons_not_canonical(
 
 def format_table(root: Path, table: str) -> FormatResult:
     """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
-    from manpower.intake import read_csv, read_file
+    from manpower.contributing.intake import read_csv, read_file
     from manpower.limits import MAX_TABLE_BYTES, check_table_size
 
     schema = load_schema(root, table)
@@ -130,7 +130,7 @@ def format_repository(
     All tables are read and checked before any is written, and they are replaced together.
     ``notify`` is told, in one line, about an interrupted earlier write recovered first.
     """
-    from manpower.transaction import locked, replace_all
+    from manpower.contributing.transaction import locked, replace_all
 
     if check:
         return format_tables(root)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from manpower.errors import ManpowerError
-from manpower.versioning import is_version, parse
+from manpower.releasing.versioning import is_version, parse
 
 INDEX_NAME = "releases.json"
 SUMS_NAME = "SHA256SUMS"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.fsutil import write_atomic
-from manpower.project import data_path, load_schema
+from manpower.paths import data_path, load_schema
 
 # (output column, table, column in that table, join key in claims)
 JOINED: tuple[tuple[str, str, str, str], ...] = (

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError
-from manpower.project import BASE_METADATA, read_json
+from manpower.paths import BASE_METADATA, read_json
 
 CFF = "CITATION.cff"
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower.snapshot import Table
+from manpower.releasing.snapshot import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +39,8 @@ def read_table(table: Table) -> pd.DataFrame:
 
 
 def _cached(version: str) -> Path | None:
-    from manpower.download import cached_release
-    from manpower.versioning import is_version
+    from manpower.releasing.download import cached_release
+    from manpower.releasing.versioning import is_version
 
     if not is_version(version) or version != version.strip():
         return None
@@ -58,8 +58,8 @@ def load(
     (default: ``MANPOWER_RELEASES_URL``, then the package's configured host).
     """
     from manpower import config
-    from manpower.download import download
-    from manpower.snapshot import open_snapshot
+    from manpower.releasing.download import download
+    from manpower.releasing.snapshot import open_snapshot
 
     spec = os.fspath(version)
     if Path(spec).exists():

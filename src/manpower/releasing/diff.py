@@ -2,7 +2,8 @@
 
 Rows are matched on each table's primary key with polars joins; cells are compared as the text
 the CSV holds, so a change of spelling (``140000`` -> ``140000.0``) is a change. Schema changes
-are classified by how they affect someone who already reads the data (see manpower.versioning).
+are classified by how they affect someone who already reads the data (see
+manpower.releasing.versioning).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manpower.snapshot import Snapshot, Table
-from manpower.versioning import bump, highest, is_version
+from manpower.releasing.snapshot import Snapshot, Table
+from manpower.releasing.versioning import bump, highest, is_version
 
 if TYPE_CHECKING:
     import polars as pl
@@ -260,7 +261,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> PackageDiff:
 def diff(old: str | None, new: str | None, repo: Path | None) -> PackageDiff:
     """Compare two versions; ``old`` None is the latest release tag, ``new`` None the tree."""
     from manpower.errors import UsageError
-    from manpower.snapshot import open_snapshot
+    from manpower.releasing.snapshot import open_snapshot
 
     if old is None:
         from manpower.gitutil import is_repo, latest_release_tag

@@ -15,12 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from manpower.coverage import account, read_rows
+from manpower.contributing.coverage import account, read_rows
+from manpower.contributing.figures import Figure, normalise
+from manpower.contributing.wording import draft_kind, is_range
 from manpower.errors import ManpowerError
-from manpower.figures import Figure, normalise
 from manpower.fsutil import sha256_file
-from manpower.project import data_path, field_names, load_schema
-from manpower.wording import draft_kind, is_range
+from manpower.paths import data_path, field_names, load_schema
 
 QUOTE_LIMIT = 300
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

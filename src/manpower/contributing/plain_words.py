@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from manpower.contributing.suggest import nearest
 from manpower.errors import Problem
-from manpower.suggest import nearest
 
 # What to put in a required column that was left empty.
 FILL: dict[str, str] = {
