@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SOURCES, assert_rejected, claim, digest, run_submit, write_table
-from manpower import grammar
+from manpower import grammar, limits
 from manpower.cli import cli
 from manpower.validation.runner import validate
 
@@ -174,6 +174,8 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     from manpower.releasing.loader import load
     from manpower.releasing.snapshot import open_snapshot
 
+    # every bad row must be listed, not only the first MAX_PROBLEMS_PER_RULE of each rule
+    monkeypatch.setattr(limits, "MAX_PROBLEMS_PER_RULE", 10_000)
     rng = random.Random(20261126)
     numbers = _number_samples(rng, 150)
     dates = _date_samples(rng, 150)
