@@ -110,9 +110,9 @@ def check(root: Path) -> None:
 def plan(root: Path, requested: str = "auto") -> Plan:
     """What a release would do, after the checks; writes nothing."""
     from manpower.gitutil import latest_release_tag, release_tags
+    from manpower.releasing.changelog import diff_markdown
     from manpower.releasing.diff import diff as compare
     from manpower.releasing.versioning import version_of_tag
-    from manpower.render import diff_markdown
 
     if requested not in BUMPS:
         raise UsageError(f"unknown bump {requested!r}: use one of {', '.join(BUMPS)}")
