@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from manpower import grammar, limits
 from manpower.errors import Problem
 from manpower.limits import excerpt
+from manpower.validation.schema_fixes import schema_fix
 
 if TYPE_CHECKING:
     import polars as pl
@@ -99,8 +100,6 @@ class Table:
 def _problem(
     table: str, row: int | None, field: str | None, cell: Any, rule: str, msg: str
 ) -> Problem:
-    from manpower.validation.runner import FIXES
-
     return Problem(
         table=table,
         row=row,
@@ -108,7 +107,7 @@ def _problem(
         value=None if cell is None else str(cell),
         rule=rule,
         message=msg,
-        fix=FIXES.get(rule, "see the Table Schema in schemas/"),
+        fix=schema_fix(rule),
         layer="schema",
     )
 

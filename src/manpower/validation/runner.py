@@ -12,33 +12,7 @@ from manpower.errors import ManpowerError, Problem, UsageError
 from manpower.limits import cap_problems
 from manpower.paths import OPTIONAL_TABLES, TABLES, find_root, read_json
 from manpower.validation.columnar import ROW
-
-STALE_FILE = (
-    "the file is not the one datapackage.json describes (edited after the package was built or "
-    "downloaded): download the release again, or rebuild it with manpower build"
-)
-# What to do about each frictionless error type, in plain words.
-FIXES: dict[str, str] = {
-    "type-error": "write the value in the column's type (numbers as plain ASCII digits with an "
-    "optional leading - and decimal point, no separators, NaN or Infinity; dates as YYYY-MM-DD)",
-    "constraint-error": "change the value so that it meets the column's constraint",
-    "foreign-key": "use an id that exists in the referenced table, or add that row first",
-    "primary-key": "give every row its own id",
-    "unique-error": "give every row its own value in this column",
-    "missing-cell": "fill the missing cell (or leave it empty, with its comma)",
-    "extra-cell": "remove the extra cell, or quote a cell that contains a comma",
-    "blank-row": "remove the empty row",
-    "duplicate-label": "remove or rename the duplicated column",
-    "missing-label": "add the missing column to the header",
-    "extra-label": "remove the column the schema does not know",
-    "incorrect-label": "name the columns exactly as in the schema, in schema order",
-    "encoding-error": "save the file as UTF-8",
-    "hash-count": STALE_FILE,
-    "byte-count": STALE_FILE,
-    "row-count": STALE_FILE,
-    "scheme-error": "check the resource path",
-    "source-error": "check that the file exists and is a readable CSV",
-}
+from manpower.validation.schema_fixes import schema_fix
 
 
 @dataclass
@@ -209,7 +183,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
                     value=None if data.get("cell") is None else str(data.get("cell")),
                     rule=data["type"],
                     message=data.get("note") or data.get("message", ""),
-                    fix=FIXES.get(data["type"], "see the Table Schema in schemas/"),
+                    fix=schema_fix(data["type"]),
                     layer="schema",
                 )
             )
