@@ -75,7 +75,7 @@ class Parsed:
                     f"{seen[name]} and {position})",
                     "keep one of them",
                     row=1,
-                    rule="duplicate-column",
+                    rule="duplicate-label",  # validate's id for the same concept
                 )
             seen[name] = position
         unknown = [n for n in self.header if n not in names]
@@ -342,7 +342,8 @@ def read_csv(
                 f"row has {len(cells)} cells but the header has {width}",
                 "give every row one cell per column (quote cells that contain commas)",
                 row=line,
-                rule="ragged-row",
+                # validate's ids for the same concepts: one id per concept across the layers
+                rule="extra-cell" if len(cells) > width else "missing-cell",
             )
         if not any(c.strip() for c in cells):
             raise IntakeError(
