@@ -19,7 +19,7 @@ import json
 import statistics
 import time
 
-from manpower.index import parse_index
+from manpower.releasing.release_index import parse_index
 
 
 def index_text(n: int) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from manpower.derive import write_flat
 from manpower.descriptor import derived_path
+from manpower.flat_table import write_flat
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from manpower.config import documents_dir
-from manpower.coverage import read_rows
-from manpower.draft import draft
+from manpower.contributing.coverage import read_rows
+from manpower.contributing.draft import draft
 
 ROOT = Path(__file__).resolve().parents[1]
 VALUES = ("value_kind", "value_low", "value", "value_high")

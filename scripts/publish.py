@@ -22,9 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     from manpower.descriptor import dumps
     from manpower.errors import ManpowerError
     from manpower.fsutil import write_atomic
-    from manpower.index import INDEX_NAME, SUMS_NAME, parse_index
-    from manpower.publish import hosted_descriptor, hosted_index, rebuilt
-    from manpower.release import build_wheel
+    from manpower.releasing.publish import hosted_descriptor, hosted_index, rebuilt
+    from manpower.releasing.release import build_wheel
+    from manpower.releasing.release_index import INDEX_NAME, SUMS_NAME, parse_index
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", type=Path, required=True, help="the committed releases.json")

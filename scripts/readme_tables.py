@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from manpower.docs import update_readme
 from manpower.fsutil import write_atomic
+from manpower.publishing.readme_tables import update_readme
 
 ROOT = Path(__file__).resolve().parents[1]
 

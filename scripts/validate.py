@@ -8,7 +8,7 @@ from pathlib import Path
 
 from manpower.fsutil import write_atomic
 from manpower.render import render
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -206,7 +206,7 @@ def unreleased(repo: Path) -> None:
     import json
     import re
 
-    from manpower.citation import sync
+    from manpower.publishing.citation import sync
 
     meta = repo / "schemas" / "package.json"
     text = re.sub(r'("version"\s*:\s*)"[^"]*"', r'\g<1>"0.1.0"', meta.read_text("utf-8"))
@@ -214,7 +214,8 @@ def unreleased(repo: Path) -> None:
     text = re.sub(r'("releases_url"\s*:\s*)(null|"[^"]*")', r"\g<1>null", text)
     assert json.loads(text)["version"] == "0.1.0"
     meta.write_text(text, encoding="utf-8")
-    (repo / "src" / "manpower" / "published.json").write_text('{\n  "releases_url": null\n}\n')
+    published = repo / "src" / "manpower" / "releasing" / "published.json"
+    published.write_text('{\n  "releases_url": null\n}\n')
     for name in ("CHANGELOG.md", "releases.json"):
         (repo / name).unlink(missing_ok=True)
     sync(repo)
@@ -239,7 +240,7 @@ def released(tmp_path_factory, git_env) -> dict:
     v0.2.0. Returns the repository and what the refused release said and left."""
     from manpower.errors import ManpowerError
     from manpower.pipeline import run_pipeline
-    from manpower.release import release
+    from manpower.releasing.release import release
 
     repo = project_copy(tmp_path_factory.mktemp("project"))
     release(repo, echo=lambda _line: None)

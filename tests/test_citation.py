@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from manpower.citation import citation, from_metadata, mismatches, read_cff
 from manpower.errors import ManpowerError
+from manpower.publishing.citation import citation, from_metadata, mismatches, read_cff
 
 
 def test_citation_files_agree_with_metadata():

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, claim, digest
 from manpower.cli import cli
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 COMMANDS = sorted(cli.commands)
 

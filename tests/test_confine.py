@@ -118,7 +118,7 @@ def test_validate_refuses_a_schema_path_outside_the_folder(make_repo, tmp_path):
 
 
 def test_symlink_leaving_the_folder_is_refused(make_repo, tmp_path):
-    from manpower.loader import load
+    from manpower.releasing.loader import load
 
     folder = published(make_repo)
     secret = outside_file(tmp_path)
@@ -137,7 +137,7 @@ def test_symlink_leaving_the_folder_is_refused(make_repo, tmp_path):
 
 
 def test_symlink_inside_the_folder_is_fine(make_repo):
-    from manpower.validate import validate
+    from manpower.validation.runner import validate
 
     folder = published(make_repo)
     real = folder / "data" / "claims-real.csv"
@@ -148,7 +148,7 @@ def test_symlink_inside_the_folder_is_fine(make_repo):
 
 @pytest.mark.parametrize("case", ["dotdot", "absolute", "url"])
 def test_load_refuses_before_reading(make_repo, tmp_path, case):
-    from manpower.loader import load
+    from manpower.releasing.loader import load
 
     folder = published(make_repo)
     outside_file(tmp_path)

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import CLAIM, ROOT, SOURCES, claim, write_table
 from manpower.cli import cli
 from manpower.config import documents_dir
-from manpower.coverage import account, read_rows
-from manpower.figures import find_figures
+from manpower.contributing.coverage import account, read_rows
+from manpower.contributing.figures import find_figures
 
 DOCUMENTS = documents_dir(ROOT)
 needs_documents = pytest.mark.skipif(

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import ROOT
 from manpower.config import documents_dir
-from manpower.derive import flat_rows
 from manpower.descriptor import build_descriptor, dumps
-from manpower.validate import validate
+from manpower.flat_table import flat_rows
+from manpower.validation.runner import validate
 
 SOURCES_DIR = documents_dir(ROOT)  # $MANPOWER_DOCUMENTS, else ../shared/sources
 

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from conftest import CLAIM, claim
-from manpower.archive import check_zip
-from manpower.diff import diff
 from manpower.errors import ManpowerError
-from manpower.versioning import bump
+from manpower.releasing.archive import check_zip
+from manpower.releasing.diff import diff
+from manpower.releasing.versioning import bump
 
 
 def edit_schema(repo, table, change) -> None:

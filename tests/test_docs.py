@@ -1,7 +1,7 @@
 """The README's column reference is generated from the schemas and must not drift from them."""
 
 from conftest import ROOT
-from manpower.docs import readme_section, schema_tables
+from manpower.publishing.readme_tables import readme_section, schema_tables
 
 
 def test_readme_tables_match_schemas():

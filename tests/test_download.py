@@ -77,7 +77,7 @@ def test_download_reads_url_from_environment(server, cache, tmp_path, monkeypatc
 @pytest.fixture
 def elsewhere(tmp_path, monkeypatch) -> Path:
     """The current folder is outside any clone, and the installed package knows no host."""
-    from manpower import origin
+    from manpower.releasing import origin
 
     folder = tmp_path / "elsewhere"
     folder.mkdir()
@@ -100,7 +100,7 @@ def test_download_without_any_source_is_usage_error(cache, elsewhere):
 
 
 def test_installed_package_reads_its_published_location(server, cache, elsewhere, tmp_path):
-    from manpower import origin
+    from manpower.releasing import origin
 
     origin.PUBLISHED.write_text(json.dumps({"releases_url": f"{server}/good/releases.json"}))
     result = run("download", "0.1.0", "--dest", str(tmp_path / "d"))
@@ -241,7 +241,7 @@ def test_import_manpower_is_light_and_load_is_lazy():
         "print('HEAVY', heavy, callable(manpower.load), manpower.load.__module__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == "HEAVY [] True manpower.loader\n"
+    assert out.stdout == "HEAVY [] True manpower.releasing.loader\n"
 
 
 # --- refusals: each leaves DEST as it was -------------------------------------------------------

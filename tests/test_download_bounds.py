@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from manpower import archive
 from manpower.cli import cli
-from manpower.index import parse_index
+from manpower.releasing import archive
+from manpower.releasing.release_index import parse_index
 
 DECLARED = 42_073
 GZIP_EXPANDED = 16 << 20  # twice the index cap, sent as about 16 kB of gzip

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from conftest import ROOT, SOURCES, digest, write_table
 from manpower.cli import cli
 from manpower.config import documents_dir
-from manpower.draft import sentence_around
-from manpower.wording import draft_kind
+from manpower.contributing.draft import sentence_around
+from manpower.contributing.wording import draft_kind
 
 DOCUMENTS = documents_dir(ROOT)
 TEXT = (

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, digest
-from manpower.canonical import format_tables
 from manpower.cli import cli
+from manpower.contributing.canonical_form import format_tables
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SOURCES, assert_rejected, claim, digest, run_submit, write_table
-from manpower import grammar
+from manpower import grammar, limits
 from manpower.cli import cli
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 TODAY = dt.date(2026, 11, 24)
 ENGINES = ("columnar", "frictionless")
@@ -168,12 +168,14 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     semantic rules), and then load, Parquet, SQLite and show all read the same value."""
     import polars as pl
 
-    from manpower import limits, show
-    from manpower.claims_view import load as load_view
-    from manpower.export import write_parquet, write_sqlite
-    from manpower.loader import load
-    from manpower.snapshot import open_snapshot
+    from manpower.publishing import show
+    from manpower.publishing.claims_view import load as load_view
+    from manpower.releasing.export import write_parquet, write_sqlite
+    from manpower.releasing.loader import load
+    from manpower.releasing.snapshot import open_snapshot
 
+    # every bad row must be listed, not only the first MAX_PROBLEMS_PER_RULE of each rule
+    monkeypatch.setattr(limits, "MAX_PROBLEMS_PER_RULE", 10_000)
     rng = random.Random(20261126)
     numbers = _number_samples(rng, 150)
     dates = _date_samples(rng, 150)

@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, claim, digest, write_table
-from manpower import intake, limits
+from manpower import limits
 from manpower.cli import cli
+from manpower.contributing import intake
 
 NEW = {
     "value_kind": "more_than",
@@ -94,9 +95,9 @@ def _broken_claims(path, rows: int) -> None:
 
 
 def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo, monkeypatch):
-    from manpower import columnar
     from manpower.render import render
-    from manpower.validate import validate
+    from manpower.validation import columnar
+    from manpower.validation.runner import validate
 
     repo = make_repo()
     _broken_claims(repo / "data" / "claims.csv", 100_000)
@@ -136,7 +137,7 @@ def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo,
 
 
 def test_the_cap_is_the_same_in_both_engines(make_repo, monkeypatch):
-    from manpower.validate import validate
+    from manpower.validation.runner import validate
 
     repo = make_repo()
     _broken_claims(repo / "data" / "claims.csv", 6)

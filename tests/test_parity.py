@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 CORPUS = ROOT / "tests" / "parity"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

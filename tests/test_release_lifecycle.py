@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, git
-from manpower.canonical import format_repository
+from manpower.contributing.canonical_form import format_repository
 from manpower.pipeline import pipeline_status, run_pipeline
-from manpower.release import release
-from manpower.validate import validate
+from manpower.releasing.release import release
+from manpower.validation.runner import validate
 
 # The tests whose assertions depend on the repository's release state (version, created,
 # changelog, citation, README) or that copy the repository to release it again.

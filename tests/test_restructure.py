@@ -65,6 +65,7 @@ def tree(tmp_path: Path) -> Path:
             '    ROOT / "src" / "manpower" / "loader.py"\n'
             '    "manpower.loaders"  # another name, not a module of the map\n'
             '    ".manpower.lock"\n'
+            '\n\nCHILD = """\nimport sys\n\nfrom manpower import loader, config as c\n"""\n'
         ),
         "dvc.yaml": "deps:\n  - src/manpower/report.py\n  - src/manpower/templates\n",
         "pyproject.toml": (
@@ -122,6 +123,8 @@ def test_rewrites_every_form_of_reference(tree, small_map, capsys):
         '"src" / "manpower" / "releasing" / "loader.py"',
         '"manpower.loaders"',
         '".manpower.lock"',
+        # a child process's source in a string: the AST does not see an import there
+        "\nfrom manpower.releasing import loader\nfrom manpower import config as c\n",
     ):
         assert expected in test
     assert read("dvc.yaml") == (

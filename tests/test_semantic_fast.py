@@ -8,8 +8,8 @@ import re
 import polars as pl
 import pytest
 
-from manpower.numbers import states
-from manpower.semantic import _stated_fast
+from manpower.validation.quote_numbers import states
+from manpower.validation.rules import _stated_fast
 
 
 def fast(quote: str, value: float) -> bool:

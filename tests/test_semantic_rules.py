@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import SOURCES, claim
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -192,7 +192,7 @@ def test_impossible_calendar_date(make_repo):
 def test_real_date_rule_by_itself():
     import polars as pl
 
-    from manpower.semantic import ROW, RULES, Tables
+    from manpower.validation.rules import ROW, RULES, Tables
 
     text = pl.DataFrame({"period_start": ["2025-02-30", "2025-02-28", ""], ROW: [2, 3, 4]})
     tables = Tables(typed={}, text={"claims": text}, schemas={}, today=TODAY)
@@ -371,7 +371,7 @@ WORDING_CASES = [
 
 @pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
 def test_kind_from_wording(quote, value, kind):
-    from manpower.wording import kind_from_wording
+    from manpower.contributing.wording import kind_from_wording
 
     assert kind_from_wording(quote, value) == kind
 
@@ -384,7 +384,7 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
     """The rule looks only at rows suspect_rust matches: it must match every disagreement."""
     import polars as pl
 
-    from manpower.wording import maybe_suspect, suspect
+    from manpower.contributing.wording import maybe_suspect, suspect
 
     frame = pl.DataFrame({"quote": [quote, quote.upper()]})
     for recorded in KINDS:
@@ -396,7 +396,7 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
 def test_typographic_quotes_alone_do_not_send_a_row_to_the_slow_check():
     import polars as pl
 
-    from manpower.wording import maybe_suspect, suspect
+    from manpower.contributing.wording import maybe_suspect, suspect
 
     frame = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers in 2024", "12,000 soldiers"]})
     for check in (suspect, maybe_suspect):

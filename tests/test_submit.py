@@ -19,10 +19,10 @@ from conftest import (
     run_submit,
     write_table,
 )
-from manpower import transaction
 from manpower.cli import cli
+from manpower.contributing import transaction
+from manpower.contributing.submit import submit
 from manpower.errors import ManpowerError
-from manpower.submit import submit
 
 NEW = claim(
     claim_id="paper-2025-01-03-02",
@@ -264,7 +264,7 @@ def test_library_raises_on_missing_repository_data(tmp_path):
 def test_identifier_checks_fold_each_id_a_bounded_number_of_times(repo, upd, monkeypatch):
     """Scale: each known id is folded once into an index, not once per submitted row (which
     made `submit` grow with the square of the rows: 32k rows took 245 s)."""
-    from manpower import submit as module
+    from manpower.contributing import submit as module
 
     calls = []
     real = module.fold

@@ -89,17 +89,17 @@ BROKEN: dict[str, tuple[bytes, str]] = {
     ),
     "duplicated column": (
         text([[*FIELDS, "quote"], [*NEW.values(), "x"]]).encode(),
-        ", row 1: [duplicate-column] column 'quote' appears twice in the header (columns 14 and "
+        ", row 1: [duplicate-label] column 'quote' appears twice in the header (columns 14 and "
         "18). Fix: keep one of them.",
     ),
     "ragged row (short)": (
         (HEADER + "\n" + ROW.rsplit(",", 2)[0] + "\n").encode(),
-        ", row 2: [ragged-row] row has 15 cells but the header has 17. Fix: give every row one "
+        ", row 2: [missing-cell] row has 15 cells but the header has 17. Fix: give every row one "
         "cell per column (quote cells that contain commas).",
     ),
     "ragged row (long)": (
         (GOOD + ROW + ",extra\n").encode(),
-        ", row 3: [ragged-row] row has 18 cells but the header has 17. Fix: give every row one "
+        ", row 3: [extra-cell] row has 18 cells but the header has 17. Fix: give every row one "
         "cell per column (quote cells that contain commas).",
     ),
     "unbalanced quote swallowing rows": (

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from conftest import assert_rejected, claim, digest, run_submit, write_table
 from manpower.cli import cli
+from manpower.contributing.submit import submit
 from manpower.render import _annotation
-from manpower.submit import submit
 
 SECRET = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 

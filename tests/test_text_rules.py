@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import CLAIMANTS, METRICS, assert_rejected, claim, digest, run_submit, write_table
 from manpower.cli import cli
-from manpower.validate import validate
+from manpower.validation.runner import validate
 
 TODAY = dt.date(2026, 11, 24)
 FORMULA_LINE = (
@@ -76,7 +76,7 @@ def test_both_patterns_agree_on_the_formula_start():
     """The Python pattern (which names the column) and the polars one (which finds the row)."""
     import polars as pl
 
-    from manpower.textrules import FORMULA_RUST, starts_like_formula
+    from manpower.validation.text_rules import FORMULA_RUST, starts_like_formula
 
     cells = [*FORMULAS, "\rHello", "\r\n=1", " \x1c=1", "ok", "a-b", "", " "]
     by_polars = pl.Series(cells).str.contains(FORMULA_RUST).to_list()

@@ -19,14 +19,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SOURCES, claim, digest, write_table
-from manpower import transaction
 from manpower.cli import cli
+from manpower.contributing import transaction
 
 CHILD = r"""
 import io, json, os, sys
 from pathlib import Path
 
-from manpower import transaction
+from manpower.contributing import transaction
 
 job = json.loads(sys.stdin.read())
 count, crash_at = 0, 0
@@ -131,8 +131,8 @@ def child(mode: str, runs: list[tuple[Path, int]], files: dict[str, bytes] | Non
 def scenario(make_repo, tmp_path):
     """A repository, the new bytes of two existing tables and of one new file, and the digests
     of data/ before and after the write."""
-    from manpower.canonical import render_table
-    from manpower.project import load_schema
+    from manpower.contributing.canonical_form import render_table
+    from manpower.paths import load_schema
 
     repo = make_repo()
     sources = [*SOURCES, {**SOURCES[0], "source_id": "wire-2025-02-01"}]
@@ -239,7 +239,7 @@ def test_a_recovery_killed_at_every_step_is_finished_by_the_next_one(scenario, t
 
 SUBMIT_KILLED_IN_CLEANUP = """
 import os, sys
-from manpower import transaction
+from manpower.contributing import transaction
 def killed(root):
     os._exit(137)
 transaction._clean = killed  # dies after the commit marker, before the journal is removed

@@ -18,10 +18,11 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    # The module is manpower.loader, not manpower.load: importing a submodule named ``load``
+    # The module is manpower.releasing.loader, not manpower.load: importing a submodule named
+    # ``load``
     # would replace this function's result with the module object.
     if name == "load":
-        from manpower.loader import load
+        from manpower.releasing.loader import load
 
         return load
     raise AttributeError(f"module 'manpower' has no attribute {name!r}")

@@ -13,11 +13,11 @@ from typing import Any
 import click
 
 from manpower.errors import ManpowerError, UsageError
-from manpower.textrules import terminal_safe
-from manpower.versioning import BUMPS
+from manpower.releasing.versioning import BUMPS
+from manpower.validation.text_rules import terminal_safe
 
 FORMATS = ("text", "json", "github")
-ENGINES = ("columnar", "frictionless")  # manpower.validate.ENGINES, without importing it
+ENGINES = ("columnar", "frictionless")  # manpower.validation.runner.ENGINES, without importing it
 
 
 class Group(click.Group):
@@ -78,8 +78,8 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Re-run every stage even if nothing changed.")
 def build(force: bool) -> None:
     """Run the pipeline (validate, derive, package, report) with DVC and summarise the result."""
+    from manpower.paths import find_root
     from manpower.pipeline import run_pipeline
-    from manpower.project import find_root
 
     summary = run_pipeline(find_root(), echo=click.echo, force=force)
     rows = ", ".join(f"{name} {n}" for name, n in summary.rows.items())
@@ -98,10 +98,10 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     and the semantic rules (pandera). Prints one line per error with table, row, column, value,
     rule and fix. Exit 0 valid, 1 invalid.
     """
-    from manpower.project import find_root
+    from manpower.contributing.transaction import pending
+    from manpower.paths import find_root
     from manpower.render import render
-    from manpower.transaction import pending
-    from manpower.validate import validate as run
+    from manpower.validation.runner import validate as run
 
     if path is None and (warning := pending(find_root())):
         _warn(warning)
@@ -134,10 +134,10 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     nothing is written (exit 1); otherwise the rows are merged in canonical form (exit 0).
     Rows already present are skipped; a changed existing row is rejected unless --allow-edits.
     """
-    from manpower.project import find_root
+    from manpower.contributing.submit import submit as run
+    from manpower.contributing.transaction import pending
+    from manpower.paths import find_root
     from manpower.render import render_submit
-    from manpower.submit import submit as run
-    from manpower.transaction import pending
 
     root = find_root()
     if dry_run and (warning := pending(root)):  # a dry run takes no lock and recovers nothing
@@ -156,10 +156,10 @@ def fmt_command(check: bool) -> None:
     primary key, minimal quoting, trimmed cells, Unicode NFC. With --check, list the tables
     that are not canonical and exit 1.
     """
-    from manpower.canonical import format_repository
-    from manpower.project import find_root
+    from manpower.contributing.canonical_form import format_repository
+    from manpower.contributing.transaction import pending
+    from manpower.paths import find_root
     from manpower.render import render_fmt
-    from manpower.transaction import pending
 
     root = find_root()
     if check and (warning := pending(root)):
@@ -182,8 +182,8 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
     primary key; changed cells are shown old -> new; schema changes are listed with their bump
     (major: removed or narrowed, minor: added or widened, patch: corrections).
     """
-    from manpower.diff import diff as compare
-    from manpower.project import find_root
+    from manpower.paths import find_root
+    from manpower.releasing.diff import diff as compare
     from manpower.render import render_diff
 
     try:
@@ -207,9 +207,9 @@ def report(out: Path | None) -> None:
     """Write the datasheet site: index.html with one chart per metric of two or more claims,
     the sources, claimants, metrics and changelog, and charts/*.svg|png. Works offline.
     """
-    from manpower.project import find_root
-    from manpower.report import report as build
-    from manpower.report import summary
+    from manpower.paths import find_root
+    from manpower.publishing.datasheet import report as build
+    from manpower.publishing.datasheet import summary
 
     folder, site = build(find_root(), out)
     click.echo(summary(folder, site))
@@ -226,9 +226,9 @@ def show(name: str | None, fmt: str) -> None:
 
     Exit 1 when NAME matches nothing (the nearest names are suggested) or several things.
     """
-    from manpower import show as view
-    from manpower.claims_view import load
-    from manpower.project import find_root
+    from manpower.paths import find_root
+    from manpower.publishing import show as view
+    from manpower.publishing.claims_view import load
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
@@ -248,8 +248,8 @@ def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
     sources.csv. Exit 0 all accounted for, 1 otherwise. Documents are read from
     $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
     """
-    from manpower.coverage import check
-    from manpower.project import find_root
+    from manpower.contributing.coverage import check
+    from manpower.paths import find_root
     from manpower.render import render_coverage
 
     result = check(find_root(), list(source_ids) or None)
@@ -275,9 +275,9 @@ def draft_command(document: Path, source_id: str, out: Path | None) -> None:
     metric_id, claimant_id, period and verification are left empty with a hint in notes. Edit
     the rows, then `manpower submit` them.
     """
-    from manpower.draft import draft, to_csv
+    from manpower.contributing.draft import draft, to_csv
     from manpower.fsutil import write_atomic
-    from manpower.project import find_root
+    from manpower.paths import find_root
 
     result = draft(find_root(), document, source_id)
     claims = to_csv(result.claims, result.claim_fields)
@@ -322,9 +322,9 @@ def release(bump: str, dry_run: bool) -> None:
     dist/manpower-X.Y.Z.sqlite, the wheel, SHA256SUMS and releases.json, and records the
     release (commit, files, sha256) in the committed releases.json.
     """
-    from manpower.project import find_root
-    from manpower.release import plan
-    from manpower.release import release as run
+    from manpower.paths import find_root
+    from manpower.releasing.release import plan
+    from manpower.releasing.release import release as run
 
     root = find_root()
     if dry_run:
@@ -374,7 +374,7 @@ def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
     (absolute or .. paths, symlinks) or an invalid package is refused and DEST is left as it
     was. Prints where the release is.
     """
-    from manpower.download import download as fetch
+    from manpower.releasing.download import download as fetch
 
     got = fetch(version, dest, source, fmt, progress=sys.stderr.isatty())
     if got.note:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# An index URL that overrides every other release origin (see manpower.origin).
+# An index URL that overrides every other release origin (see manpower.releasing.origin).
 RELEASES_URL_ENV = "MANPOWER_RELEASES_URL"
 CACHE_ENV = "MANPOWER_CACHE"
 TIMEOUT_ENV = "MANPOWER_TIMEOUT"

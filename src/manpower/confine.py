@@ -70,6 +70,6 @@ def check_descriptor(root: Path, descriptor: dict[str, Any]) -> None:
 
 def check_folder(folder: Path) -> None:
     """:func:`check_descriptor` for a package folder's ``datapackage.json``."""
-    from manpower.project import read_json
+    from manpower.paths import read_json
 
     check_descriptor(folder, read_json(folder / "datapackage.json"))

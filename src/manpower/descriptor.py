@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower.fsutil import sha256_file
-from manpower.project import BASE_METADATA, data_path, load_schema, present_tables, read_json
+from manpower.paths import BASE_METADATA, data_path, load_schema, present_tables, read_json
 
 DERIVED = ("claims_flat",)
 
@@ -68,7 +68,7 @@ def build_descriptor(
         for t in present_tables(root)
     ]
     if derived:
-        from manpower.derive import flat_schema
+        from manpower.flat_table import flat_schema
 
         for name in DERIVED:
             resources.append(

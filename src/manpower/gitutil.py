@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from manpower.errors import ManpowerError
-from manpower.versioning import latest, version_of_tag
+from manpower.releasing.versioning import latest, version_of_tag
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -7,16 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower import limits
-from manpower.canonical import FormatResult
+from manpower.contributing.plain_words import ids_in, plain
 from manpower.errors import Problem
 from manpower.limits import MAX_MESSAGE_CHARS, excerpt
-from manpower.plainwords import ids_in, plain
-from manpower.submit import Finding, SubmitResult
-from manpower.validate import Report
+from manpower.releasing.changelog import diff_markdown, listed
 
+# type names only: importing them would load submit and the validation runner wherever a
+# report is rendered (the DVC validate stage among them)
 if TYPE_CHECKING:
-    from manpower.coverage import Coverage
-    from manpower.diff import PackageDiff
+    from manpower.contributing.canonical_form import FormatResult
+    from manpower.contributing.coverage import Coverage
+    from manpower.contributing.submit import Finding, SubmitResult
+    from manpower.releasing.diff import PackageDiff
+    from manpower.validation.runner import Report
 
 FORMATS = ("text", "json", "github")
 
@@ -178,14 +181,6 @@ def render_fmt(results: list[FormatResult], check: bool) -> str:
 
 DIFF_FORMATS = ("text", "json", "markdown")
 # Beyond this many rows per list, text and Markdown say how many more there are.
-MAX_LISTED = 50
-
-
-def _listed(items: list[str]) -> list[str]:
-    extra = len(items) - MAX_LISTED
-    return items[:MAX_LISTED] + ([f"... and {extra} more"] if extra > 0 else [])
-
-
 def _side(label: str, version: str) -> str:
     return f"{version or '(no version)'} ({label})"
 
@@ -206,13 +201,13 @@ def render_diff(diff: PackageDiff, fmt: str) -> str:
             f"{table.name}: {len(table.added)} added, {len(table.removed)} removed, "
             f"{len(table.changed)} changed"
         )
-        lines += [f"  + {k}" for k in _listed(table.added)]
-        lines += [f"  - {k}" for k in _listed(table.removed)]
+        lines += [f"  + {k}" for k in listed(table.added)]
+        lines += [f"  - {k}" for k in listed(table.removed)]
         changed = [
             f"{c.key}: " + "; ".join(f"{f} {o!r} -> {n!r}" for f, (o, n) in c.fields.items())
             for c in table.changed
         ]
-        lines += [f"  ~ {c}" for c in _listed(changed)]
+        lines += [f"  ~ {c}" for c in listed(changed)]
         lines += [f"  schema [{c.level}]: {c.text}" for c in table.schema]
     lines += [f"package [{c.level}]: {c.text}" for c in diff.metadata]
     if diff.empty:
@@ -221,39 +216,6 @@ def render_diff(diff: PackageDiff, fmt: str) -> str:
         f"bump required: {diff.level}"
         + (f" ({diff.old_version} -> {diff.next_version})" if diff.next_version else "")
     )
-    return "\n".join(lines)
-
-
-def diff_markdown(diff: PackageDiff) -> str:
-    """The body of a changelog entry: what changed, per table, and the bump it required."""
-    lines = [f"Compared with {diff.old_version or diff.old_label}; bump: **{diff.level}**."]
-    if diff.empty:
-        lines += ["", "No change to data or schemas."]
-    for table in diff.tables:
-        if table.empty:
-            continue
-        lines += ["", f"### {table.name}", ""]
-        if table.added:
-            lines.append(
-                f"- {len(table.added)} rows added: "
-                + ", ".join(f"`{k}`" for k in _listed(table.added))
-            )
-        if table.removed:
-            lines.append(
-                f"- {len(table.removed)} rows removed: "
-                + ", ".join(f"`{k}`" for k in _listed(table.removed))
-            )
-        if table.changed:
-            lines.append(f"- {len(table.changed)} rows changed:")
-            for change in table.changed[:MAX_LISTED]:
-                cells = "; ".join(f"`{f}` {o!r} → {n!r}" for f, (o, n) in change.fields.items())
-                lines.append(f"  - `{change.key}`: {cells}")
-            if len(table.changed) > MAX_LISTED:
-                lines.append(f"  - ... and {len(table.changed) - MAX_LISTED} more")
-        lines += [f"- schema ({c.level}): {c.text}" for c in table.schema]
-    if diff.metadata:
-        lines += ["", "### package", ""]
-        lines += [f"- {c.text} ({c.level})" for c in diff.metadata]
     return "\n".join(lines)
 
 

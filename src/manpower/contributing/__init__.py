@@ -1,0 +1,1 @@
+"""Contributing: reading contributors' files, submit, fmt, the safe write."""

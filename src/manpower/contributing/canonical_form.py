@@ -1,0 +1,140 @@
+"""The canonical form of a curated table, shared by ``manpower fmt`` and ``manpower submit``.
+
+Canonical means: UTF-8 without byte-order mark, LF line endings, columns in schema order, rows
+sorted by primary key, minimal quoting, cells trimmed and in Unicode NFC. One table has exactly
+one canonical text, so a diff shows only real changes and ``fmt --check`` is a plain comparison.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manpower.paths import data_path, field_names, load_schema, present_tables
+
+Row = dict[str, str]
+
+
+def canonical_cell(value: str) -> str:
+    """Trimmed, NFC, and with every line break as LF (a bare CR would end the row when read)."""
+    if value.isascii() and "\r" not in value:  # most cells: ASCII is NFC already
+        return value.strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def canonical_row(row: Row, fields: Sequence[str]) -> Row:
+    return {name: canonical_cell(row.get(name, "")) for name in fields}
+
+
+def primary_key(schema: dict[str, Any]) -> list[str]:
+    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    return [key] if isinstance(key, str) else list(key)
+
+
+def sort_key(row: Row, key: Sequence[str]) -> tuple[str, ...]:
+    return tuple(row.get(name, "") for name in key)
+
+
+def render_table(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+    """The canonical text of a table: rows are canonicalised, then sorted by primary key."""
+    fields = field_names(schema)
+    return render_canonical_rows((canonical_row(r, fields) for r in rows), schema)
+
+
+def render_canonical_rows(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+    """:func:`render_table` of rows that are canonical already (each cell canonical_cell'd)."""
+    fields = field_names(schema)
+    key = primary_key(schema)
+    ordered = sorted(rows, key=lambda r: sort_key(r, key))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(fields)
+    writer.writerows([row[name] for name in fields] for row in ordered)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """One curated table: its path, current bytes, canonical bytes, and why they differ."""
+
+    table: str
+    path: Path
+    current: bytes
+    canonical: bytes
+    reasons: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.canonical
+
+
+def reasons_not_canonical(
+    raw: bytes, rows: list[Row], header: list[str], schema: dict[str, Any]
+) -> list[str]:
+    """Plain-words reasons why ``raw`` is not canonical (best effort; the bytes decide)."""
+    reasons = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        reasons.append("starts with a byte-order mark")
+    if b"\r" in raw:
+        reasons.append("has CR or CRLF line endings")
+    fields = field_names(schema)
+    if header != fields:
+        reasons.append("columns are not in schema order")
+    key = primary_key(schema)
+    keys = [sort_key(r, key) for r in rows]
+    if keys != sorted(keys):
+        reasons.append(f"rows are not sorted by {', '.join(key)}")
+    if any(v != v.strip() for r in rows for v in r.values()):
+        reasons.append("cells have leading or trailing spaces")
+    if any(v != unicodedata.normalize("NFC", v) for r in rows for v in r.values()):
+        reasons.append("text is not in Unicode NFC")
+    return reasons
+
+
+def format_table(root: Path, table: str) -> FormatResult:
+    """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
+    from manpower.contributing.intake import read_csv, read_file
+    from manpower.limits import MAX_TABLE_BYTES, check_table_size
+
+    schema = load_schema(root, table)
+    path = data_path(root, table)
+    display = f"data/{table}.csv"
+    check_table_size(path, display)
+    raw = read_file(path, display, follow_link=True, max_bytes=MAX_TABLE_BYTES)
+    parsed = read_csv(raw, display, require_rows=False, strip_bom=True, max_bytes=MAX_TABLE_BYTES)
+    parsed.check_header(table, schema)
+    rows = [row for _, row in parsed.rows()]
+    canonical = render_table(rows, schema).encode("utf-8")
+    reasons: tuple[str, ...] = ()
+    if canonical != raw:
+        found = reasons_not_canonical(raw, rows, parsed.header, schema)
+        reasons = tuple(found or ["quoting differs from minimal quoting"])
+    return FormatResult(table, path, raw, canonical, reasons)
+
+
+def format_tables(root: Path) -> list[FormatResult]:
+    return [format_table(root, table) for table in present_tables(root)]
+
+
+def format_repository(
+    root: Path, *, check: bool, notify: Callable[[str], None] | None = None
+) -> list[FormatResult]:
+    """Compute the canonical form of every curated table; unless ``check``, write it.
+
+    All tables are read and checked before any is written, and they are replaced together.
+    ``notify`` is told, in one line, about an interrupted earlier write recovered first.
+    """
+    from manpower.contributing.transaction import locked, replace_all
+
+    if check:
+        return format_tables(root)
+    with locked(root, notify):
+        results = format_tables(root)
+        replace_all(root, {r.path: r.canonical for r in results if r.changed})
+    return results

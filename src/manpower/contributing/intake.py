@@ -1,0 +1,427 @@
+"""Read a CSV file that may be hostile or broken, and say in one line what is wrong with it.
+
+Nothing here trusts the file: size, encoding, byte-order marks, NUL and control characters,
+line endings, quoting and the row structure are checked before a cell is used. The csv module
+alone would accept an unbalanced quote and silently merge every following line into one cell,
+so each record's physical line span is compared with the line structure of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import re
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manpower.errors import ManpowerError
+from manpower.paths import TABLES, field_names
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
+MAX_LABEL_SHOWN = 20  # of an unknown header label: enough to recognise a typo, not a secret
+MAX_LABELS_SHOWN = 5
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class IntakeError(ManpowerError):
+    """A file that cannot be read as a table, with where and why."""
+
+    def __init__(
+        self,
+        display: str,
+        reason: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        rule: str = "unreadable-file",
+    ) -> None:
+        self.display, self.reason, self.fix = display, reason, fix
+        self.row, self.column, self.rule = row, column, rule
+        where = [display]
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {reason}; {fix}")
+
+
+@dataclass
+class Parsed:
+    """A file's header and records; each record carries the physical line it starts on."""
+
+    display: str
+    header: list[str]
+    records: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        return [(line, dict(zip(self.header, cells, strict=True))) for line, cells in self.records]
+
+    def check_header(self, table: str, schema: dict[str, Any]) -> None:
+        """Same columns as the schema (in any order): none unknown, missing or duplicated."""
+        names = field_names(schema)
+        seen: dict[str, int] = {}
+        for position, name in enumerate(self.header, start=1):
+            if name in seen:
+                raise IntakeError(
+                    self.display,
+                    f"column {shown_label(name)} appears twice in the header (columns "
+                    f"{seen[name]} and {position})",
+                    "keep one of them",
+                    row=1,
+                    rule="duplicate-label",  # validate's id for the same concept
+                )
+            seen[name] = position
+        unknown = [n for n in self.header if n not in names]
+        if unknown:
+            hint = ""
+            stripped = [n for n in unknown if n.strip() in names]
+            if stripped:
+                hint = " (there are spaces around the name)"
+            listed = ", ".join(shown_label(n) for n in unknown[:MAX_LABELS_SHOWN])
+            if len(unknown) > MAX_LABELS_SHOWN:
+                listed += f" and {len(unknown) - MAX_LABELS_SHOWN:,} more"
+            raise IntakeError(
+                self.display,
+                f"unknown column{'s' if len(unknown) > 1 else ''} {listed}{hint}; table "
+                f"{table} has {', '.join(names)}",
+                "rename or remove the column",
+                row=1,
+                rule="unknown-column",
+            )
+        missing = [n for n in names if n not in seen]
+        if missing:
+            raise IntakeError(
+                self.display,
+                f"missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (table {table})",
+                "add the column to the header, with an empty cell where there is no value",
+                row=1,
+                rule="missing-column",
+            )
+
+
+def shown_label(label: str) -> str:
+    """A header label from the file as a message may quote it: escaped, and only its start.
+
+    The file may not be what the contributor thinks (a .env, a key file), so an unknown label
+    is never echoed whole.
+    """
+    text = repr(label[:MAX_LABEL_SHOWN])
+    return text + f"... ({len(label):,} characters)" if len(label) > MAX_LABEL_SHOWN else text
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: as typed, with any control character escaped (a file name
+    with a line break would otherwise forge lines of output, e.g. GitHub annotations)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def read_file(
+    path: Path, display: str, *, follow_link: bool = False, max_bytes: int = MAX_FILE_BYTES
+) -> bytes:
+    """The bytes of ``path``, which must be a regular file of at most ``max_bytes``.
+
+    FIFOs, devices and folders are refused (a FIFO would block forever, /dev/zero never ends),
+    and so is a symbolic link unless ``follow_link`` (a submitted link could point at a
+    secret; a link in data/ is the repository's own, and writing through it is confined
+    elsewhere). The file is opened without blocking and checked on the open descriptor, so it
+    cannot be swapped between the check and the read; at most one byte past the limit is read.
+    """
+    # O_NOFOLLOW and O_NONBLOCK are POSIX; elsewhere the fstat check below still holds
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_link:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise IntakeError(
+            display, "the file does not exist", "check the path", rule="no-file"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _not_regular(display, "a symbolic link") from None
+        raise IntakeError(
+            display,
+            f"the file cannot be read ({exc.strerror})",
+            "check the path",
+            rule="unreadable-file",
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(display, _KINDS.get(stat.S_IFMT(info.st_mode), "not a file"))
+        if info.st_size > max_bytes:
+            raise _too_large(display, info.st_size, max_bytes)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        raise _too_large(display, None, max_bytes)
+    return raw
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_regular(display: str, kind: str) -> IntakeError:
+    return IntakeError(
+        display,
+        f"the file is {kind}, not a regular file",
+        "use the CSV file itself, not a link, pipe or device",
+        rule="not-a-regular-file",
+    )
+
+
+def _too_large(display: str, size: int | None, limit: int) -> IntakeError:
+    has = f"has {size:,} bytes" if size is not None else "grew while it was read"
+    return IntakeError(
+        display,
+        f"the file {has}, more than the {limit:,} allowed",
+        "split it or check that it is the right file",
+        rule="file-too-large",
+    )
+
+
+def _decode(raw: bytes, display: str, strip_bom: bool, max_bytes: int) -> str:
+    if len(raw) > max_bytes:
+        raise IntakeError(
+            display,
+            f"the file has {len(raw):,} bytes, more than the {max_bytes:,} allowed",
+            "split it or check that it is the right file",
+            rule="file-too-large",
+        )
+    if not raw.strip():
+        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IntakeError(
+            display,
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
+            "save it as UTF-8 (in a spreadsheet: CSV UTF-8, then remove the byte-order mark)",
+            rule="encoding",
+        )
+    if raw.startswith(b"\xef\xbb\xbf") and strip_bom:
+        raw = raw[3:]
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        raise IntakeError(
+            display,
+            "the file starts with a UTF-8 byte-order mark (BOM)",
+            "save it as UTF-8 without BOM",
+            rule="byte-order-mark",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw[:nul].count(b"\n") + 1
+        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+            reason = "the file looks like UTF-16 (every other byte is NUL), not UTF-8"
+        else:
+            reason = f"the file contains a NUL byte (line {line})"
+        raise IntakeError(display, reason, "save it as a plain UTF-8 text file", rule="encoding")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IntakeError(
+            display,
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}; it may be "
+            "Latin-1 or Windows-1252)",
+            "save it as UTF-8",
+            rule="encoding",
+        ) from None
+    # CRLF is what spreadsheets on Windows write: normalise it. A bare CR is not a line end
+    # anyone writes on purpose, and the csv module would treat it as one.
+    text = text.replace("\r\n", "\n")
+    cr = text.find("\r")
+    if cr >= 0:
+        raise IntakeError(
+            display,
+            f"the file has a bare carriage return (CR) on line {text[:cr].count(chr(10)) + 1}",
+            "use LF or CRLF line endings",
+            rule="line-ending",
+        )
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        raise IntakeError(
+            display,
+            f"the file contains the control character U+{ord(control.group()):04X} on line {line}",
+            "remove it (only printable text, tabs and line breaks are allowed)",
+            rule="control-character",
+        )
+    return text
+
+
+def _physical_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def read_csv(
+    raw: bytes,
+    display: str,
+    *,
+    require_rows: bool = True,
+    strip_bom: bool = False,
+    max_bytes: int | None = None,
+) -> Parsed:
+    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
+
+    ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
+    (:data:`manpower.limits.MAX_TABLE_BYTES`, checked by the caller before reading).
+    """
+    text = _decode(raw, display, strip_bom, max_bytes or MAX_FILE_BYTES)
+    lines = _physical_lines(text)
+    csv.field_size_limit(max(len(text) + 1, 131072))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise IntakeError(
+                    display,
+                    f"a quote opened on line {start} is never closed, so every line after it "
+                    "would be swallowed into one cell",
+                    'close the quote, or double a quote character inside a quoted cell ("")',
+                    row=start,
+                    rule="unbalanced-quote",
+                ) from None
+            if reader.line_num > start:
+                raise IntakeError(
+                    display,
+                    f"a quote opened on line {start} is still open on line {reader.line_num}, "
+                    "so the lines in between were swallowed into one cell",
+                    "close the quote on the line where it opens",
+                    row=start,
+                    rule="unbalanced-quote",
+                ) from None
+            raise IntakeError(
+                display,
+                f"line {reader.line_num} is not valid CSV ({exc})",
+                "quote a cell that contains a comma or a quote, and double quotes inside it",
+                row=reader.line_num,
+                rule="malformed-csv",
+            ) from None
+        end = reader.line_num
+        if not cells:
+            continue  # a blank line
+        if end > start:
+            _multiline(display, cells, start, end, lines, records)
+        records.append((start, cells))
+    if not records:
+        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+    header, body = records[0][1], records[1:]
+    if not body and require_rows:
+        raise IntakeError(
+            display, "the file has a header but no rows", "add the rows to submit", rule="no-rows"
+        )
+    width = len(header)
+    for line, cells in body:
+        if len(cells) != width:
+            raise IntakeError(
+                display,
+                f"row has {len(cells)} cells but the header has {width}",
+                "give every row one cell per column (quote cells that contain commas)",
+                row=line,
+                # validate's ids for the same concepts: one id per concept across the layers
+                rule="extra-cell" if len(cells) > width else "missing-cell",
+            )
+        if not any(c.strip() for c in cells):
+            raise IntakeError(
+                display, "the row has no values", "remove the empty row", row=line, rule="blank-row"
+            )
+        if max(map(len, cells), default=0) <= MAX_CELL_CHARS:
+            continue  # the common case, checked without a Python loop over the cells
+        for name, cell in zip(header, cells, strict=True):
+            if len(cell) > MAX_CELL_CHARS:
+                raise IntakeError(
+                    display,
+                    f"the cell has {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} "
+                    "allowed",
+                    "shorten it (quotes are short excerpts; notes are at most 2,000 characters)",
+                    row=line,
+                    column=name,
+                    rule="cell-too-large",
+                )
+    return Parsed(display, header, body)
+
+
+def _multiline(
+    display: str,
+    cells: list[str],
+    start: int,
+    end: int,
+    lines: list[str],
+    records: list[tuple[int, list[str]]],
+) -> None:
+    """A record spanning several lines: an unbalanced quote, or a line break inside a cell.
+
+    Curated tables keep one row per line, so both are rejected; the message says which it
+    looks like, because the first silently swallows rows.
+    """
+    header = records[0][1] if records else cells
+    column_index = next((i for i, c in enumerate(cells) if "\n" in c), 0)
+    column = header[column_index] if column_index < len(header) else None
+    swallowed = [ln for ln in lines[start:end] if ln.count(",") >= max(len(header) // 2, 1)]
+    if swallowed:
+        raise IntakeError(
+            display,
+            f"a quote opened on line {start} is closed only on line {end}, so the rows on "
+            f"{_lines(start + 1, end)} were swallowed into one cell",
+            "close the quote on the line where it opens",
+            row=start,
+            column=column,
+            rule="unbalanced-quote",
+        )
+    raise IntakeError(
+        display,
+        f"the cell spans lines {start}-{end}",
+        "write each cell on one line (replace the line break with a space)",
+        row=start,
+        column=column,
+        rule="line-break-in-cell",
+    )
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[str, Any]]) -> str:
+    """The table a submitted file is for: by file name, else by a header matching one table.
+
+    The table name is only ever one of TABLES, so nothing in the file name decides where data
+    is written.
+    """
+    if path.stem in TABLES and path.suffix.lower() == ".csv":
+        return path.stem
+    matches = [t for t in TABLES if set(field_names(schemas[t])) == set(header)]
+    if len(matches) == 1:
+        return matches[0]
+    raise IntakeError(
+        display_path(path),
+        "cannot tell which table the file is for (its name is not one of "
+        f"{', '.join(t + '.csv' for t in TABLES)} and its header matches no table exactly)",
+        "name the file after its table, e.g. claims.csv, or use that table's exact header",
+        row=None,
+        rule="unknown-table",
+    )

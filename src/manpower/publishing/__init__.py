@@ -1,0 +1,1 @@
+"""Publishing: the datasheet site, its charts, show, citation, README tables."""

@@ -1,0 +1,299 @@
+"""The claims as people read them: joined with metric, claimant and source, values as stated.
+
+Shared by ``manpower show`` and the datasheet page. It reads the curated CSV tables with the
+standard library only, so the terminal view starts quickly; numbers that do not parse are kept
+as missing (``manpower validate`` is the place that reports them).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manpower import grammar
+from manpower.errors import ManpowerError
+from manpower.paths import data_path, load_schema
+
+# How a value_kind reads in words, placed before the figure.
+_PREFIX = {
+    "approximate": "≈ ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "up_to": "up to ",
+    "less_than": "less than ",
+}
+_SUFFIX = {"forecast": " (forecast)", "interpreted": " (interpreted)"}
+# Kinds whose figure is a bound: the point of an arrow on a chart, up or down.
+OPEN_UP = ("at_least", "more_than")
+OPEN_DOWN = ("up_to", "less_than")
+_UNIT_AFTER = {
+    "percent": " %",
+    "usd_per_month": "/month",
+    "persons_per_week": "/week",
+    "ratio": "×",
+}
+UNIT_LABEL = {
+    "persons": "persons",
+    "percent": "per cent",
+    "usd": "US dollars",
+    "usd_per_month": "US dollars per month",
+    "persons_per_week": "persons per week",
+    "countries": "countries",
+    "ratio": "ratio",
+    "bodies": "bodies",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    metric_id: str
+    topic: str
+    label: str
+    description: str
+    unit: str
+    counting_basis: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim joined with what a reader needs next to it."""
+
+    claim_id: str
+    metric_id: str
+    category: str
+    value_kind: str
+    value_low: float | None
+    value: float | None
+    value_high: float | None
+    period_start: str
+    period_end: str
+    date_precision: str
+    claimant_id: str
+    claimant_name: str
+    source_id: str
+    source_title: str
+    source_publisher: str
+    source_date: str
+    source_url: str
+    via: str
+    quote: str
+    verification: str
+    supersedes: str
+    superseded_by: str
+    notes: str
+    unit: str
+
+    @property
+    def as_stated(self) -> str:
+        return value_as_stated(
+            self.value_kind, self.value_low, self.value, self.value_high, self.unit
+        )
+
+    @property
+    def period(self) -> str:
+        return period_as_stated(self.period_start, self.period_end, self.date_precision)
+
+    @property
+    def source(self) -> str:
+        """The source in a few words: publisher (or id, when it names none) and date."""
+        parts = [p for p in (self.source_publisher or self.source_id, self.source_date) if p]
+        return ", ".join(parts)
+
+    @property
+    def source_label(self) -> str:
+        """The document as a reader finds it: title (publisher, date), or what it states."""
+        details = ", ".join(p for p in (self.source_publisher, self.source_date) if p)
+        if self.source_title:
+            return f"“{self.source_title}”" + (f" ({details})" if details else "")
+        return f"{self.source_id} ({details or 'no title, publisher or date stated'})"
+
+    @property
+    def undated(self) -> bool:
+        return self.date_precision == "undated"
+
+    @property
+    def point(self) -> float | None:
+        """Where a chart places the claim: the figure, the middle of a range, or the bound."""
+        if self.value is not None:
+            return self.value
+        if self.value_low is not None and self.value_high is not None:
+            return (self.value_low + self.value_high) / 2
+        return self.value_low if self.value_low is not None else self.value_high
+
+
+@dataclass
+class Dataset:
+    """The four curated tables of one package, ready to be shown."""
+
+    topics: list[str]
+    metrics: dict[str, Metric]
+    claims: list[Claim]
+    sources: list[dict[str, str]]
+    claimants: list[dict[str, str]]
+    verifications: list[str] = field(default_factory=list)
+
+    def claims_for(self, metric_id: str) -> list[Claim]:
+        return [c for c in self.claims if c.metric_id == metric_id]
+
+    def metrics_in(self, topic: str) -> list[Metric]:
+        return [m for m in self.metrics.values() if m.topic == topic]
+
+    def claim_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.metrics, 0)
+        for c in self.claims:
+            counts[c.metric_id] = counts.get(c.metric_id, 0) + 1
+        return counts
+
+
+def number(x: float) -> str:
+    """10000 -> '10,000'; 7.5 -> '7.5'; 0.25 -> '0.25' (no trailing zeros, no float noise)."""
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text}{_UNIT_AFTER.get(unit, '')}"
+
+
+def value_as_stated(
+    kind: str, low: float | None, value: float | None, high: float | None, unit: str
+) -> str:
+    """The figure in the words its claim used: '140,000–180,000', 'more than 10,000', '≈ 7 %'."""
+
+    def fig(x: float) -> str:
+        return f"${number(x)}" if unit.startswith("usd") else number(x)
+
+    if kind in OPEN_UP and low is not None:
+        core = fig(low)
+    elif kind in OPEN_DOWN and high is not None:
+        core = fig(high)
+    elif low is not None and high is not None and (kind == "range" or value is None):
+        core = f"{fig(low)}–{fig(high)}"
+    elif value is not None:
+        core = fig(value)
+    elif low is not None:
+        return _with_unit(f"at least {fig(low)}", unit) + _SUFFIX.get(kind, "")
+    elif high is not None:
+        return _with_unit(f"up to {fig(high)}", unit) + _SUFFIX.get(kind, "")
+    else:
+        return "(no value)"
+    return _PREFIX.get(kind, "") + _with_unit(core, unit) + _SUFFIX.get(kind, "")
+
+
+def _date(text: str, precision: str) -> str:
+    return {"year": text[:4], "month": text[:7]}.get(precision, text)
+
+
+def period_as_stated(start: str, end: str, precision: str) -> str:
+    """'2022-07 – 2024-11' for a period, '2024-11' for a date, at the precision the source gave.
+
+    An undated figure reads 'undated (by 2025-12-15)': period_end is only the latest possible
+    date, and a view that printed it bare would date the figure.
+    """
+    if precision == "undated":
+        return f"undated (by {end})" if end else "undated"
+    first, last = _date(start, precision), _date(end, precision)
+    return f"{first} – {last}" if start and first != last else last
+
+
+def _float(text: str) -> float | None:
+    # the package's grammar, not float()'s: "5_0" or "٥" is no number here, as in manpower.load
+    if not grammar.is_number(text):
+        return None
+    x = float(text)
+    return x if math.isfinite(x) else None
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [dict(row) for row in csv.DictReader(handle)]
+    except FileNotFoundError:
+        raise ManpowerError(f"{path}: file not found") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ManpowerError(f"{path}: cannot be read as a UTF-8 CSV table ({exc})") from None
+
+
+def _enum(root: Path, table: str, column: str) -> list[str]:
+    fields = {f["name"]: f for f in load_schema(root, table)["fields"]}
+    return list(fields[column].get("constraints", {}).get("enum", []))
+
+
+def _index(rows: Iterable[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
+    return {row.get(key, ""): row for row in rows}
+
+
+def load(root: Path) -> Dataset:
+    """The package at ``root``: metrics in topic order, claims by metric, then date, then id."""
+    topics = _enum(root, "metrics", "topic")
+    sources = _read(data_path(root, "sources"))
+    claimants = _read(data_path(root, "claimants"))
+    metric_rows = _read(data_path(root, "metrics"))
+    claim_rows = _read(data_path(root, "claims"))
+
+    order = {t: i for i, t in enumerate(topics)}
+    metric_rows.sort(key=lambda r: (order.get(r.get("topic", ""), len(order)), r["metric_id"]))
+    metrics = {
+        r["metric_id"]: Metric(
+            metric_id=r["metric_id"],
+            topic=r.get("topic", ""),
+            label=r.get("label", "") or r["metric_id"],
+            description=r.get("description", ""),
+            unit=r.get("unit", ""),
+            counting_basis=r.get("counting_basis", ""),
+        )
+        for r in metric_rows
+    }
+    by_source = _index(sources, "source_id")
+    by_claimant = _index(claimants, "claimant_id")
+    superseded_by = {r["supersedes"]: r["claim_id"] for r in claim_rows if r.get("supersedes")}
+    metric_order = {m: i for i, m in enumerate(metrics)}
+
+    claims = []
+    for r in claim_rows:
+        source = by_source.get(r.get("source_id", ""), {})
+        metric = metrics.get(r.get("metric_id", ""))
+        claims.append(
+            Claim(
+                claim_id=r["claim_id"],
+                metric_id=r.get("metric_id", ""),
+                category=r.get("category", ""),
+                value_kind=r.get("value_kind", ""),
+                value_low=_float(r.get("value_low", "")),
+                value=_float(r.get("value", "")),
+                value_high=_float(r.get("value_high", "")),
+                period_start=r.get("period_start", ""),
+                period_end=r.get("period_end", ""),
+                date_precision=r.get("date_precision", "day"),
+                claimant_id=r.get("claimant_id", ""),
+                claimant_name=by_claimant.get(r.get("claimant_id", ""), {}).get("name", "")
+                or r.get("claimant_id", ""),
+                source_id=r.get("source_id", ""),
+                source_title=source.get("title", ""),
+                source_publisher=source.get("publisher", ""),
+                source_date=source.get("published_date", ""),
+                source_url=source.get("url", ""),
+                via=r.get("via", ""),
+                quote=r.get("quote", ""),
+                verification=r.get("verification", ""),
+                supersedes=r.get("supersedes", ""),
+                superseded_by=superseded_by.get(r["claim_id"], ""),
+                notes=r.get("notes", ""),
+                unit=metric.unit if metric else "",
+            )
+        )
+    claims.sort(
+        key=lambda c: (metric_order.get(c.metric_id, len(metric_order)), c.period_end, c.claim_id)
+    )
+    return Dataset(
+        topics=topics,
+        metrics=metrics,
+        claims=claims,
+        sources=sorted(sources, key=lambda s: s.get("source_id", "")),
+        claimants=sorted(claimants, key=lambda c: c.get("claimant_id", "")),
+        verifications=_enum(root, "claims", "verification"),
+    )

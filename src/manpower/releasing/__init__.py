@@ -1,0 +1,1 @@
+"""Releasing: versions, diffs, releases, the index, download, load, exports."""

@@ -1,0 +1,71 @@
+"""``manpower.load``: the tables of a release as pandas DataFrames with their proper types."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from manpower.releasing.snapshot import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def read_table(table: Table) -> pd.DataFrame:
+    """One table typed from its schema: numbers float64, integers Int64, booleans boolean,
+    dates datetime64 (dates as dates, not text), text as strings; empty cells are missing."""
+    import pandas as pd
+
+    frame = pd.read_csv(table.path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for field in table.schema["fields"]:
+        name, kind = field["name"], field.get("type", "string")
+        if name not in frame.columns:
+            continue
+        text = frame[name].mask(frame[name] == "")
+        if kind == "number":
+            frame[name] = pd.to_numeric(text).astype("float64")
+        elif kind in ("integer", "year"):
+            frame[name] = pd.to_numeric(text).astype("Int64")
+        elif kind == "boolean":
+            frame[name] = text.str.lower().map({"true": True, "false": False}).astype("boolean")
+        elif kind == "date":
+            frame[name] = pd.to_datetime(text, format="%Y-%m-%d")
+        elif kind == "datetime":
+            frame[name] = pd.to_datetime(text, format="ISO8601")
+        else:
+            frame[name] = text
+    return frame
+
+
+def _cached(version: str) -> Path | None:
+    from manpower.releasing.download import cached_release
+    from manpower.releasing.versioning import is_version
+
+    if not is_version(version) or version != version.strip():
+        return None
+    return cached_release(version)
+
+
+def load(
+    version: str | os.PathLike[str] = "latest", *, source: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The tables of a package version, by name: ``{"claims": DataFrame, ...}``.
+
+    ``version`` is ``"latest"``, a released version ``"X.Y.Z"`` (read from the cache when it
+    was downloaded before, otherwise downloaded and validated first), or a path: a package
+    folder, a ``datapackage.json`` or a release ``.zip``. ``source`` is the release index URL or
+    a local folder holding one (default: ``MANPOWER_RELEASES_URL``, then the repository's
+    release record inside a clone, then the published location; see ``manpower.releasing.origin``).
+    """
+    from manpower import config
+    from manpower.releasing.download import download
+    from manpower.releasing.snapshot import open_snapshot
+
+    spec = os.fspath(version)
+    if Path(spec).exists():
+        folder = None
+    else:
+        folder = _cached(spec) or download(spec, config.cache_dir(), source, "csv").path
+    with open_snapshot(str(folder or spec), None) as snapshot:
+        return {name: read_table(table) for name, table in snapshot.tables().items()}

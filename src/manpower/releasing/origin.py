@@ -1,0 +1,299 @@
+"""Where releases come from: the committed release record, a mirrored folder or a published host.
+
+Every release is recorded in ``releases.json`` at the repository root (version, date, tag, the
+commit the files were built from, and each file's size and sha256), committed by ``manpower
+release``. Tags are a convenience: a shallow clone, a mirror or an archive without tags still
+knows every release from that record.
+
+``download`` and ``load`` look for a release, in this order: ``--from`` (a URL of
+``releases.json`` or its folder, or a local folder such as a mirrored ``dist/``), the
+``MANPOWER_RELEASES_URL`` environment variable, the repository itself when run inside a clone
+(each file rebuilt from the recorded commit and checked against the recorded sha256; works
+offline), then the published location (``releases_url`` in ``schemas/package.json``, written by
+a release from the GitHub remote; an installed package carries a copy in ``published.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from manpower.errors import ManpowerError, UsageError
+from manpower.fsutil import sha256_file
+from manpower.paths import BASE_METADATA, read_json
+from manpower.releasing.release_index import INDEX_NAME, Index, Release, ReleaseFile, parse_index
+
+RECORD = INDEX_NAME  # releases.json at the repository root
+URL_KEY = "releases_url"
+PUBLISHED = Path(__file__).with_name("published.json")
+# What a release archive is built from: the package and the documents it ships with.
+TREE_PATHS = (
+    "datapackage.json",
+    "data",
+    "schemas",
+    "README.md",
+    "LICENSE",
+    "LICENSE-DATA",
+    "CHANGELOG.md",
+)
+_GITHUB = re.compile(
+    r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
+)
+
+
+class Unavailable(ManpowerError):
+    """This origin cannot provide the release; the caller may try the next one."""
+
+
+@dataclass
+class Origin:
+    kind: str  # "url", "folder" or "repo"
+    location: str  # index URL, folder, or repository root
+    index: Index
+
+
+def read_record(root: Path) -> Index:
+    """The committed record of every release; empty before the first release."""
+    path = root / RECORD
+    if not path.is_file():
+        return Index()
+    try:
+        return parse_index(path.read_bytes())
+    except ManpowerError as exc:
+        raise ManpowerError(f"{path}: {exc}") from None
+
+
+def github_releases_url(remote: str) -> str | None:
+    """The index URL of a GitHub repository's latest release assets, or None."""
+    match = _GITHUB.match(remote.strip())
+    if not match:
+        return None
+    return f"https://github.com/{match['repo']}/releases/latest/download/{INDEX_NAME}"
+
+
+def remote_releases_url(root: Path) -> str | None:
+    from manpower.gitutil import git
+
+    proc = git(root, "remote", "get-url", "origin", check=False)
+    return github_releases_url(proc.stdout) if proc.returncode == 0 else None
+
+
+def published_url(root: Path | None) -> str | None:
+    """The published index URL: the repository's metadata, else the installed package's copy."""
+    if root is not None and (root / BASE_METADATA).is_file():
+        url = read_json(root / BASE_METADATA).get(URL_KEY)
+        if url:
+            return str(url)
+    if PUBLISHED.is_file():
+        url = json.loads(PUBLISHED.read_text("utf-8")).get(URL_KEY)
+        if url:
+            return str(url)
+    return None
+
+
+def write_published(root: Path, url: str | None) -> None:
+    """The copy of the published location an installed package reads (set by a release)."""
+    from manpower.fsutil import write_atomic
+
+    text = json.dumps({URL_KEY: url}, indent=2) + "\n"
+    write_atomic(root / "src" / "manpower" / PUBLISHED.name, text)
+
+
+def _here() -> Path | None:
+    from manpower.paths import find_root
+
+    try:
+        return find_root()
+    except ManpowerError:
+        return None
+
+
+def _url_origin(url: str) -> Origin:
+    from manpower import config
+    from manpower.releasing.fetch import fetch_index
+
+    index, at = fetch_index(url, config.timeout())
+    return Origin("url", at, index)
+
+
+def _folder_origin(folder: Path) -> Origin:
+    if folder.is_file():
+        folder = folder.parent
+    path = folder / INDEX_NAME
+    if not path.is_file():
+        raise UsageError(f"{folder}: no {INDEX_NAME} in this folder")
+    try:
+        return Origin("folder", str(folder), parse_index(path.read_bytes()))
+    except ManpowerError as exc:
+        raise ManpowerError(f"{path}: {exc}") from None
+
+
+def locate(source: str | None, root: Path | None = None) -> Origin:
+    """The first origin that is configured (see the module docstring for the order)."""
+    from manpower import config
+
+    if source:
+        local = Path(source).expanduser()
+        if "://" not in source and (local.is_dir() or local.name == INDEX_NAME):
+            return _folder_origin(local)
+        return _url_origin(source)
+    if os.environ.get(config.RELEASES_URL_ENV):
+        return _url_origin(os.environ[config.RELEASES_URL_ENV])
+    root = root or _here()
+    if root is not None and (root / RECORD).is_file():
+        return Origin("repo", str(root), read_record(root))
+    url = published_url(root)
+    if url:
+        return _url_origin(url)
+    raise UsageError(
+        "no release source known: no release record here (releases.json, inside a clone) and no "
+        f"published location ({URL_KEY} in {BASE_METADATA}); pass --from URL|FOLDER or set "
+        f"{config.RELEASES_URL_ENV}"
+    )
+
+
+def _refused(file: ReleaseFile, how: str) -> ManpowerError:
+    return ManpowerError(
+        f"{file.name}: refused, its sha256 does not match the release index "
+        f"(expected {file.sha256}): {how}, not kept"
+    )
+
+
+def _keep(path: Path, file: ReleaseFile, cache: Path, how: str) -> Path:
+    """``path`` moved into the cache once its sha256 matches the record."""
+    if sha256_file(path) != file.sha256:
+        raise _refused(file, how)
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / file.name
+    os.replace(path, target)
+    return target
+
+
+def from_folder(folder: Path, files: list[ReleaseFile], cache: Path) -> list[Path]:
+    """Copy the files of a mirrored ``dist/`` into the cache, each checked against its sha256."""
+    out = []
+    for file in files:
+        source = folder / (file.url or file.name)
+        if not source.is_file():
+            raise ManpowerError(f"{folder}: {file.name} is listed in {INDEX_NAME} but missing")
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, prefix=".copy-", delete=False) as tmp:
+            partial = Path(tmp.name)
+        try:
+            shutil.copyfile(source, partial)
+            out.append(_keep(partial, file, cache, "changed or damaged copy"))
+        finally:
+            partial.unlink(missing_ok=True)
+    return out
+
+
+def ensure_commit(root: Path, commit: str) -> str:
+    """``commit`` present in the clone, fetched from origin when it is shallow; else a note."""
+    from manpower.gitutil import commit_of, git
+
+    if commit_of(root, commit):
+        return ""
+    git(root, "fetch", "--quiet", "--depth", "1", "origin", commit, check=False)
+    if commit_of(root, commit):
+        return f"commit {commit[:12]} was not in this clone: fetched it from origin"
+    raise Unavailable(
+        f"commit {commit[:12]} is not in this clone and cannot be fetched from origin "
+        "(shallow clone offline?)"
+    )
+
+
+def tree_of(root: Path, commit: str, into: Path) -> None:
+    """The package files of ``commit`` written under ``into``."""
+    import io
+    import tarfile
+
+    from manpower.gitutil import git, git_bytes
+
+    present = git(root, "ls-tree", "--name-only", commit, "--", *TREE_PATHS).stdout.split()
+    data = git_bytes(root, "archive", "--format=tar", commit, "--", *present)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+
+
+def rebuild(
+    root: Path, release: Release, files: list[ReleaseFile], cache: Path
+) -> tuple[list[Path], str]:
+    """The release files rebuilt from the recorded commit, checked against the record."""
+    from manpower.releasing.release_files import build_files
+
+    if not release.commit:
+        raise Unavailable(f"the release record names no commit for {release.version}")
+    note = ensure_commit(root, release.commit)
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".rebuild-", dir=cache) as tmp:
+        tree, out = Path(tmp) / "tree", Path(tmp) / "out"
+        tree.mkdir()
+        out.mkdir()
+        tree_of(root, release.commit, tree)
+        build_files(tree, release.version, out, [f.format for f in files])
+        how = f"rebuilt from commit {release.commit[:12]}"
+        paths = [_keep(out / f.name, f, cache, how) for f in files]
+    return paths, note
+
+
+def previous_release(root: Path) -> tuple[str, str, str] | None:
+    """``(version, revision, note)`` of the latest release: its tag, else the recorded commit."""
+    from manpower.gitutil import latest_release_tag
+    from manpower.releasing.versioning import latest, version_of_tag
+
+    tag = latest_release_tag(root)
+    record = read_record(root)
+    newest = record.latest
+    if tag is not None:
+        tagged = version_of_tag(tag) or ""
+        if newest is None or latest([tagged, newest.version]) == tagged:
+            return tagged, tag, ""
+    if newest is None:
+        return None
+    if not newest.commit:
+        raise ManpowerError(f"{RECORD}: release {newest.version} names no commit")
+    note = ensure_commit(root, newest.commit)
+    why = "no release tags in this clone" if tag is None else f"{tag} is older than the record"
+    note = "; ".join(filter(None, [f"{why}: release {newest.version} taken from {RECORD}", note]))
+    return newest.version, newest.commit, note
+
+
+def fetch_release(
+    version: str, fmt: str, source: str | None, timeout: float, progress: bool
+) -> tuple[Release, list[Path], str]:
+    """The release ``version`` and its ``fmt`` files in the download cache, each checked against
+    its sha256; a note says where they came from when the repository could not provide them."""
+    from manpower import config
+    from manpower.releasing.fetch import fetch_file
+
+    cache = config.cache_dir() / "downloads"
+    origin = locate(source)
+    release = origin.index.get(version)
+    wanted = release.files_of(fmt)
+    if not wanted:
+        raise ManpowerError(f"release {release.version} has no {fmt} files")
+    if origin.kind == "folder":
+        return release, from_folder(Path(origin.location), wanted, cache), ""
+    if origin.kind == "repo":
+        root = Path(origin.location)
+        try:
+            paths, note = rebuild(root, release, wanted, cache)
+            return release, paths, note
+        except Unavailable as exc:
+            url = published_url(root)
+            if not url:
+                raise ManpowerError(f"{exc}, and no published location is known") from None
+            note = f"{exc}: downloaded from {url} instead"
+            origin = _url_origin(url)
+            release = origin.index.get(release.version)
+            wanted = release.files_of(fmt)
+    else:
+        note = ""
+    paths = [fetch_file(f, origin.location, cache, timeout, progress) for f in wanted]
+    return release, paths, note

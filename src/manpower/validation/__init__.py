@@ -1,0 +1,1 @@
+"""Validation: the two Table Schema engines, the semantic rules, the runner."""

@@ -1,0 +1,878 @@
+"""The semantic rules JSON Table Schema cannot express, run through pandera's polars backend.
+
+Each rule is a function from the tables (polars frames) to a boolean Series over one table's rows
+(True = the row passes). ``pandera_schema`` wraps them as pandera checks next to the column dtypes
+derived from the Table Schema, so pandera runs them and reports the failing rows;
+``check_semantics`` turns its failure cases back into :class:`~manpower.errors.Problem` records
+with a fix for each rule. The frames are the ones the Table Schema layer read: nothing is read
+twice and nothing goes through pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from manpower import grammar
+from manpower.errors import Problem
+from manpower.validation import text_rules as textrules
+from manpower.validation.columnar import ROW
+from manpower.validation.quote_numbers import numbers_in_text
+from manpower.validation.text_tables import parse_date
+
+if TYPE_CHECKING:
+    import polars as pl
+
+VALUE_FIELDS = ("value_low", "value", "value_high")
+# Which value cells each value_kind needs (True) and must leave empty (False).
+KIND_FIELDS: dict[str, dict[str, bool]] = {
+    "exact": {"value_low": False, "value": True, "value_high": False},
+    "approximate": {"value_low": False, "value": True, "value_high": False},
+    "forecast": {"value_low": False, "value": True, "value_high": False},
+    "at_least": {"value_low": True, "value": False, "value_high": False},
+    "more_than": {"value_low": True, "value": False, "value_high": False},
+    "up_to": {"value_low": False, "value": False, "value_high": True},
+    "less_than": {"value_low": False, "value": False, "value_high": True},
+    "range": {"value_low": True, "value": False, "value_high": True},
+}
+# What Python's str.strip() strips, for polars' strip_chars.
+PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
+# A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
+# longer number in numbers.py's reading: start, a symbol, or a space after a non-digit before it;
+# end, a non-digit, or a separator followed by a non-digit after it.
+NUMBER_FAST = (
+    r"(?:^|[!-+\-/:-@\[-^`{-~]|[!-/:-~] )([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:$|[!-+\-/:-~]|[., ](?:[!-/:-~]|$))"
+)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four tables as typed frames, the raw text frames, and the schemas.
+
+    Both frames of a table are polars frames with the same rows in the same order, and a ``ROW``
+    column holding each row's number in the file (header = 1, first data row = 2).
+    """
+
+    typed: dict[str, pl.DataFrame]
+    text: dict[str, pl.DataFrame]
+    schemas: dict[str, dict[str, Any]]
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    table: str
+    field: str
+    description: str
+    fix: str
+    check: Callable[[Tables], pl.Series]
+    # for a rule over every text field ("*"): which cell of a failing row breaks it
+    cell: Callable[[str, str], bool] | None = None
+
+
+def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """``text`` with number fields as Float64 and dates as Date (null when empty or unparsable).
+
+    NaN becomes null, as pandas treated it: a rule sees a missing number either way.
+    """
+    import polars as pl
+
+    exprs = []
+    for field in schema["fields"]:
+        name = field["name"]
+        if name not in text.columns:
+            continue
+        col = pl.col(name)
+        if field["type"] in ("number", "integer"):
+            # only what the package's grammar calls a number: the Table Schema layer reports the
+            # rest, and no rule reads ``1_000`` or ``NaN`` differently from manpower.load
+            pattern = grammar.NUMBER if field["type"] == "number" else grammar.INTEGER
+            number = pl.when(col.str.contains(pattern)).then(col.cast(pl.Float64, strict=False))
+            exprs.append(number.fill_nan(None))
+        elif field["type"] == "date":
+            # dates repeat: parse each distinct cell once
+            cells = text[name].unique().to_list()
+            dates = {c: parse_date(c) for c in cells if c is not None}
+            exprs.append(col.replace_strict(dates, default=None, return_dtype=pl.Date))
+    return text.with_columns(exprs) if exprs else text
+
+
+def _claims(t: Tables) -> pl.DataFrame:
+    return t.typed["claims"]
+
+
+def _ok(frame: pl.DataFrame, bad: pl.Expr, name: str) -> pl.Series:
+    """True where ``bad`` is not true (null counts as not bad), as a Series named ``name``."""
+    return frame.select((~bad.fill_null(False)).alias(name)).to_series()
+
+
+def _flag(frame: pl.DataFrame, bad_positions: Any, name: str) -> pl.Series:
+    import polars as pl
+
+    ok = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias(name)
+    if len(bad_positions):
+        ok = ok.scatter(sorted(set(bad_positions)), False)
+    return ok
+
+
+def _value_order(t: Tables) -> pl.Series:
+    import polars as pl
+
+    lo, val, hi = pl.col("value_low"), pl.col("value"), pl.col("value_high")
+    return _ok(_claims(t), (lo > val) | (val > hi) | (lo > hi), "value")
+
+
+def _any_match(columns: list[str], pattern: str) -> pl.Expr:
+    """Rows where any of ``columns`` matches ``pattern``."""
+    import polars as pl
+
+    if not columns:
+        return pl.lit(False)
+    return pl.any_horizontal(pl.col(columns).str.contains(pattern))
+
+
+def _strip(name: str) -> pl.Expr:
+    """The column as Python's str.strip() leaves it."""
+    import polars as pl
+
+    return pl.col(name).str.strip_chars(PY_WHITESPACE)
+
+
+def _kind_fields(t: Tables) -> pl.Series:
+    import polars as pl
+
+    kind = pl.col("value_kind")
+    present = {f: _strip(f) != "" for f in VALUE_FIELDS}
+    known = kind.is_in(list(KIND_FIELDS))
+    ok = pl.lit(True)
+    for f in VALUE_FIELDS:
+        need = kind.replace_strict({k: v[f] for k, v in KIND_FIELDS.items()}, default=False)
+        ok &= present[f] == need
+    # interpreted (or an unknown kind the schema layer reports) needs any one value
+    anything = present["value_low"] | present["value"] | present["value_high"]
+    ok = pl.when(known).then(ok).otherwise((kind != "interpreted") | anything)
+    return t.text["claims"].select(ok.alias("value_kind")).to_series()
+
+
+def _metric_attr(t: Tables, attr: str) -> pl.Expr:
+    """Each claim's metric's ``attr`` (the first metrics row with that id), null if none."""
+    import polars as pl
+
+    metrics = t.typed["metrics"].unique("metric_id", keep="first", maintain_order=True)
+    if metrics.height == 0:
+        return pl.lit(None, dtype=pl.String)
+    mapping = dict(zip(metrics["metric_id"], metrics[attr], strict=True))
+    return pl.col("metric_id").replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def _is_percent(t: Tables) -> pl.Expr:
+    import polars as pl
+
+    if t.typed["metrics"].height == 0:  # as before: the metric id stands in for the unit
+        return pl.col("metric_id") == "percent"
+    return _metric_attr(t, "unit") == "percent"
+
+
+def _percent_range(t: Tables) -> pl.Series:
+    import polars as pl
+
+    out_of_range = pl.any_horizontal(
+        [((pl.col(f) < 0) | (pl.col(f) > 100)).fill_null(False) for f in VALUE_FIELDS]
+    )
+    return _ok(_claims(t), _is_percent(t) & out_of_range, "value")
+
+
+def _share_sum(t: Tables) -> pl.Series:
+    import polars as pl
+
+    keys = ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]
+    shares = _is_percent(t).fill_null(False) & (pl.col("category").fill_null("") != "")
+    share = pl.col("value").fill_null(pl.col("value_low"))
+    size = pl.len().over(keys)
+    total = share.sum().over(keys)
+    # polars orders NaN (inf + -inf) above every number: it must not count as over 100
+    bad = (size > 1) & (total > 100 + SHARE_ROUNDING * size) & ~total.is_nan()
+    # the windows see only the shares: the other rows are never in a breakdown
+    frame = _claims(t).with_row_index("_pos").filter(shares)
+    positions = frame.filter(bad.fill_null(False))["_pos"].to_list()
+    return _flag(_claims(t), positions, "value")
+
+
+def _non_negative(t: Tables) -> pl.Series:
+    import polars as pl
+
+    bad = pl.any_horizontal([(pl.col(f) < 0).fill_null(False) for f in VALUE_FIELDS])
+    return _ok(_claims(t), bad, "value")
+
+
+def _finite(t: Tables) -> pl.Series:
+    import polars as pl
+
+    # "NaN" and "Infinity" are no numbers in the package's grammar (a type error); what is left
+    # is a number too large for a float, such as 1e999
+    infinite = pl.any_horizontal([pl.col(f).is_infinite().fill_null(False) for f in VALUE_FIELDS])
+    return _ok(_claims(t), infinite, "value")
+
+
+def _iso(t: Tables, table: str, field: str) -> pl.Series:
+    """The text of the cells that are real dates, null elsewhere.
+
+    A typed date comes only from a strict YYYY-MM-DD cell, so comparing these strings compares
+    the dates, without building date objects for every row.
+    """
+    import polars as pl
+
+    return (
+        t.text[table]
+        .select(pl.when(t.typed[table][field].is_not_null()).then(pl.col(field)))
+        .to_series()
+    )
+
+
+def _period_order(t: Tables) -> pl.Series:
+    start, end = _iso(t, "claims", "period_start"), _iso(t, "claims", "period_end")
+    return (~(start > end).fill_null(False)).rename("period_start")
+
+
+def _source_lookup(t: Tables, frame: pl.DataFrame, column: str) -> pl.Series:
+    """Each claim's source's ``column`` in ``frame`` (the first row with that source_id)."""
+    import polars as pl
+
+    sources = frame.select("source_id", column).unique(
+        "source_id", keep="first", maintain_order=True
+    )
+    mapping = dict(zip(sources["source_id"], sources[column], strict=True))
+    return t.text["claims"]["source_id"].replace_strict(
+        mapping, default=None, return_dtype=frame.schema[column] if frame.height else pl.String
+    )
+
+
+def _before_publication(t: Tables) -> pl.Series:
+    published = _source_lookup(
+        t, t.text["sources"].with_columns(_iso(t, "sources", "published_date")), "published_date"
+    )
+    end = _iso(t, "claims", "period_end")
+    bad = (t.text["claims"]["value_kind"] != "forecast") & (end > published).fill_null(False)
+    return (~bad).rename("period_end")
+
+
+def _not_future(field: str, table: str = "claims") -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        import polars as pl
+
+        frame = t.typed[table]
+        bad = pl.col(field) > t.today
+        if "value_kind" in frame.columns:
+            bad &= pl.col("value_kind") != "forecast"
+        return _ok(frame, bad, field)
+
+    return check
+
+
+def _real_date(field: str, table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        text = t.text[table].select(_strip(field)).to_series()
+        # dates repeat: parse each distinct cell once
+        unreal = [s for s in text.unique().to_list() if s and parse_date(s) is None]
+        return (~text.is_in(unreal)).rename(field)
+
+    return check
+
+
+def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
+    """Rows whose every value surely appears in the quote, found with column expressions.
+
+    Only a figure written in plain ASCII digits (1234 or 1,234), with ASCII context that cannot
+    extend it into another number, counts here: wherever this says yes, ``numbers_in_text`` says
+    yes too. Every other row is left to it.
+    """
+    import polars as pl
+
+    frame = values.select(pl.col(VALUE_FIELDS).cast(pl.Float64)).with_columns(
+        quotes.fill_null("").alias("_quote")
+    )
+    found = pl.col("_quote").str.extract_all(NUMBER_FAST)
+    numbers = found.list.eval(
+        pl.element().str.extract(r"([0-9][0-9,]*)").str.replace_all(",", "").cast(pl.Float64)
+    )
+    ok = pl.lit(True)
+    for f in VALUE_FIELDS:
+        ok &= pl.col(f).is_nan() | pl.col(f).is_null() | numbers.list.contains(pl.col(f))
+    return frame.select(ok.fill_null(False).alias("ok")).to_series()
+
+
+def _quote_states_value(t: Tables) -> pl.Series:
+    import polars as pl
+
+    c = _claims(t).with_row_index("_pos").filter(pl.col("value_kind") != "interpreted")
+    surely = _stated_fast(c["quote"], c) if c.height else pl.Series([], dtype=pl.Boolean)
+    bad = []
+    rest = c.filter(~surely).select("_pos", "quote", *VALUE_FIELDS)
+    for pos, quote, *values in rest.iter_rows():
+        stated = numbers_in_text(str(quote))
+        for v in values:
+            if (
+                v is not None
+                and not math.isnan(v)
+                and not any(abs(s - v) <= 1e-9 * max(1.0, abs(v)) for s in stated)
+            ):
+                bad.append(pos)
+                break
+    return _flag(_claims(t), bad, "quote")
+
+
+def _interpreted_note(t: Tables) -> pl.Series:
+    import polars as pl
+
+    bad = (pl.col("value_kind") == "interpreted") & (_strip("notes") == "")
+    return _ok(t.text["claims"], bad, "notes")
+
+
+def _cumulative_monotonic(t: Tables) -> pl.Series:
+    import polars as pl
+
+    c = _claims(t)
+    if t.typed["metrics"].height == 0:
+        return _flag(c, [], "value")
+    keys = ["metric_id", "claimant_id", "_cat"]
+    rep = pl.col("value").fill_null(pl.col("value_low")).fill_null(pl.col("value_high"))
+    cumulative = (
+        c.with_row_index("_pos")
+        .with_columns(
+            _metric_attr(t, "counting_basis").alias("_basis"),
+            _iso(t, "claims", "period_end").alias("_end"),
+            rep.alias("_rep"),
+            pl.col("category").fill_null("").alias("_cat"),
+        )
+        .filter((pl.col("_basis") == "cumulative") & pl.col("_end").is_not_null())
+        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes")
+    )
+    if cumulative.height == 0:
+        return _flag(c, [], "value")
+    # Only a row with a higher figure on an earlier date can break the rule: find those groups
+    # with column operations (the running maximum over earlier dates), then check them row by row.
+    per_date = (
+        cumulative.group_by([*keys, "_end"])
+        .agg(pl.col("_rep").max().fill_null(-math.inf))
+        .sort([*keys, "_end"])
+        .with_columns(pl.col("_rep").cum_max().shift(1).over(keys).alias("_earlier"))
+        .drop("_rep")
+    )
+    cumulative = cumulative.join(per_date, on=[*keys, "_end"], how="left")
+    suspect = cumulative.filter((pl.col("_earlier") > pl.col("_rep")).fill_null(False))
+    suspects = cumulative.join(suspect.select(keys).unique(), on=keys, how="semi")
+    bad: list[int] = []
+    nan = float("nan")
+    for _, group in suspects.sort("_pos").group_by(keys, maintain_order=True):
+        ordered = group.sort("_end", maintain_order=True)
+        seen: list[tuple[str, float, str]] = []
+        for pos, cid, rep_value, end_date, supersedes in ordered.select(
+            "_pos", "claim_id", "_rep", "_end", "supersedes"
+        ).iter_rows():
+            value = nan if rep_value is None else rep_value
+            earlier = {c_id for c_id, v, e in seen if e < end_date and v > value}
+            if earlier and supersedes not in earlier:
+                bad.append(pos)
+            seen.append((cid, value, end_date))
+    return _flag(c, bad, "value")
+
+
+def _supersedes_exists(t: Tables) -> pl.Series:
+    import polars as pl
+
+    c = t.text["claims"]
+    # few rows name another claim: look only those up among the claim ids
+    named = c.with_row_index("_pos").filter(_strip("supersedes") != "")
+    if named.height == 0:
+        return _flag(c, [], "supersedes")
+    ids = c.select(pl.col("claim_id").alias("supersedes"))
+    unknown = named.join(ids, on="supersedes", how="anti")
+    return _flag(c, unknown["_pos"].to_list(), "supersedes")
+
+
+def _supersedes_acyclic(t: Tables) -> pl.Series:
+    c = t.text["claims"]
+    named = c.filter(_strip("supersedes") != "")
+    target = dict(zip(named["claim_id"], named["supersedes"], strict=True))
+    in_cycle: set[str] = set()
+    for start in target:
+        seen: list[str] = []
+        node: str | None = start
+        while node is not None and node in target and node not in seen:
+            seen.append(node)
+            node = target.get(node)
+        if node is not None and node in seen:
+            in_cycle.update(seen[seen.index(node) :])
+    return (~c["claim_id"].is_in(list(in_cycle))).rename("supersedes")
+
+
+def _stock_without_start(t: Tables) -> pl.Series:
+
+    if t.typed["metrics"].height == 0:
+        return _flag(_claims(t), [], "period_start")
+    stock = _metric_attr(t, "counting_basis") == "stock"
+    return _ok(t.text["claims"], stock & (_strip("period_start") != ""), "period_start")
+
+
+def _undated_end(t: Tables) -> pl.Series:
+    published = _source_lookup(
+        t, t.text["sources"].with_columns(_iso(t, "sources", "published_date")), "published_date"
+    )
+    end = _iso(t, "claims", "period_end")
+    undated = t.text["claims"]["date_precision"].str.strip_chars(PY_WHITESPACE) == "undated"
+    # without a stated publication date, the latest possible date is argued in notes
+    bad = undated & published.is_not_null() & (end != published).fill_null(True)
+    return (~bad.fill_null(False)).rename("period_end")
+
+
+def _kind_agrees_with_wording(t: Tables) -> pl.Series:
+    import polars as pl
+
+    from manpower.contributing.wording import compatible, kind_from_wording, maybe_suspect, suspect
+
+    c = _claims(t).with_row_index("_pos").select("_pos", "value_kind", "quote", *VALUE_FIELDS)
+    # only a quote with a qualifier of another kind can disagree: each kind's rows get a
+    # literal search, then a regex on what it keeps, and the few rows left are checked one by one
+    groups = c.partition_by("value_kind", as_dict=True, include_key=True)
+    checked = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
+    kept = [
+        g.filter(maybe_suspect(k).fill_null(False)).filter(suspect(k).fill_null(False))
+        for (k,), g in groups.items()
+        if k in checked
+    ]
+    suspects = pl.concat(kept) if kept else c.clear()
+    # quotes repeat (several figures of one sentence): read each distinct row once
+    keys = ["value_kind", "quote", *VALUE_FIELDS]
+    combos = suspects.select(keys).unique()
+    wrong = [
+        row
+        for row in combos.iter_rows()
+        if any(
+            v is not None
+            and not math.isnan(v)
+            and not compatible(row[0], kind_from_wording(row[1], v))
+            for v in row[2:]
+        )
+    ]
+    if not wrong:
+        return _flag(_claims(t), [], "value_kind")
+    wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
+    bad = suspects.join(wrong_frame, on=keys, how="semi", nulls_equal=True)["_pos"].to_list()
+    return _flag(_claims(t), bad, "value_kind")
+
+
+def _string_fields(t: Tables, table: str) -> list[str]:
+    return [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "string"]
+
+
+def _no_formula(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        bad = _any_match(_string_fields(t, table), textrules.FORMULA_RUST)
+        return _ok(t.text[table], bad, "*")
+
+    return check
+
+
+def _no_control(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        fields = _string_fields(t, table)
+        multi = [f for f in fields if f in textrules.MULTILINE]
+        single = [f for f in fields if f not in textrules.MULTILINE]
+        bad = _any_match(single, textrules.CONTROL_RUST) | _any_match(
+            multi, textrules.CONTROL_MULTILINE_RUST
+        )
+        return _ok(t.text[table], bad, "*")
+
+    return check
+
+
+def _required_fields(t: Tables, table: str) -> list[str]:
+    return [
+        f["name"]
+        for f in t.schemas[table]["fields"]
+        if f["type"] == "string" and f.get("constraints", {}).get("required")
+    ]
+
+
+def _visible(table: str) -> Callable[[Tables], pl.Series]:
+    def check(t: Tables) -> pl.Series:
+        import polars as pl
+
+        fields = _required_fields(t, table)
+        # an empty cell is the Table Schema layer's "required" error, not this one
+        blank = [
+            (pl.col(f) != "") & ~pl.col(f).str.contains(textrules.VISIBLE_RUST) for f in fields
+        ]
+        bad = pl.any_horizontal(blank) if blank else pl.lit(False)
+        return _ok(t.text[table], bad, "*")
+
+    return check
+
+
+def _rules() -> list[Rule]:
+    rules = [
+        Rule(
+            "value-bounds",
+            "claims",
+            "value",
+            "value_low <= value <= value_high",
+            "swap or correct the bounds so that value_low <= value <= value_high",
+            _value_order,
+        ),
+        Rule(
+            "value-kind-fields",
+            "claims",
+            "value_kind",
+            "the value cells match value_kind",
+            "exact/approximate/forecast fill value; at_least/more_than fill value_low; "
+            "up_to/less_than fill value_high; range fills value_low and value_high; "
+            "interpreted fills at least one",
+            _kind_fields,
+        ),
+        Rule(
+            "percent-range",
+            "claims",
+            "value",
+            "percent values lie within 0..100",
+            "a percent must be between 0 and 100; check the unit of the metric",
+            _percent_range,
+        ),
+        Rule(
+            "share-sum",
+            "claims",
+            "value",
+            "shares of one breakdown (metric, claimant, source, period) sum to at most 100",
+            "check the categories: shares of one breakdown cannot add up to more than 100%",
+            _share_sum,
+        ),
+        Rule(
+            "non-negative",
+            "claims",
+            "value",
+            "values are not negative",
+            "counts, amounts and ratios cannot be negative",
+            _non_negative,
+        ),
+        Rule(
+            "finite",
+            "claims",
+            "value",
+            "values are finite numbers",
+            "write a finite number; leave the cell empty when there is none",
+            _finite,
+        ),
+        Rule(
+            "period-order",
+            "claims",
+            "period_start",
+            "period_start <= period_end",
+            "period_start must not be after period_end",
+            _period_order,
+        ),
+        Rule(
+            "period-after-publication",
+            "claims",
+            "period_end",
+            "the period ends no later than the source's publication date (forecasts excepted)",
+            "a figure cannot refer to a time after it was published; use value_kind forecast "
+            "for projections or correct the dates",
+            _before_publication,
+        ),
+        Rule(
+            "future-date",
+            "claims",
+            "period_end",
+            "no date lies in the future",
+            "dates must not be later than today",
+            _not_future("period_end"),
+        ),
+        Rule(
+            "future-date",
+            "claims",
+            "period_start",
+            "no date lies in the future",
+            "dates must not be later than today",
+            _not_future("period_start"),
+        ),
+        Rule(
+            "future-date",
+            "sources",
+            "published_date",
+            "no date lies in the future",
+            "dates must not be later than today",
+            _not_future("published_date", "sources"),
+        ),
+        Rule(
+            "quote-states-value",
+            "claims",
+            "quote",
+            "each of value_low, value and value_high appears in the quote",
+            "copy the part of the source that states the figure into quote, or use "
+            "value_kind interpreted with a note saying how the figure was read",
+            _quote_states_value,
+        ),
+        Rule(
+            "interpreted-needs-note",
+            "claims",
+            "notes",
+            "an interpreted figure explains itself in notes",
+            "say in notes how the figure was read from the source",
+            _interpreted_note,
+        ),
+        Rule(
+            "cumulative-monotonic",
+            "claims",
+            "value",
+            "a cumulative figure from one claimant does not fall over time",
+            "a lower later figure must name the claim it corrects in supersedes",
+            _cumulative_monotonic,
+        ),
+        Rule(
+            "supersedes-exists",
+            "claims",
+            "supersedes",
+            "supersedes names an existing claim",
+            "use the claim_id of an existing claim, or leave supersedes empty",
+            _supersedes_exists,
+        ),
+        Rule(
+            "supersedes-cycle",
+            "claims",
+            "supersedes",
+            "supersedes has no cycles",
+            "a claim cannot (indirectly) supersede itself; break the chain",
+            _supersedes_acyclic,
+        ),
+        Rule(
+            "stock-no-start",
+            "claims",
+            "period_start",
+            "a stock (a level at period_end) has no period_start",
+            "leave period_start empty: a stock is the level on period_end; put the date the "
+            "figure refers to in period_end",
+            _stock_without_start,
+        ),
+        Rule(
+            "undated-period-end",
+            "claims",
+            "period_end",
+            "an undated figure has the document's publication date as period_end",
+            "set period_end to the source's published_date (the latest possible date), or give "
+            "the date the document states and its precision",
+            _undated_end,
+        ),
+        Rule(
+            "value-kind-wording",
+            "claims",
+            "value_kind",
+            "value_kind agrees with the quote's wording (more than, up to, at least, X to Y, "
+            "about/nearly/almost)",
+            "use the value_kind the quote's words give: more than/over -> more_than, at least "
+            "-> at_least, up to/as high as -> up_to, less than/under -> less_than, X to Y -> "
+            "range, about/nearly/almost -> approximate; or interpreted with a note",
+            _kind_agrees_with_wording,
+        ),
+    ]
+    for table, field in (
+        ("claims", "period_start"),
+        ("claims", "period_end"),
+        ("sources", "published_date"),
+    ):
+        rules.append(
+            Rule(
+                "real-date",
+                table,
+                field,
+                "dates are real calendar dates (YYYY-MM-DD)",
+                "write a real date as YYYY-MM-DD (e.g. 2025-02-28, not 2025-02-30)",
+                _real_date(field, table),
+            )
+        )
+    for table in ("sources", "claimants", "metrics", "claims"):
+        rules.append(
+            Rule(
+                "spreadsheet-formula",
+                table,
+                "*",
+                "no text cell starts like a spreadsheet formula",
+                "remove the leading =, +, -, @, tab or CR, or their fullwidth forms "
+                "(spreadsheets would run the cell)",
+                _no_formula(table),
+                lambda _field, text: textrules.starts_like_formula(text),
+            )
+        )
+        rules.append(
+            Rule(
+                "control-character",
+                table,
+                "*",
+                "no control, bidirectional-override or line-separator character in text "
+                "(line breaks only in quote, notes and description)",
+                "delete the invisible character (copying from a web page or PDF brings them in)",
+                _no_control(table),
+                lambda field, text: textrules.has_control(text, field),
+            )
+        )
+        rules.append(
+            Rule(
+                "invisible-text",
+                table,
+                "*",
+                "a required text has at least one visible character",
+                "write the text; blank-looking characters (zero-width, fillers) do not count",
+                _visible(table),
+                lambda _field, text: text != "" and not textrules.has_visible(text),
+            )
+        )
+    return rules
+
+
+RULES: list[Rule] = _rules()
+
+
+def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
+    """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks."""
+    import pandera.polars as pa
+    import polars as pl
+
+    # the dtypes typed_frame gives the columns
+    dtypes = {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}
+    columns = {
+        f["name"]: pa.Column(
+            dtypes.get(f["type"], pl.String), nullable=True, coerce=False, required=True
+        )
+        for f in schema["fields"]
+    }
+
+    def check(rule: Rule) -> Callable[[Any], pl.LazyFrame]:
+        # a rule reads the other tables too, so it is given all of them, not pandera's frame
+        return lambda _data: rule.check(tables).alias("check_output").to_frame().lazy()
+
+    checks = [
+        pa.Check(check(rule), error=f"{n}", name=rule.id)
+        for n, rule in enumerate(RULES)
+        if rule.table == table
+    ]
+    return pa.DataFrameSchema(columns, checks=checks, strict=False)
+
+
+def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> list[Problem]:
+    """Run every rule through pandera and return one Problem per failing row and rule.
+
+    Only the first MAX_PROBLEMS_PER_RULE failing rows of a rule become Problems; the others are
+    counted in ``unlisted`` (rule -> count).
+    """
+    import pandera.errors as pe
+
+    problems: list[Problem] = []
+    for table in ("sources", "claimants", "metrics", "claims"):
+        frame = tables.typed[table]
+        schema = pandera_schema(table, tables.schemas[table], tables)
+        try:
+            schema.validate(frame, lazy=True)
+        except pe.SchemaErrors as exc:
+            problems.extend(_problems(table, exc.failure_cases, tables, unlisted))
+    return sorted(set(problems), key=lambda p: (p.table, p.row or 0, p.rule, p.field or ""))
+
+
+def _problems(
+    table: str, cases: pl.DataFrame, tables: Tables, unlisted: dict[str, int] | None = None
+) -> list[Problem]:
+    import polars as pl
+
+    from manpower import limits
+
+    out: list[Problem] = []
+    text = tables.text[table]
+    rows = text[ROW]
+    published: dict[str, Any] | None = None
+    # pandera may list a row failing a frame-wide check more than once: one Problem is enough
+    cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
+    # the first rows of each rule become Problems, the others are only counted
+    cases = cases.sort("check", "index").with_columns(
+        pl.int_range(pl.len()).over("check").alias("__n")
+    )
+    if unlisted is not None:
+        for check, extra in (
+            cases.filter(pl.col("__n") >= limits.MAX_PROBLEMS_PER_RULE)
+            .group_by("check")
+            .len()
+            .iter_rows()
+        ):
+            if check.isdigit():
+                rule = RULES[int(check)].id
+                unlisted[rule] = unlisted.get(rule, 0) + extra
+    cases = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
+    for check, index in cases.iter_rows():
+        if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
+            continue
+        rule = RULES[int(check)]
+        cells = text.row(index, named=True) if index is not None else None
+        row = int(rows[index]) if index is not None else None
+        field = rule.field
+        if field == "*" and cells is not None and rule.cell is not None:
+            fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
+            if rule.id == "invisible-text":
+                fields = _required_fields(tables, table)
+            field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
+        value = cells.get(field) if cells is not None else None
+        if table == "claims" and field == "value" and cells is not None:
+            value = _values(cells)
+        message = rule.description
+        if cells is not None and table == "claims":
+            if rule.id in (
+                "value-bounds",
+                "value-kind-fields",
+                "quote-states-value",
+                "value-kind-wording",
+            ):
+                message = f"{rule.description} ({cells['value_kind']}: {_values(cells)})"
+                if rule.id == "value-kind-wording":
+                    message += f"; the quote's words give {_wording(cells)}"
+            elif rule.id == "period-after-publication":
+                if published is None:
+                    published = _published(tables)
+                pub = published.get(cells["source_id"])
+                message = f"{rule.description} (period_end {cells['period_end']}, published {pub})"
+        out.append(
+            Problem(
+                table=table,
+                row=row,
+                field=field,
+                value=value,
+                rule=rule.id,
+                message=message,
+                fix=rule.fix,
+            )
+        )
+    return out
+
+
+def _published(t: Tables) -> dict[str, Any]:
+    """Each source's publication date (the first row with that source_id)."""
+    sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
+    return dict(zip(sources["source_id"], sources["published_date"], strict=True))
+
+
+def _values(row: dict[str, Any]) -> str:
+    return ", ".join(f"{f}={row[f]}" for f in VALUE_FIELDS if row[f].strip()) or "no value"
+
+
+def _wording(row: dict[str, Any]) -> str:
+    from manpower.contributing.wording import kind_from_wording
+
+    kinds = []
+    for f in VALUE_FIELDS:
+        try:
+            kind = kind_from_wording(row["quote"], float(row[f]))
+        except ValueError:
+            continue
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds) or "no kind"
