@@ -2,19 +2,22 @@
 
 A server is not trusted: reading stops past the size the index declares (or the index's own
 cap), the timeout bounds each whole transfer, redirects are followed a bounded number of times
-and files are resolved against the index's final URL; every file is checked against its sha256
-and a partial file is removed on any failure.
+and never from https to plain http (the index carries the hashes every file is checked
+against, so it must not travel where it can be swapped); files are resolved against the
+index's final URL, every file is checked against its sha256 and a partial file is removed on
+any failure.
 """
 
 from __future__ import annotations
 
+import functools
 import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from manpower.errors import ManpowerError
 from manpower.releasing.release_index import (
@@ -83,6 +86,8 @@ def fetch_bounded(
     headers = {} if decode else {"Accept-Encoding": "identity"}
     with requests.Session() as session:
         session.max_redirects = MAX_REDIRECTS
+        # a response hook sees each 3xx before requests follows it: the one place to refuse
+        session.hooks["response"].append(functools.partial(_refuse_downgrade, url))
         try:
             response = session.get(url, stream=True, timeout=timeout, headers=headers)
         except requests.RequestException as exc:
@@ -115,6 +120,17 @@ def fetch_bounded(
                     raise _too_large(url, what, limit)
                 sink(chunk)
             return response.url
+
+
+def _refuse_downgrade(url: str, response: Any, *args: object, **kwargs: object) -> None:
+    if not response.is_redirect or urlsplit(response.url).scheme.lower() != "https":
+        return
+    target = urljoin(response.url, response.headers.get("location", ""))
+    if urlsplit(target).scheme.lower() != "https":
+        response.close()
+        raise ManpowerError(
+            f"{url}: refused, a redirect from https to {target} would drop the encryption"
+        )
 
 
 def _socket_of(response: Any) -> socket.socket | None:
