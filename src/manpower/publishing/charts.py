@@ -222,17 +222,7 @@ def _draw(ax: Any, index: int, c: Claim, colour: str, span: bool, undated_width:
             zorder=3,
         )
         caps[0].set_gid(f"mark-{index}-caps")
-    direction = 1 if c.value_kind in OPEN_UP else -1 if c.value_kind in OPEN_DOWN else 0
-    if direction:
-        arrow = ax.annotate(
-            "",
-            xy=(x, y),
-            xytext=(0, 28 * direction),
-            textcoords="offset points",
-            arrowprops={"arrowstyle": "<|-", "color": colour, "linewidth": 1.5},
-            zorder=3,
-        )
-        arrow.arrow_patch.set_gid(f"mark-{index}-arrow")
+    _open_arrow(ax, c, (x, y), colour, length=28, zorder=3, gid=f"mark-{index}-arrow")
     face = "white" if hollow else colour
     (point,) = ax.plot(
         [x],
@@ -264,6 +254,34 @@ def _draw(ax: Any, index: int, c: Claim, colour: str, span: bool, undated_width:
         label.set_gid(f"mark-{index}-label")
 
 
+def _open_arrow(
+    ax: Any,
+    c: Claim,
+    xy: tuple[float, float],
+    colour: str,
+    *,
+    length: float,
+    zorder: int,
+    gid: str,
+) -> int:
+    """An arrow from the mark the way an open bound ("at least", "up to") leaves the value open.
+
+    Returns the direction (1 up, -1 down, 0 none) so a label can keep clear of the arrow.
+    """
+    direction = 1 if c.value_kind in OPEN_UP else -1 if c.value_kind in OPEN_DOWN else 0
+    if direction:
+        arrow = ax.annotate(
+            "",
+            xy=xy,
+            xytext=(0, length * direction),
+            textcoords="offset points",
+            arrowprops={"arrowstyle": "<|-", "color": colour, "linewidth": 1.5},
+            zorder=zorder,
+        )
+        arrow.arrow_patch.set_gid(gid)
+    return direction
+
+
 def _bar(ax: Any, index: int, c: Claim, colour: str) -> None:
     """One claim of a breakdown as a bar, labelled with its value as stated."""
     kinds = statuses(c)
@@ -288,17 +306,9 @@ def _bar(ax: Any, index: int, c: Claim, colour: str) -> None:
         rng = ax.vlines(index, c.value_low, c.value_high, colors=colour, linewidth=2.5, zorder=4)
         rng.set_gid(f"mark-{index}-range")
         top = c.value_high
-    direction = 1 if c.value_kind in OPEN_UP else -1 if c.value_kind in OPEN_DOWN else 0
-    if direction:
-        arrow = ax.annotate(
-            "",
-            xy=(index, y),
-            xytext=(0, 22 * direction),
-            textcoords="offset points",
-            arrowprops={"arrowstyle": "<|-", "color": colour, "linewidth": 1.5},
-            zorder=4,
-        )
-        arrow.arrow_patch.set_gid(f"mark-{index}-arrow")
+    direction = _open_arrow(
+        ax, c, (index, y), colour, length=22, zorder=4, gid=f"mark-{index}-arrow"
+    )
     label = ax.annotate(
         c.as_stated,
         xy=(index, top),
