@@ -311,20 +311,33 @@ def _quote_states_value(t: Tables) -> pl.Series:
     import polars as pl
 
     c = _claims(t).with_row_index("_pos").filter(pl.col("value_kind") != "interpreted")
-    surely = _stated_fast(c["quote"], c) if c.height else pl.Series([], dtype=pl.Boolean)
-    bad = []
-    rest = c.filter(~surely).select("_pos", "quote", *VALUE_FIELDS)
-    for pos, quote, *values in rest.iter_rows():
-        stated = numbers_in_text(str(quote))
-        for v in values:
+    # quotes repeat (several figures of one sentence, one figure in several claims): each
+    # distinct (quote, values) is checked once, and the failing ones are mapped back to rows
+    keys = ["quote", *VALUE_FIELDS]
+    combos = c.select(keys).unique()
+    surely = (
+        _stated_fast(combos["quote"], combos) if combos.height else pl.Series([], dtype=pl.Boolean)
+    )
+    read: dict[str, set[float]] = {}
+    wrong = []
+    for row in combos.filter(~surely).iter_rows():
+        quote = str(row[0])
+        stated = read.get(quote)
+        if stated is None:
+            stated = read[quote] = numbers_in_text(quote)
+        for v in row[1:]:
             if (
                 v is not None
                 and not math.isnan(v)
                 and not any(abs(s - v) <= 1e-9 * max(1.0, abs(v)) for s in stated)
             ):
-                bad.append(pos)
+                wrong.append(row)
                 break
-    return _flag(_claims(t), bad, "quote")
+    if not wrong:
+        return _flag(_claims(t), [], "quote")
+    wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
+    bad = c.join(wrong_frame, on=keys, how="semi", nulls_equal=True)["_pos"]
+    return _flag(_claims(t), bad.to_list(), "quote")
 
 
 def _interpreted_note(t: Tables) -> pl.Series:
@@ -366,21 +379,22 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
     )
     cumulative = cumulative.join(per_date, on=[*keys, "_end"], how="left")
     suspect = cumulative.filter((pl.col("_earlier") > pl.col("_rep")).fill_null(False))
-    suspects = cumulative.join(suspect.select(keys).unique(), on=keys, how="semi")
-    bad: list[int] = []
-    nan = float("nan")
-    for _, group in suspects.sort("_pos").group_by(keys, maintain_order=True):
-        ordered = group.sort("_end", maintain_order=True)
-        seen: list[tuple[str, float, str]] = []
-        for pos, cid, rep_value, end_date, supersedes in ordered.select(
-            "_pos", "claim_id", "_rep", "_end", "supersedes"
-        ).iter_rows():
-            value = nan if rep_value is None else rep_value
-            earlier = {c_id for c_id, v, e in seen if e < end_date and v > value}
-            if earlier and supersedes not in earlier:
-                bad.append(pos)
-            seen.append((cid, value, end_date))
-    return _flag(c, bad, "value")
+    if suspect.height == 0:
+        return _flag(c, [], "value")
+    # A suspect row is excused only when the claim it supersedes is one of the higher earlier
+    # figures of its series: a join on the superseded id, not a walk through the series (which
+    # was quadratic in the length of a long series).
+    superseded = cumulative.select(
+        *keys,
+        pl.col("claim_id").alias("supersedes"),
+        pl.col("_end").alias("_end_before"),
+        pl.col("_rep").alias("_rep_before"),
+    )
+    excused = suspect.join(superseded, on=[*keys, "supersedes"], nulls_equal=True).filter(
+        (pl.col("_end_before") < pl.col("_end")) & (pl.col("_rep_before") > pl.col("_rep"))
+    )
+    bad = suspect.join(excused.select("_pos"), on="_pos", how="anti")["_pos"]
+    return _flag(c, bad.to_list(), "value")
 
 
 def _supersedes_exists(t: Tables) -> pl.Series:
