@@ -144,11 +144,25 @@ def _strip(name: str) -> pl.Expr:
     return pl.col(name).str.strip_chars(PY_WHITESPACE)
 
 
+# A character Python's str.strip() keeps: a cell holds one unless strip() leaves it empty.
+_NOT_WHITESPACE = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE) + "]"
+
+
+def _filled(name: str) -> pl.Expr:
+    """Whether the column's cell is not empty after Python's str.strip() (null stays null).
+
+    A search for one kept character: no stripped copy of a long text column is made.
+    """
+    import polars as pl
+
+    return pl.col(name).str.contains(_NOT_WHITESPACE)
+
+
 def _kind_fields(t: Tables) -> pl.Series:
     import polars as pl
 
     kind = pl.col("value_kind")
-    present = {f: _strip(f) != "" for f in VALUE_FIELDS}
+    present = {f: _filled(f) for f in VALUE_FIELDS}
     known = kind.is_in(list(KIND_FIELDS))
     ok = pl.lit(True)
     for f in VALUE_FIELDS:
@@ -310,11 +324,18 @@ def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
 def _quote_states_value(t: Tables) -> pl.Series:
     import polars as pl
 
-    c = _claims(t).with_row_index("_pos").filter(pl.col("value_kind") != "interpreted")
+    # lazy, so that the rows checked are never copied out of the table
+    c = (
+        _claims(t)
+        .lazy()
+        .select("value_kind", "quote", *VALUE_FIELDS)
+        .with_row_index("_pos")
+        .filter(pl.col("value_kind") != "interpreted")
+    )
     # quotes repeat (several figures of one sentence, one figure in several claims): each
     # distinct (quote, values) is checked once, and the failing ones are mapped back to rows
     keys = ["quote", *VALUE_FIELDS]
-    combos = c.select(keys).unique()
+    combos = c.select(keys).unique().collect()
     surely = (
         _stated_fast(combos["quote"], combos) if combos.height else pl.Series([], dtype=pl.Boolean)
     )
@@ -336,14 +357,14 @@ def _quote_states_value(t: Tables) -> pl.Series:
     if not wrong:
         return _flag(_claims(t), [], "quote")
     wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
-    bad = c.join(wrong_frame, on=keys, how="semi", nulls_equal=True)["_pos"]
-    return _flag(_claims(t), bad.to_list(), "quote")
+    bad = c.join(wrong_frame.lazy(), on=keys, how="semi", nulls_equal=True).select("_pos")
+    return _flag(_claims(t), bad.collect()["_pos"].to_list(), "quote")
 
 
 def _interpreted_note(t: Tables) -> pl.Series:
     import polars as pl
 
-    bad = (pl.col("value_kind") == "interpreted") & (_strip("notes") == "")
+    bad = (pl.col("value_kind") == "interpreted") & ~_filled("notes")
     return _ok(t.text["claims"], bad, "notes")
 
 
@@ -363,8 +384,9 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
             rep.alias("_rep"),
             pl.col("category").fill_null("").alias("_cat"),
         )
+        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes", "_basis")
         .filter((pl.col("_basis") == "cumulative") & pl.col("_end").is_not_null())
-        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes")
+        .drop("_basis")
     )
     if cumulative.height == 0:
         return _flag(c, [], "value")
@@ -402,7 +424,7 @@ def _supersedes_exists(t: Tables) -> pl.Series:
 
     c = t.text["claims"]
     # few rows name another claim: look only those up among the claim ids
-    named = c.with_row_index("_pos").filter(_strip("supersedes") != "")
+    named = c.select("supersedes").with_row_index("_pos").filter(_filled("supersedes"))
     if named.height == 0:
         return _flag(c, [], "supersedes")
     ids = c.select(pl.col("claim_id").alias("supersedes"))
@@ -412,7 +434,7 @@ def _supersedes_exists(t: Tables) -> pl.Series:
 
 def _supersedes_acyclic(t: Tables) -> pl.Series:
     c = t.text["claims"]
-    named = c.filter(_strip("supersedes") != "")
+    named = c.select("claim_id", "supersedes").filter(_filled("supersedes"))
     target = dict(zip(named["claim_id"], named["supersedes"], strict=True))
     in_cycle: set[str] = set()
     for start in target:
@@ -431,7 +453,7 @@ def _stock_without_start(t: Tables) -> pl.Series:
     if t.typed["metrics"].height == 0:
         return _flag(_claims(t), [], "period_start")
     stock = _metric_attr(t, "counting_basis") == "stock"
-    return _ok(t.text["claims"], stock & (_strip("period_start") != ""), "period_start")
+    return _ok(t.text["claims"], stock & _filled("period_start"), "period_start")
 
 
 def _undated_end(t: Tables) -> pl.Series:
