@@ -144,11 +144,25 @@ def _strip(name: str) -> pl.Expr:
     return pl.col(name).str.strip_chars(PY_WHITESPACE)
 
 
+# A character Python's str.strip() keeps: a cell holds one unless strip() leaves it empty.
+_NOT_WHITESPACE = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE) + "]"
+
+
+def _filled(name: str) -> pl.Expr:
+    """Whether the column's cell is not empty after Python's str.strip() (null stays null).
+
+    A search for one kept character: no stripped copy of a long text column is made.
+    """
+    import polars as pl
+
+    return pl.col(name).str.contains(_NOT_WHITESPACE)
+
+
 def _kind_fields(t: Tables) -> pl.Series:
     import polars as pl
 
     kind = pl.col("value_kind")
-    present = {f: _strip(f) != "" for f in VALUE_FIELDS}
+    present = {f: _filled(f) for f in VALUE_FIELDS}
     known = kind.is_in(list(KIND_FIELDS))
     ok = pl.lit(True)
     for f in VALUE_FIELDS:
@@ -310,27 +324,47 @@ def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
 def _quote_states_value(t: Tables) -> pl.Series:
     import polars as pl
 
-    c = _claims(t).with_row_index("_pos").filter(pl.col("value_kind") != "interpreted")
-    surely = _stated_fast(c["quote"], c) if c.height else pl.Series([], dtype=pl.Boolean)
-    bad = []
-    rest = c.filter(~surely).select("_pos", "quote", *VALUE_FIELDS)
-    for pos, quote, *values in rest.iter_rows():
-        stated = numbers_in_text(str(quote))
-        for v in values:
+    # lazy, so that the rows checked are never copied out of the table
+    c = (
+        _claims(t)
+        .lazy()
+        .select("value_kind", "quote", *VALUE_FIELDS)
+        .with_row_index("_pos")
+        .filter(pl.col("value_kind") != "interpreted")
+    )
+    # quotes repeat (several figures of one sentence, one figure in several claims): each
+    # distinct (quote, values) is checked once, and the failing ones are mapped back to rows
+    keys = ["quote", *VALUE_FIELDS]
+    combos = c.select(keys).unique().collect()
+    surely = (
+        _stated_fast(combos["quote"], combos) if combos.height else pl.Series([], dtype=pl.Boolean)
+    )
+    read: dict[str, set[float]] = {}
+    wrong = []
+    for row in combos.filter(~surely).iter_rows():
+        quote = str(row[0])
+        stated = read.get(quote)
+        if stated is None:
+            stated = read[quote] = numbers_in_text(quote)
+        for v in row[1:]:
             if (
                 v is not None
                 and not math.isnan(v)
                 and not any(abs(s - v) <= 1e-9 * max(1.0, abs(v)) for s in stated)
             ):
-                bad.append(pos)
+                wrong.append(row)
                 break
-    return _flag(_claims(t), bad, "quote")
+    if not wrong:
+        return _flag(_claims(t), [], "quote")
+    wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
+    bad = c.join(wrong_frame.lazy(), on=keys, how="semi", nulls_equal=True).select("_pos")
+    return _flag(_claims(t), bad.collect()["_pos"].to_list(), "quote")
 
 
 def _interpreted_note(t: Tables) -> pl.Series:
     import polars as pl
 
-    bad = (pl.col("value_kind") == "interpreted") & (_strip("notes") == "")
+    bad = (pl.col("value_kind") == "interpreted") & ~_filled("notes")
     return _ok(t.text["claims"], bad, "notes")
 
 
@@ -350,8 +384,9 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
             rep.alias("_rep"),
             pl.col("category").fill_null("").alias("_cat"),
         )
+        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes", "_basis")
         .filter((pl.col("_basis") == "cumulative") & pl.col("_end").is_not_null())
-        .select("_pos", *keys, "_end", "_rep", "claim_id", "supersedes")
+        .drop("_basis")
     )
     if cumulative.height == 0:
         return _flag(c, [], "value")
@@ -366,21 +401,22 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
     )
     cumulative = cumulative.join(per_date, on=[*keys, "_end"], how="left")
     suspect = cumulative.filter((pl.col("_earlier") > pl.col("_rep")).fill_null(False))
-    suspects = cumulative.join(suspect.select(keys).unique(), on=keys, how="semi")
-    bad: list[int] = []
-    nan = float("nan")
-    for _, group in suspects.sort("_pos").group_by(keys, maintain_order=True):
-        ordered = group.sort("_end", maintain_order=True)
-        seen: list[tuple[str, float, str]] = []
-        for pos, cid, rep_value, end_date, supersedes in ordered.select(
-            "_pos", "claim_id", "_rep", "_end", "supersedes"
-        ).iter_rows():
-            value = nan if rep_value is None else rep_value
-            earlier = {c_id for c_id, v, e in seen if e < end_date and v > value}
-            if earlier and supersedes not in earlier:
-                bad.append(pos)
-            seen.append((cid, value, end_date))
-    return _flag(c, bad, "value")
+    if suspect.height == 0:
+        return _flag(c, [], "value")
+    # A suspect row is excused only when the claim it supersedes is one of the higher earlier
+    # figures of its series: a join on the superseded id, not a walk through the series (which
+    # was quadratic in the length of a long series).
+    superseded = cumulative.select(
+        *keys,
+        pl.col("claim_id").alias("supersedes"),
+        pl.col("_end").alias("_end_before"),
+        pl.col("_rep").alias("_rep_before"),
+    )
+    excused = suspect.join(superseded, on=[*keys, "supersedes"], nulls_equal=True).filter(
+        (pl.col("_end_before") < pl.col("_end")) & (pl.col("_rep_before") > pl.col("_rep"))
+    )
+    bad = suspect.join(excused.select("_pos"), on="_pos", how="anti")["_pos"]
+    return _flag(c, bad.to_list(), "value")
 
 
 def _supersedes_exists(t: Tables) -> pl.Series:
@@ -388,7 +424,7 @@ def _supersedes_exists(t: Tables) -> pl.Series:
 
     c = t.text["claims"]
     # few rows name another claim: look only those up among the claim ids
-    named = c.with_row_index("_pos").filter(_strip("supersedes") != "")
+    named = c.select("supersedes").with_row_index("_pos").filter(_filled("supersedes"))
     if named.height == 0:
         return _flag(c, [], "supersedes")
     ids = c.select(pl.col("claim_id").alias("supersedes"))
@@ -398,7 +434,7 @@ def _supersedes_exists(t: Tables) -> pl.Series:
 
 def _supersedes_acyclic(t: Tables) -> pl.Series:
     c = t.text["claims"]
-    named = c.filter(_strip("supersedes") != "")
+    named = c.select("claim_id", "supersedes").filter(_filled("supersedes"))
     target = dict(zip(named["claim_id"], named["supersedes"], strict=True))
     in_cycle: set[str] = set()
     for start in target:
@@ -417,7 +453,7 @@ def _stock_without_start(t: Tables) -> pl.Series:
     if t.typed["metrics"].height == 0:
         return _flag(_claims(t), [], "period_start")
     stock = _metric_attr(t, "counting_basis") == "stock"
-    return _ok(t.text["claims"], stock & (_strip("period_start") != ""), "period_start")
+    return _ok(t.text["claims"], stock & _filled("period_start"), "period_start")
 
 
 def _undated_end(t: Tables) -> pl.Series:
