@@ -310,7 +310,7 @@ def typed_pandas(text: pd.DataFrame, table: TableSchema) -> pd.DataFrame:
             typed = cells.map(_booleans(spec)).astype("boolean")
         elif spec.type == "date":
             dates = _dates(cells.dropna().unique(), spec.format)
-            ok = cells.map({c: d is not None for c, d in dates.items()}).fillna(False).astype(bool)
+            ok = cells.isin([c for c, d in dates.items() if d is not None])
             # the grammar has checked every cell: the format only converts them
             fmt = "%Y-%m-%d" if spec.format in (None, "default") else spec.format
             typed = pd.to_datetime(cells.where(ok), format=fmt)
