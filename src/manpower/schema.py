@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from manpower import grammar
 from manpower.errors import ManpowerError
-from manpower.paths import OPTIONAL_TABLES, TABLES, load_schema, schema_path
+from manpower.paths import OPTIONAL_TABLES, TABLES, read_json, schema_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -166,7 +166,7 @@ def load_schemas(root: Path) -> dict[str, TableSchema]:
     schema file is absent; any other missing schema is an error.
     """
     return {
-        table: TableSchema.from_dict(table, load_schema(root, table))
+        table: TableSchema.from_dict(table, read_json(schema_path(root, table)))
         for table in TABLES
         if table not in OPTIONAL_TABLES or schema_path(root, table).is_file()
     }
