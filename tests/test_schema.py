@@ -102,6 +102,7 @@ EVERY_TYPE = TableSchema.from_dict(
             {"name": "b", "type": "boolean"},
             {"name": "y", "type": "boolean", "trueValues": ["Y"], "falseValues": ["N"]},
             {"name": "d", "type": "date"},
+            {"name": "f", "type": "date", "format": "%d/%m/%Y"},
         ],
         "missingValues": ["", "n/a"],
     },
@@ -113,6 +114,7 @@ CELLS = {
     "b": ["True", "0", "", "1"],
     "y": ["Y", "N", "", "Y"],
     "d": ["2024-02-29", "", "2024-02-29", "1999-12-31"],
+    "f": ["29/02/2024", "", "01/01/2000", "31/12/1999"],
 }
 
 
@@ -126,10 +128,11 @@ def test_polars_and_pandas_give_the_same_values():
             "b": pl.Boolean,
             "y": pl.Boolean,
             "d": pl.Date,
+            "f": pl.Date,
         }
     )
-    assert typed.row(0) == ("x", 1.5, 12, True, True, dt.date(2024, 2, 29))
-    assert typed.row(2) == (None, None, -3, None, None, dt.date(2024, 2, 29))
+    assert typed.row(0) == ("x", 1.5, 12, True, True, dt.date(2024, 2, 29), dt.date(2024, 2, 29))
+    assert typed.row(2) == (None, None, -3, None, None, dt.date(2024, 2, 29), dt.date(2000, 1, 1))
     frame = typed_pandas(pd.DataFrame(CELLS, dtype=str), EVERY_TYPE)
     assert [str(t) for t in frame.dtypes] == [
         "str",
@@ -137,6 +140,7 @@ def test_polars_and_pandas_give_the_same_values():
         "Int64",
         "boolean",
         "boolean",
+        "datetime64[us]",
         "datetime64[us]",
     ]
     for name in CELLS:

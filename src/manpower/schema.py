@@ -59,10 +59,6 @@ def primary_key(data: Mapping[str, Any]) -> tuple[str, ...]:
     return names(data.get("primaryKey"))
 
 
-def _number(value: Any) -> float | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -76,8 +72,9 @@ class Field:
     pattern: str | None = None
     min_length: int | None = None
     max_length: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    # as the spec writes them: a number, or for a date field a date in the field's format
+    minimum: float | str | None = None
+    maximum: float | str | None = None
     true_values: tuple[str, ...] = TRUE_VALUES
     false_values: tuple[str, ...] = FALSE_VALUES
     # the descriptor as written, for writers that copy it (the derived table's schema)
@@ -99,8 +96,8 @@ class Field:
             pattern=c.get("pattern"),
             min_length=c.get("minLength"),
             max_length=c.get("maxLength"),
-            minimum=_number(c.get("minimum")),
-            maximum=_number(c.get("maximum")),
+            minimum=c.get("minimum"),
+            maximum=c.get("maximum"),
             true_values=tuple(data.get("trueValues", TRUE_VALUES)),
             false_values=tuple(data.get("falseValues", FALSE_VALUES)),
             data=data,
@@ -212,7 +209,7 @@ def _dates(cells: Iterable[str | None], fmt: str | None) -> dict[str, dt.date | 
     for cell in cells:
         if cell is None or cell in out:
             continue
-        if fmt in (None, "default"):
+        if fmt is None:
             out[cell] = grammar.parse_date(cell)
         else:
             try:
@@ -220,6 +217,12 @@ def _dates(cells: Iterable[str | None], fmt: str | None) -> dict[str, dt.date | 
             except ValueError:
                 out[cell] = None
     return out
+
+
+def _date_format(spec: Field) -> str | None:
+    """A date field's strptime pattern; None for the package's date grammar, which the spec's
+    ``default`` (ISO) and ``any`` get (no reader of the exports agrees on "any" other form)."""
+    return None if spec.format in (None, "default", "any") else spec.format
 
 
 def _booleans(spec: Field) -> dict[str, bool]:
@@ -271,7 +274,7 @@ def typed_frame(text: pl.DataFrame, table: TableSchema, *, strict: bool = True) 
         elif spec.type == "boolean":
             typed = cell.replace_strict(_booleans(spec), default=None, return_dtype=pl.Boolean)
         elif spec.type == "date":
-            dates = _dates(text[name].unique().to_list(), spec.format)
+            dates = _dates(text[name].unique().to_list(), _date_format(spec))
             typed = cell.replace_strict(dates, default=None, return_dtype=pl.Date)
         elif spec.type == "datetime":
             typed = cell.str.to_datetime(strict=False)
@@ -316,11 +319,11 @@ def typed_pandas(text: pd.DataFrame, table: TableSchema) -> pd.DataFrame:
         elif spec.type == "boolean":
             typed = cells.map(_booleans(spec)).astype("boolean")
         elif spec.type == "date":
-            dates = _dates(cells.dropna().unique(), spec.format)
+            fmt = _date_format(spec)
+            dates = _dates(cells.dropna().unique(), fmt)
             ok = cells.isin([c for c, d in dates.items() if d is not None])
-            # the grammar has checked every cell: the format only converts them
-            fmt = "%Y-%m-%d" if spec.format in (None, "default") else spec.format
-            typed = pd.to_datetime(cells.where(ok), format=fmt)
+            # every cell left has parsed already: the format only converts them
+            typed = pd.to_datetime(cells.where(ok), format=fmt or "%Y-%m-%d")
         elif spec.type == "datetime":
             typed = pd.to_datetime(cells, format="ISO8601", errors="coerce")
         else:
