@@ -14,7 +14,7 @@ from typing import Any
 
 from manpower.fsutil import sha256_file
 from manpower.paths import BASE_METADATA, data_path, present_tables, read_json
-from manpower.schema import TableSchema, load_schemas
+from manpower.schema import TableSchema, load_schemas, read_rows
 
 DERIVED = ("claims_flat",)
 
@@ -85,12 +85,11 @@ def build_descriptor(
 def _document_sources(root: Path) -> list[dict[str, str]]:
     """The package-level ``sources``: the documents in data/sources.csv, as they state them."""
     out = []
-    with data_path(root, "sources").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            entry = {"title": row.get("title") or row["source_id"]}
-            if row.get("url"):
-                entry["path"] = row["url"]
-            out.append(entry)
+    for row in read_rows(data_path(root, "sources")):
+        entry = {"title": row.get("title") or row["source_id"]}
+        if row.get("url"):
+            entry["path"] = row["url"]
+        out.append(entry)
     return out
 
 
