@@ -107,6 +107,7 @@ KEEP: set[str] = {
     "manpower.confine",
     "manpower.extras",
     "manpower.limits",
+    "manpower.schema",  # the Table Schema model (issue 13 step 4)
 }
 
 # The docstring of each new sub-package (its __init__ imports nothing, so imports stay lazy).

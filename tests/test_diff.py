@@ -172,3 +172,22 @@ def test_revision_without_package_is_refused(tmp_path):
     git(tmp_path, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "x")
     with pytest.raises(ManpowerError, match=r"revision HEAD holds no package"):
         diff("HEAD", "HEAD", tmp_path)
+
+
+def test_a_table_without_a_primary_key_is_compared_row_by_row(make_repo):
+    from conftest import METRICS
+
+    old = make_repo()
+    new = make_repo(metrics=[{**METRICS[0], "label": "Convicts"}, METRICS[1]])
+    for repo in (old, new):
+        edit_schema(repo, "metrics", lambda s: s.pop("primaryKey"))
+    result = compare(old, new)
+    metrics = next(t for t in result.tables if t.name == "metrics")
+    assert metrics.key == [] and metrics.schema == []
+    # no key: a changed row is the old row removed and the new one added, named by its cells
+    assert metrics.changed == []
+    cells = "convicts_recruited_cumulative, recruitment, {}, Prisoners recruited since 2022., "
+    cells += "persons, cumulative"
+    assert metrics.removed == [cells.format("Convicts recruited")]
+    assert metrics.added == [cells.format("Convicts")]
+    assert result.level == "major"

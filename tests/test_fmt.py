@@ -112,3 +112,26 @@ def test_unreadable_table_is_an_error_and_nothing_is_written(repo):
         "or Windows-1252); save it as UTF-8\n"
     )
     assert digest(repo / "data") == before
+
+
+def test_a_table_without_a_primary_key_is_sorted_by_its_first_column(repo):
+    import json
+
+    from conftest import METRICS, write_table
+
+    path = repo / "schemas" / "metrics.schema.json"
+    schema = json.loads(path.read_text())
+    del schema["primaryKey"]
+    path.write_text(json.dumps(schema))
+    write_table(repo / "data" / "metrics.csv", list(reversed(METRICS)))
+    before = digest(repo / "data")
+    result = fmt("--check")
+    assert result.exit_code == 1
+    assert result.output == (
+        "data/metrics.csv: not canonical (rows are not sorted by metric_id)\n"
+        "1 of 5 tables not canonical: run `manpower fmt`\n"
+    )
+    assert digest(repo / "data") == before
+    assert fmt().exit_code == 0
+    lines = (repo / "data" / "metrics.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == sorted(m["metric_id"] for m in METRICS)

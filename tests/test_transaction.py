@@ -132,14 +132,14 @@ def scenario(make_repo, tmp_path):
     """A repository, the new bytes of two existing tables and of one new file, and the digests
     of data/ before and after the write."""
     from manpower.contributing.canonical_form import render_table
-    from manpower.paths import load_schema
+    from manpower.schema import load_schemas
 
     repo = make_repo()
     sources = [*SOURCES, {**SOURCES[0], "source_id": "wire-2025-02-01"}]
     claims = [claim(), claim(claim_id="wire-2025-02-01-01", source_id="wire-2025-02-01")]
     files = {
-        "sources.csv": render_table(sources, load_schema(repo, "sources")).encode(),
-        "claims.csv": render_table(claims, load_schema(repo, "claims")).encode(),
+        "sources.csv": render_table(sources, load_schemas(repo)["sources"]).encode(),
+        "claims.csv": render_table(claims, load_schemas(repo)["claims"]).encode(),
         "notes.csv": b"a new file\n",
     }
     old = digest(repo / "data")

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from manpower.fsutil import sha256_file
-from manpower.paths import BASE_METADATA, data_path, load_schema, present_tables, read_json
+from manpower.paths import BASE_METADATA, data_path, present_tables, read_json
+from manpower.schema import TableSchema, load_schemas, read_rows
 
 DERIVED = ("claims_flat",)
 
@@ -27,14 +28,16 @@ def count_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
-def _resource(root: Path, name: str, path: Path, schema: Any, stats: bool) -> dict[str, Any]:
-    schema_dict = schema if isinstance(schema, dict) else load_schema(root, name)
+def _resource(
+    root: Path, path: Path, schema: Any, model: TableSchema, stats: bool
+) -> dict[str, Any]:
+    """``schema`` is what the descriptor says (a path to the schema file, or the schema)."""
     resource: dict[str, Any] = {
-        "name": name,
+        "name": model.name,
         "type": "table",
         "path": path.relative_to(root).as_posix(),
-        "title": schema_dict.get("title", name),
-        "description": schema_dict.get("description", ""),
+        "title": model.title or model.name,
+        "description": model.description,
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
@@ -63,17 +66,18 @@ def build_descriptor(
     }
     if sources:
         descriptor["sources"] = _document_sources(root)
+    schemas = load_schemas(root)
     resources = [
-        _resource(root, t, data_path(root, t), f"schemas/{t}.schema.json", stats)
+        _resource(root, data_path(root, t), f"schemas/{t}.schema.json", schemas[t], stats)
         for t in present_tables(root)
     ]
     if derived:
         from manpower.flat_table import flat_schema
 
         for name in DERIVED:
-            resources.append(
-                _resource(root, name, derived_path(root, name), flat_schema(root), stats)
-            )
+            schema = flat_schema(root)
+            model = TableSchema.from_dict(name, schema)
+            resources.append(_resource(root, derived_path(root, name), schema, model, stats))
     descriptor["resources"] = resources
     return descriptor
 
@@ -81,12 +85,11 @@ def build_descriptor(
 def _document_sources(root: Path) -> list[dict[str, str]]:
     """The package-level ``sources``: the documents in data/sources.csv, as they state them."""
     out = []
-    with data_path(root, "sources").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            entry = {"title": row.get("title") or row["source_id"]}
-            if row.get("url"):
-                entry["path"] = row["url"]
-            out.append(entry)
+    for row in read_rows(data_path(root, "sources")):
+        entry = {"title": row.get("title") or row["source_id"]}
+        if row.get("url"):
+            entry["path"] = row["url"]
+        out.append(entry)
     return out
 
 

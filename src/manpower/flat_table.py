@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from manpower.fsutil import write_atomic
-from manpower.paths import data_path, load_schema
+from manpower.paths import data_path
+from manpower.schema import load_schemas, read_rows
 
 # (output column, table, column in that table, join key in claims)
 JOINED: tuple[tuple[str, str, str, str], ...] = (
@@ -27,23 +29,27 @@ JOINED: tuple[tuple[str, str, str, str], ...] = (
     ("source_url", "sources", "url", "source_id"),
 )
 
+# The tables joined, each with its key, which is also the claims column pointing into it.
+KEYS = {"metrics": "metric_id", "claimants": "claimant_id", "sources": "source_id"}
+
 
 def flat_schema(root: Path) -> dict[str, Any]:
     """The derived table's schema, built from the curated schemas it joins."""
-    claims = load_schema(root, "claims")
-    fields = [{k: v for k, v in f.items() if k != "constraints"} for f in claims["fields"]]
+    schemas = load_schemas(root)
+    claims = schemas["claims"]
+    fields = [{k: v for k, v in f.data.items() if k != "constraints"} for f in claims.fields]
     for out, table, column, _ in JOINED:
-        source = next(f for f in load_schema(root, table)["fields"] if f["name"] == column)
+        source = schemas[table].field(column)
         fields.append(
             {
                 "name": out,
-                "type": source["type"],
-                "title": f"{table.rstrip('s').capitalize()} {source.get('title', column).lower()}",
+                "type": source.type,
+                "title": f"{table.rstrip('s').capitalize()} {(source.title or column).lower()}",
                 "description": f"{table}.{column} of the claim's {table.rstrip('s')}.",
             }
         )
     return {
-        "$schema": claims.get("$schema"),
+        "$schema": claims.data.get("$schema"),
         "title": "Claims, flat",
         "description": "Claims joined with metric label, unit and topic, claimant name and "
         "source title, publisher, date and URL. Derived from the curated tables by the build; "
@@ -54,24 +60,28 @@ def flat_schema(root: Path) -> dict[str, Any]:
     }
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def join(tables: Mapping[str, list[dict[str, str]]]) -> list[dict[str, str]]:
+    """The claims, by claim_id, each with the JOINED columns of its metric, claimant and source
+    (empty when the id is not found). The one join of the package: the flat table and the
+    claims people read in ``manpower show`` and on the datasheet (on a downloaded release too)
+    are made by it. Rows of text and the standard library, not a data-frame library: ``show``
+    is light core."""
+    lookups = {
+        table: {row.get(key, ""): row for row in tables[table]} for table, key in KEYS.items()
+    }
+    rows = []
+    for claim in sorted(tables["claims"], key=lambda r: r.get("claim_id", "")):
+        row = dict(claim)
+        for out, table, column, key in JOINED:
+            row[out] = lookups[table].get(claim.get(key, ""), {}).get(column, "")
+        rows.append(row)
+    return rows
 
 
 def flat_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
-    lookups = {
-        table: {row[f"{table.rstrip('s')}_id"]: row for row in _read(data_path(root, table))}
-        for table in ("metrics", "claimants", "sources")
-    }
+    tables = {t: read_rows(data_path(root, t)) for t in (*KEYS, "claims")}
     header = [f["name"] for f in flat_schema(root)["fields"]]
-    rows = []
-    for claim in sorted(_read(data_path(root, "claims")), key=lambda r: r["claim_id"]):
-        row = dict(claim)
-        for out, table, column, key in JOINED:
-            row[out] = lookups[table].get(claim[key], {}).get(column, "")
-        rows.append(row)
-    return header, rows
+    return header, join(tables)
 
 
 def write_flat(root: Path, out: Path) -> int:

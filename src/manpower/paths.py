@@ -46,11 +46,3 @@ def read_json(path: Path) -> Any:
         raise ManpowerError(f"{path}: file not found") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManpowerError(f"{path}: not valid UTF-8 JSON ({exc})") from None
-
-
-def load_schema(root: Path, table: str) -> dict[str, Any]:
-    return read_json(schema_path(root, table))
-
-
-def field_names(schema: dict[str, Any]) -> list[str]:
-    return [field["name"] for field in schema["fields"]]

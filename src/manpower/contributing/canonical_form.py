@@ -13,9 +13,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from manpower.paths import data_path, field_names, load_schema, present_tables
+from manpower.paths import data_path, present_tables
+from manpower.schema import load_schemas
+
+if TYPE_CHECKING:
+    from manpower.schema import TableSchema
 
 Row = dict[str, str]
 
@@ -32,24 +36,26 @@ def canonical_row(row: Row, fields: Sequence[str]) -> Row:
     return {name: canonical_cell(row.get(name, "")) for name in fields}
 
 
-def primary_key(schema: dict[str, Any]) -> list[str]:
-    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
-    return [key] if isinstance(key, str) else list(key)
+def primary_key(schema: TableSchema) -> list[str]:
+    """The columns that order and identify rows: the schema's primary key, or, for a table
+    without one, its first column (one table must have exactly one canonical text, so rows are
+    always sorted by something)."""
+    return list(schema.primary_key or schema.field_names[:1])
 
 
 def sort_key(row: Row, key: Sequence[str]) -> tuple[str, ...]:
     return tuple(row.get(name, "") for name in key)
 
 
-def render_table(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+def render_table(rows: Iterable[Row], schema: TableSchema) -> str:
     """The canonical text of a table: rows are canonicalised, then sorted by primary key."""
-    fields = field_names(schema)
+    fields = schema.field_names
     return render_canonical_rows((canonical_row(r, fields) for r in rows), schema)
 
 
-def render_canonical_rows(rows: Iterable[Row], schema: dict[str, Any]) -> str:
+def render_canonical_rows(rows: Iterable[Row], schema: TableSchema) -> str:
     """:func:`render_table` of rows that are canonical already (each cell canonical_cell'd)."""
-    fields = field_names(schema)
+    fields = schema.field_names
     key = primary_key(schema)
     ordered = sorted(rows, key=lambda r: sort_key(r, key))
     buffer = io.StringIO()
@@ -75,7 +81,7 @@ class FormatResult:
 
 
 def reasons_not_canonical(
-    raw: bytes, rows: list[Row], header: list[str], schema: dict[str, Any]
+    raw: bytes, rows: list[Row], header: list[str], schema: TableSchema
 ) -> list[str]:
     """Plain-words reasons why ``raw`` is not canonical (best effort; the bytes decide)."""
     reasons = []
@@ -83,8 +89,7 @@ def reasons_not_canonical(
         reasons.append("starts with a byte-order mark")
     if b"\r" in raw:
         reasons.append("has CR or CRLF line endings")
-    fields = field_names(schema)
-    if header != fields:
+    if tuple(header) != schema.field_names:
         reasons.append("columns are not in schema order")
     key = primary_key(schema)
     keys = [sort_key(r, key) for r in rows]
@@ -102,7 +107,7 @@ def format_table(root: Path, table: str) -> FormatResult:
     from manpower.contributing.intake import read_csv, read_file
     from manpower.limits import MAX_TABLE_BYTES, check_table_size
 
-    schema = load_schema(root, table)
+    schema = load_schemas(root)[table]
     path = data_path(root, table)
     display = f"data/{table}.csv"
     check_table_size(path, display)

@@ -12,7 +12,6 @@ sha256; the folder holding them is configurable (``manpower.config.documents_dir
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from manpower.contributing.figures import (
 from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file
 from manpower.paths import data_path
+from manpower.schema import read_rows as read_table_rows
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,7 @@ class Coverage:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """A curated table as text rows; an absent optional table has none."""
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_table_rows(path) if path.is_file() else []
 
 
 def claim_values(claim: dict[str, str]) -> list[float]:

@@ -20,7 +20,8 @@ from manpower.contributing.figures import Figure, normalise
 from manpower.contributing.wording import draft_kind, is_range
 from manpower.errors import ManpowerError
 from manpower.fsutil import sha256_file
-from manpower.paths import data_path, field_names, load_schema
+from manpower.paths import data_path
+from manpower.schema import load_schemas
 
 QUOTE_LIMIT = 300
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -159,11 +160,12 @@ def draft(root: Path, document: Path, source_id: str) -> Draft:
         own,
         [x for x in exclusions if x.get("source_id") == source_id],
     )
+    schemas = load_schemas(root)
     result = Draft(
         source_id,
         document.name,
-        claim_fields=field_names(load_schema(root, "claims")),
-        source_fields=field_names(load_schema(root, "sources")),
+        claim_fields=list(schemas["claims"].field_names),
+        source_fields=list(schemas["sources"].field_names),
     )
     metrics, claimants = _most_used(own, "metric_id"), _most_used(own, "claimant_id")
     hint = "Fill metric_id, claimant_id, period_end, date_precision and verification"

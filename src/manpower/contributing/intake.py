@@ -17,10 +17,13 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from manpower.errors import ManpowerError
-from manpower.paths import TABLES, field_names
+from manpower.paths import TABLES
+
+if TYPE_CHECKING:
+    from manpower.schema import TableSchema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
@@ -63,9 +66,9 @@ class Parsed:
     def rows(self) -> list[tuple[int, dict[str, str]]]:
         return [(line, dict(zip(self.header, cells, strict=True))) for line, cells in self.records]
 
-    def check_header(self, table: str, schema: dict[str, Any]) -> None:
+    def check_header(self, table: str, schema: TableSchema) -> None:
         """Same columns as the schema (in any order): none unknown, missing or duplicated."""
-        names = field_names(schema)
+        names = schema.field_names
         seen: dict[str, int] = {}
         for position, name in enumerate(self.header, start=1):
             if name in seen:
@@ -406,7 +409,7 @@ def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
-def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[str, Any]]) -> str:
+def identify_table(path: Path, header: Sequence[str], schemas: dict[str, TableSchema]) -> str:
     """The table a submitted file is for: by file name, else by a header matching one table.
 
     The table name is only ever one of TABLES, so nothing in the file name decides where data
@@ -414,7 +417,7 @@ def identify_table(path: Path, header: Sequence[str], schemas: dict[str, dict[st
     """
     if path.stem in TABLES and path.suffix.lower() == ".csv":
         return path.stem
-    matches = [t for t in TABLES if set(field_names(schemas[t])) == set(header)]
+    matches = [t for t in TABLES if set(schemas[t].field_names) == set(header)]
     if len(matches) == 1:
         return matches[0]
     raise IntakeError(

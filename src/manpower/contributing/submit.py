@@ -37,7 +37,8 @@ from manpower.contributing.intake import (
 from manpower.contributing.plain_words import Known, ids_in, plain, suggestion
 from manpower.errors import Problem
 from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
-from manpower.paths import TABLES, data_path, field_names, load_schema, present_tables
+from manpower.paths import TABLES, data_path, present_tables
+from manpower.schema import TableSchema, load_schemas
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -170,7 +171,7 @@ def _evaluate(
     root: Path, updates: list[Path], allow_edits: bool, today: dt.date | None
 ) -> SubmitResult:
     result = SubmitResult()
-    schemas = {t: load_schema(root, t) for t in TABLES}
+    schemas = load_schemas(root)
     existing = {t: _read_existing(root, t, schemas[t]) for t in TABLES}
     submitted: dict[str, list[_Submitted]] = {t: [] for t in TABLES}
     for path in updates:
@@ -185,7 +186,7 @@ def _evaluate(
             )
             continue
         result.files[display] = table
-        fields = field_names(schemas[table])
+        fields = schemas[table].field_names
         for line, raw in parsed.rows():
             submitted[table].append(
                 _Submitted(Origin(display, line), raw, canonical_row(raw, fields))
@@ -220,7 +221,7 @@ def _evaluate(
     return result
 
 
-def _read_existing(root: Path, table: str, schema: dict[str, Any]) -> list[tuple[Row, Origin]]:
+def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, Origin]]:
     path = data_path(root, table)
     display = f"data/{table}.csv"
     if table not in present_tables(root):
@@ -248,7 +249,7 @@ def _key_text(key: tuple[str, ...]) -> str:
 
 def _merge(
     table: str,
-    schema: dict[str, Any],
+    schema: TableSchema,
     existing: list[tuple[Row, Origin]],
     submitted: list[_Submitted],
     allow_edits: bool,
@@ -328,17 +329,12 @@ def _edit_finding(
     return Finding(item.origin.file, item.origin.row, differing[0], None, "edit", message, fix)
 
 
-def _id_fields(schema: dict[str, Any], table: str) -> list[tuple[str, str, str]]:
+def _id_fields(schema: TableSchema, table: str) -> list[tuple[str, str, str]]:
     """(field, referenced table, referenced field) for the primary key and each foreign key."""
     out = [(name, table, name) for name in primary_key(schema)]
-    for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        target = ref.get("resource") or table
-        out.extend(
-            (name, target, ref_name) for name, ref_name in zip(fields, ref_fields, strict=True)
-        )
+    for fk in schema.foreign_keys:
+        pairs = zip(fk.fields, fk.reference, strict=True)
+        out.extend((name, fk.table, ref_name) for name, ref_name in pairs)
     return out
 
 
@@ -366,7 +362,7 @@ class _KnownIds:
 
 
 def _identifier_findings(
-    schemas: dict[str, dict[str, Any]],
+    schemas: dict[str, TableSchema],
     existing: dict[str, list[tuple[Row, Origin]]],
     submitted: dict[str, list[_Submitted]],
 ) -> list[Finding]:

@@ -1,21 +1,22 @@
 """The claims as people read them: joined with metric, claimant and source, values as stated.
 
 Shared by ``manpower show`` and the datasheet page. It reads the curated CSV tables with the
-standard library only, so the terminal view starts quickly; numbers that do not parse are kept
-as missing (``manpower validate`` is the place that reports them).
+standard library only (``manpower.schema.read_rows``), so the terminal view starts quickly and
+works in the light core, and joins them with the flat table's join (``manpower.flat_table.join``);
+numbers that do not parse are kept as missing (``manpower validate`` is the place that reports
+them).
 """
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from manpower import grammar
-from manpower.errors import ManpowerError
-from manpower.paths import data_path, load_schema
+from manpower.flat_table import join
+from manpower.paths import data_path
+from manpower.schema import TableSchema, load_schemas, read_rows
 
 # How a value_kind reads in words, placed before the figure.
 _PREFIX = {
@@ -208,32 +209,18 @@ def _float(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
-    except FileNotFoundError:
-        raise ManpowerError(f"{path}: file not found") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ManpowerError(f"{path}: cannot be read as a UTF-8 CSV table ({exc})") from None
-
-
-def _enum(root: Path, table: str, column: str) -> list[str]:
-    fields = {f["name"]: f for f in load_schema(root, table)["fields"]}
-    return list(fields[column].get("constraints", {}).get("enum", []))
-
-
-def _index(rows: Iterable[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
-    return {row.get(key, ""): row for row in rows}
+def _enum(schemas: dict[str, TableSchema], table: str, column: str) -> list[str]:
+    return list(schemas[table].field(column).enum or ())
 
 
 def load(root: Path) -> Dataset:
     """The package at ``root``: metrics in topic order, claims by metric, then date, then id."""
-    topics = _enum(root, "metrics", "topic")
-    sources = _read(data_path(root, "sources"))
-    claimants = _read(data_path(root, "claimants"))
-    metric_rows = _read(data_path(root, "metrics"))
-    claim_rows = _read(data_path(root, "claims"))
+    schemas = load_schemas(root)
+    topics = _enum(schemas, "metrics", "topic")
+    names = ("sources", "claimants", "metrics", "claims")
+    tables = {t: read_rows(data_path(root, t)) for t in names}
+    sources, claimants = tables["sources"], tables["claimants"]
+    metric_rows, claim_rows = list(tables["metrics"]), tables["claims"]
 
     order = {t: i for i, t in enumerate(topics)}
     metric_rows.sort(key=lambda r: (order.get(r.get("topic", ""), len(order)), r["metric_id"]))
@@ -248,15 +235,12 @@ def load(root: Path) -> Dataset:
         )
         for r in metric_rows
     }
-    by_source = _index(sources, "source_id")
-    by_claimant = _index(claimants, "claimant_id")
+    # from the file's rows, in file order: of two claims superseding one, the later names it
     superseded_by = {r["supersedes"]: r["claim_id"] for r in claim_rows if r.get("supersedes")}
     metric_order = {m: i for i, m in enumerate(metrics)}
 
     claims = []
-    for r in claim_rows:
-        source = by_source.get(r.get("source_id", ""), {})
-        metric = metrics.get(r.get("metric_id", ""))
+    for r in join(tables):
         claims.append(
             Claim(
                 claim_id=r["claim_id"],
@@ -270,20 +254,19 @@ def load(root: Path) -> Dataset:
                 period_end=r.get("period_end", ""),
                 date_precision=r.get("date_precision", "day"),
                 claimant_id=r.get("claimant_id", ""),
-                claimant_name=by_claimant.get(r.get("claimant_id", ""), {}).get("name", "")
-                or r.get("claimant_id", ""),
+                claimant_name=r["claimant_name"] or r.get("claimant_id", ""),
                 source_id=r.get("source_id", ""),
-                source_title=source.get("title", ""),
-                source_publisher=source.get("publisher", ""),
-                source_date=source.get("published_date", ""),
-                source_url=source.get("url", ""),
+                source_title=r["source_title"],
+                source_publisher=r["source_publisher"],
+                source_date=r["source_published_date"],
+                source_url=r["source_url"],
                 via=r.get("via", ""),
                 quote=r.get("quote", ""),
                 verification=r.get("verification", ""),
                 supersedes=r.get("supersedes", ""),
                 superseded_by=superseded_by.get(r["claim_id"], ""),
                 notes=r.get("notes", ""),
-                unit=metric.unit if metric else "",
+                unit=r["metric_unit"],
             )
         )
     claims.sort(
@@ -295,5 +278,5 @@ def load(root: Path) -> Dataset:
         claims=claims,
         sources=sorted(sources, key=lambda s: s.get("source_id", "")),
         claimants=sorted(claimants, key=lambda c: c.get("claimant_id", "")),
-        verifications=_enum(root, "claims", "verification"),
+        verifications=_enum(schemas, "claims", "verification"),
     )

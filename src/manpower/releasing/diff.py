@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from manpower.releasing.snapshot import Snapshot, Table
 from manpower.releasing.versioning import bump, highest, is_version
-
-if TYPE_CHECKING:
-    import polars as pl
+from manpower.schema import primary_key
 
 # Resource and package properties that describe the files, not their meaning: never a change.
 FILE_STATS = {"bytes", "hash", "rows"}
@@ -115,27 +113,14 @@ class PackageDiff:
         }
 
 
-def read_text(path: Path) -> pl.DataFrame:
-    """Every cell as text, empty cells as empty strings, so that cells compare as written."""
-    import polars as pl
-
-    from manpower.errors import ManpowerError
-
-    try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except FileNotFoundError:
-        raise ManpowerError(f"{path.name}: file not found in the package") from None
-    except pl.exceptions.PolarsError as exc:
-        raise ManpowerError(f"{path.name}: cannot be read as CSV ({exc})") from None
-    return frame.with_columns(pl.all().fill_null(""))
-
-
 def _key_text(row: dict[str, Any], key: list[str]) -> str:
     return ", ".join(str(row[k]) for k in key)
 
 
 def diff_rows(old: Table, new: Table, into: TableDiff) -> None:
     import polars as pl
+
+    from manpower.schema import read_text
 
     a, b = read_text(old.path), read_text(new.path)
     key = [k for k in into.key if k in a.columns and k in b.columns]
@@ -158,8 +143,7 @@ def diff_rows(old: Table, new: Table, into: TableDiff) -> None:
 
 
 def _keys(schema: dict[str, Any]) -> list[str]:
-    key = schema.get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
+    return list(primary_key(schema))
 
 
 def _constraint_changes(

@@ -19,6 +19,8 @@ from manpower.releasing.snapshot import Snapshot, Table
 if TYPE_CHECKING:
     import polars as pl
 
+    from manpower.schema import TableSchema
+
 SQL_TYPES = {
     "string": "TEXT",
     "number": "REAL",
@@ -31,28 +33,19 @@ SQL_TYPES = {
 
 
 def typed_frame(table: Table) -> pl.DataFrame:
-    """The table with the column types its schema declares; empty cells are null."""
-    import polars as pl
+    """The table's schema fields with the types the schema declares; empty cells are null."""
+    from manpower.schema import read_text
+    from manpower.schema import typed_frame as typed
 
-    dtypes: dict[str, Any] = {"number": pl.Float64, "integer": pl.Int64, "year": pl.Int64}
-    frame = pl.read_csv(table.path, infer_schema=False, encoding="utf8")
-    columns = []
-    for field in table.schema["fields"]:
-        name, kind = field["name"], field.get("type", "string")
-        col = pl.col(name).replace("", None)
-        if kind == "date":
-            col = col.str.to_date("%Y-%m-%d", strict=True)
-        elif kind == "datetime":
-            col = col.str.to_datetime(strict=True)
-        elif kind == "boolean":
-            truthy = col.str.to_lowercase().is_in(["true", "1", "yes"])
-            col = pl.when(col.is_null()).then(None).otherwise(truthy)
-        elif kind in dtypes:
-            col = col.cast(dtypes[kind], strict=True)
-        columns.append(col.alias(name))
+    model = table.model
+    text = read_text(table.path)
+    missing = [name for name in model.field_names if name not in text.columns]
+    if missing:
+        columns = ", ".join(missing)
+        raise ManpowerError(f"{table.path.name}: no column {columns} (the schema has it)")
     try:
-        return frame.select(columns)
-    except pl.exceptions.PolarsError as exc:
+        return typed(text, model).select(model.field_names)
+    except ManpowerError as exc:
         raise ManpowerError(f"{table.path.name}: a cell does not match its type ({exc})") from None
 
 
@@ -66,35 +59,28 @@ def write_parquet(snapshot: Snapshot, folder: Path, prefix: str) -> list[Path]:
     return out
 
 
-def _keys(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def create_table_sql(name: str, schema: dict[str, Any]) -> str:
+def create_table_sql(table: TableSchema) -> str:
     lines = []
-    for field in schema["fields"]:
-        constraints = field.get("constraints", {})
-        line = f"{_quote(field['name'])} {SQL_TYPES.get(field.get('type', 'string'), 'TEXT')}"
-        if constraints.get("required"):
+    for field in table.fields:
+        line = f"{_quote(field.name)} {SQL_TYPES.get(field.type, 'TEXT')}"
+        if field.required:
             line += " NOT NULL"
-        if constraints.get("unique"):
+        if field.unique:
             line += " UNIQUE"
         lines.append(line)
-    if schema.get("primaryKey"):
-        lines.append(f"PRIMARY KEY ({', '.join(map(_quote, _keys(schema['primaryKey'])))})")
-    for fk in schema.get("foreignKeys", []):
-        ref = fk["reference"]
+    if table.primary_key:
+        lines.append(f"PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
+    for fk in table.foreign_keys:
         lines.append(
-            f"FOREIGN KEY ({', '.join(map(_quote, _keys(fk['fields'])))}) REFERENCES "
-            f"{_quote(ref.get('resource') or name)} "
-            f"({', '.join(map(_quote, _keys(ref['fields'])))})"
+            f"FOREIGN KEY ({', '.join(map(_quote, fk.fields))}) REFERENCES {_quote(fk.table)} "
+            f"({', '.join(map(_quote, fk.reference))})"
         )
     body = ",\n  ".join(lines)
-    return f"CREATE TABLE {_quote(name)} (\n  {body}\n)"
+    return f"CREATE TABLE {_quote(table.name)} (\n  {body}\n)"
 
 
 def _cell(value: Any) -> Any:
@@ -108,7 +94,7 @@ def write_sqlite(snapshot: Snapshot, path: Path) -> dict[str, int]:
     con = sqlite3.connect(path)
     try:
         for name, table in snapshot.tables().items():
-            con.execute(create_table_sql(name, table.schema))
+            con.execute(create_table_sql(table.model))
             frame = typed_frame(table)
             marks = ", ".join("?" * len(frame.columns))
             con.executemany(

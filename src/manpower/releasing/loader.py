@@ -13,29 +13,19 @@ if TYPE_CHECKING:
 
 
 def read_table(table: Table) -> pd.DataFrame:
-    """One table typed from its schema: numbers float64, integers Int64, booleans boolean,
-    dates datetime64 (dates as dates, not text), text as strings; empty cells are missing."""
+    """One table typed from its schema (:func:`manpower.schema.typed_pandas`): numbers float64,
+    integers Int64, booleans boolean, dates datetime64 (dates as dates, not text), text as
+    strings; missing values are missing. pandas, not polars: ``manpower.load`` is light core."""
     import pandas as pd
 
+    from manpower.errors import ManpowerError
+    from manpower.schema import typed_pandas
+
     frame = pd.read_csv(table.path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for field in table.schema["fields"]:
-        name, kind = field["name"], field.get("type", "string")
-        if name not in frame.columns:
-            continue
-        text = frame[name].mask(frame[name] == "")
-        if kind == "number":
-            frame[name] = pd.to_numeric(text).astype("float64")
-        elif kind in ("integer", "year"):
-            frame[name] = pd.to_numeric(text).astype("Int64")
-        elif kind == "boolean":
-            frame[name] = text.str.lower().map({"true": True, "false": False}).astype("boolean")
-        elif kind == "date":
-            frame[name] = pd.to_datetime(text, format="%Y-%m-%d")
-        elif kind == "datetime":
-            frame[name] = pd.to_datetime(text, format="ISO8601")
-        else:
-            frame[name] = text
-    return frame
+    try:
+        return typed_pandas(frame, table.model)
+    except ManpowerError as exc:
+        raise ManpowerError(f"{table.path.name}: a cell does not match its type ({exc})") from None
 
 
 def _cached(version: str) -> Path | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from manpower.errors import ManpowerError, UsageError
 from manpower.paths import read_json
+from manpower.schema import TableSchema
 
 PACKAGE_PATHS = ("datapackage.json", "data", "schemas")
 
@@ -24,8 +25,12 @@ PACKAGE_PATHS = ("datapackage.json", "data", "schemas")
 @dataclass(frozen=True)
 class Table:
     name: str
-    schema: dict[str, Any]
+    schema: dict[str, Any]  # the descriptor as the package writes it (diff compares these)
     path: Path
+
+    @property
+    def model(self) -> TableSchema:
+        return TableSchema.from_dict(self.name, self.schema)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from manpower import grammar, limits
 from manpower.errors import Problem
 from manpower.limits import excerpt
+from manpower.schema import primary_key
 from manpower.validation.schema_fixes import schema_fix
 
 if TYPE_CHECKING:
@@ -592,7 +593,7 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
                     _problem(table.name, row, field["name"], cell, "unique-error", note),
                 )
             )
-    key = _as_list(table.schema.get("primaryKey"))
+    key = list(primary_key(table.schema))
     if key and set(key) <= expected:
         values = _values(table, key)
         null = values.filter(pl.all_horizontal(pl.col(k).is_null() for k in key))
