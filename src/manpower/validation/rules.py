@@ -10,6 +10,7 @@ twice and nothing goes through pandas.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from manpower import grammar
+from manpower import problems as catalogue
 from manpower.errors import Problem
 from manpower.validation import text_rules as textrules
 from manpower.validation.columnar import ROW
@@ -62,18 +64,30 @@ class Tables:
     text: dict[str, pl.DataFrame]
     schemas: dict[str, dict[str, Any]]
     today: dt.date
+    # lookups the messages of several failing rows share, built once
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Rule:
-    id: str
+    """A semantic rule applied to one column of one table; its texts are the catalogue's."""
+
+    id: str  # an id of manpower.problems
     table: str
     field: str
-    description: str
-    fix: str
     check: Callable[[Tables], pl.Series]
     # for a rule over every text field ("*"): which cell of a failing row breaks it
     cell: Callable[[str, str], bool] | None = None
+    # the parameters of the catalogue's message template, from a failing row's cells
+    params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
+
+    @property
+    def description(self) -> str:
+        return catalogue.RULES[self.id].summary
+
+    @property
+    def fix(self) -> str:
+        return catalogue.RULES[self.id].fix
 
 
 def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
@@ -517,166 +531,41 @@ def _visible(table: str) -> Callable[[Tables], pl.Series]:
 
 def _rules() -> list[Rule]:
     rules = [
+        Rule(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
+        Rule(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
+        Rule(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
+        Rule(catalogue.SHARE_SUM, "claims", "value", _share_sum),
+        Rule(catalogue.NON_NEGATIVE, "claims", "value", _non_negative),
+        Rule(catalogue.FINITE, "claims", "value", _finite),
+        Rule(catalogue.PERIOD_ORDER, "claims", "period_start", _period_order),
         Rule(
-            "value-bounds",
-            "claims",
-            "value",
-            "value_low <= value <= value_high",
-            "swap or correct the bounds so that value_low <= value <= value_high",
-            _value_order,
-        ),
-        Rule(
-            "value-kind-fields",
-            "claims",
-            "value_kind",
-            "the value cells match value_kind",
-            "exact/approximate/forecast fill value; at_least/more_than fill value_low; "
-            "up_to/less_than fill value_high; range fills value_low and value_high; "
-            "interpreted fills at least one",
-            _kind_fields,
-        ),
-        Rule(
-            "percent-range",
-            "claims",
-            "value",
-            "percent values lie within 0..100",
-            "a percent must be between 0 and 100; check the unit of the metric",
-            _percent_range,
-        ),
-        Rule(
-            "share-sum",
-            "claims",
-            "value",
-            "shares of one breakdown (metric, claimant, source, period) sum to at most 100",
-            "check the categories: shares of one breakdown cannot add up to more than 100%",
-            _share_sum,
-        ),
-        Rule(
-            "non-negative",
-            "claims",
-            "value",
-            "values are not negative",
-            "counts, amounts and ratios cannot be negative",
-            _non_negative,
-        ),
-        Rule(
-            "finite",
-            "claims",
-            "value",
-            "values are finite numbers",
-            "write a finite number; leave the cell empty when there is none",
-            _finite,
-        ),
-        Rule(
-            "period-order",
-            "claims",
-            "period_start",
-            "period_start <= period_end",
-            "period_start must not be after period_end",
-            _period_order,
-        ),
-        Rule(
-            "period-after-publication",
+            catalogue.PERIOD_AFTER_PUBLICATION,
             "claims",
             "period_end",
-            "the period ends no later than the source's publication date (forecasts excepted)",
-            "a figure cannot refer to a time after it was published; use value_kind forecast "
-            "for projections or correct the dates",
             _before_publication,
+            params=_period_and_publication,
         ),
+        Rule(catalogue.FUTURE_DATE, "claims", "period_end", _not_future("period_end")),
+        Rule(catalogue.FUTURE_DATE, "claims", "period_start", _not_future("period_start")),
         Rule(
-            "future-date",
-            "claims",
-            "period_end",
-            "no date lies in the future",
-            "dates must not be later than today",
-            _not_future("period_end"),
-        ),
-        Rule(
-            "future-date",
-            "claims",
-            "period_start",
-            "no date lies in the future",
-            "dates must not be later than today",
-            _not_future("period_start"),
-        ),
-        Rule(
-            "future-date",
+            catalogue.FUTURE_DATE,
             "sources",
             "published_date",
-            "no date lies in the future",
-            "dates must not be later than today",
             _not_future("published_date", "sources"),
         ),
+        Rule(catalogue.QUOTE_STATES_VALUE, "claims", "quote", _quote_states_value, params=_stated),
+        Rule(catalogue.INTERPRETED_NEEDS_NOTE, "claims", "notes", _interpreted_note),
+        Rule(catalogue.CUMULATIVE_MONOTONIC, "claims", "value", _cumulative_monotonic),
+        Rule(catalogue.SUPERSEDES_EXISTS, "claims", "supersedes", _supersedes_exists),
+        Rule(catalogue.SUPERSEDES_CYCLE, "claims", "supersedes", _supersedes_acyclic),
+        Rule(catalogue.STOCK_NO_START, "claims", "period_start", _stock_without_start),
+        Rule(catalogue.UNDATED_PERIOD_END, "claims", "period_end", _undated_end),
         Rule(
-            "quote-states-value",
-            "claims",
-            "quote",
-            "each of value_low, value and value_high appears in the quote",
-            "copy the part of the source that states the figure into quote, or use "
-            "value_kind interpreted with a note saying how the figure was read",
-            _quote_states_value,
-        ),
-        Rule(
-            "interpreted-needs-note",
-            "claims",
-            "notes",
-            "an interpreted figure explains itself in notes",
-            "say in notes how the figure was read from the source",
-            _interpreted_note,
-        ),
-        Rule(
-            "cumulative-monotonic",
-            "claims",
-            "value",
-            "a cumulative figure from one claimant does not fall over time",
-            "a lower later figure must name the claim it corrects in supersedes",
-            _cumulative_monotonic,
-        ),
-        Rule(
-            "supersedes-exists",
-            "claims",
-            "supersedes",
-            "supersedes names an existing claim",
-            "use the claim_id of an existing claim, or leave supersedes empty",
-            _supersedes_exists,
-        ),
-        Rule(
-            "supersedes-cycle",
-            "claims",
-            "supersedes",
-            "supersedes has no cycles",
-            "a claim cannot (indirectly) supersede itself; break the chain",
-            _supersedes_acyclic,
-        ),
-        Rule(
-            "stock-no-start",
-            "claims",
-            "period_start",
-            "a stock (a level at period_end) has no period_start",
-            "leave period_start empty: a stock is the level on period_end; put the date the "
-            "figure refers to in period_end",
-            _stock_without_start,
-        ),
-        Rule(
-            "undated-period-end",
-            "claims",
-            "period_end",
-            "an undated figure has the document's publication date as period_end",
-            "set period_end to the source's published_date (the latest possible date), or give "
-            "the date the document states and its precision",
-            _undated_end,
-        ),
-        Rule(
-            "value-kind-wording",
+            catalogue.VALUE_KIND_WORDING,
             "claims",
             "value_kind",
-            "value_kind agrees with the quote's wording (more than, up to, at least, X to Y, "
-            "about/nearly/almost)",
-            "use the value_kind the quote's words give: more than/over -> more_than, at least "
-            "-> at_least, up to/as high as -> up_to, less than/under -> less_than, X to Y -> "
-            "range, about/nearly/almost -> approximate; or interpreted with a note",
             _kind_agrees_with_wording,
+            params=_stated_and_wording,
         ),
     ]
     for table, field in (
@@ -684,56 +573,37 @@ def _rules() -> list[Rule]:
         ("claims", "period_end"),
         ("sources", "published_date"),
     ):
-        rules.append(
-            Rule(
-                "real-date",
-                table,
-                field,
-                "dates are real calendar dates (YYYY-MM-DD)",
-                "write a real date as YYYY-MM-DD (e.g. 2025-02-28, not 2025-02-30)",
-                _real_date(field, table),
-            )
-        )
+        rules.append(Rule(catalogue.REAL_DATE, table, field, _real_date(field, table)))
     for table in ("sources", "claimants", "metrics", "claims"):
         rules.append(
             Rule(
-                "spreadsheet-formula",
+                catalogue.SPREADSHEET_FORMULA,
                 table,
                 "*",
-                "no text cell starts like a spreadsheet formula",
-                "remove the leading =, +, -, @, tab or CR, or their fullwidth forms "
-                "(spreadsheets would run the cell)",
                 _no_formula(table),
                 lambda _field, text: textrules.starts_like_formula(text),
             )
         )
         rules.append(
             Rule(
-                "control-character",
+                catalogue.CONTROL_CHARACTER,
                 table,
                 "*",
-                "no control, bidirectional-override or line-separator character in text "
-                "(line breaks only in quote, notes and description)",
-                "delete the invisible character (copying from a web page or PDF brings them in)",
                 _no_control(table),
                 lambda field, text: textrules.has_control(text, field),
             )
         )
         rules.append(
             Rule(
-                "invisible-text",
+                catalogue.INVISIBLE_TEXT,
                 table,
                 "*",
-                "a required text has at least one visible character",
-                "write the text; blank-looking characters (zero-width, fillers) do not count",
                 _visible(table),
                 lambda _field, text: text != "" and not textrules.has_visible(text),
             )
         )
     return rules
 
-
-RULES: list[Rule] = _rules()
 
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
@@ -791,7 +661,6 @@ def _problems(
     out: list[Problem] = []
     text = tables.text[table]
     rows = text[ROW]
-    published: dict[str, Any] | None = None
     # pandera may list a row failing a frame-wide check more than once: one Problem is enough
     cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
     # the first rows of each rule become Problems, the others are only counted
@@ -825,21 +694,8 @@ def _problems(
         if table == "claims" and field == "value" and cells is not None:
             value = _values(cells)
         message = rule.description
-        if cells is not None and table == "claims":
-            if rule.id in (
-                "value-bounds",
-                "value-kind-fields",
-                "quote-states-value",
-                "value-kind-wording",
-            ):
-                message = f"{rule.description} ({cells['value_kind']}: {_values(cells)})"
-                if rule.id == "value-kind-wording":
-                    message += f"; the quote's words give {_wording(cells)}"
-            elif rule.id == "period-after-publication":
-                if published is None:
-                    published = _published(tables)
-                pub = published.get(cells["source_id"])
-                message = f"{rule.description} (period_end {cells['period_end']}, published {pub})"
+        if cells is not None and rule.params is not None:
+            message = catalogue.message(rule.id, **rule.params(cells, tables))
         out.append(
             Problem(
                 table=table,
@@ -856,8 +712,28 @@ def _problems(
 
 def _published(t: Tables) -> dict[str, Any]:
     """Each source's publication date (the first row with that source_id)."""
-    sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
-    return dict(zip(sources["source_id"], sources["published_date"], strict=True))
+    if "published" not in t.memo:
+        sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
+        t.memo["published"] = dict(
+            zip(sources["source_id"], sources["published_date"], strict=True)
+        )
+    return t.memo["published"]
+
+
+def _stated(cells: dict[str, Any], _t: Tables) -> dict[str, Any]:
+    """How a claim states its figure, for a message: ``range: value_low=1, value_high=2``."""
+    return {"value_kind": cells["value_kind"], "values": _values(cells)}
+
+
+def _stated_and_wording(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
+    return {**_stated(cells, t), "wording": _wording(cells)}
+
+
+def _period_and_publication(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
+    return {
+        "period_end": cells["period_end"],
+        "published": _published(t).get(cells["source_id"]),
+    }
 
 
 def _values(row: dict[str, Any]) -> str:
@@ -876,3 +752,7 @@ def _wording(row: dict[str, Any]) -> str:
         if kind and kind not in kinds:
             kinds.append(kind)
     return ", ".join(kinds) or "no kind"
+
+
+# built last: the rules name the message helpers above
+RULES: list[Rule] = _rules()
