@@ -17,7 +17,7 @@ from manpower.releasing.changelog import diff_markdown, listed
 if TYPE_CHECKING:
     from manpower.contributing.canonical_form import FormatResult
     from manpower.contributing.coverage import Coverage
-    from manpower.contributing.submit import Finding, SubmitResult
+    from manpower.contributing.submit import SubmitResult
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
 
@@ -109,10 +109,11 @@ def _annotation(file: str, row: int | None, rule: str, text: str) -> str:
     )
 
 
-def finding_line(f: Finding) -> str:
+def finding_line(f: Problem) -> str:
+    """A problem of a submitted file: where is the file as the user named it."""
     where = ", ".join(
         [
-            f.file,
+            f.file or f.table,
             *([f"row {f.row}"] if f.row is not None else []),
             *([f"column {f.field}"] * bool(f.field)),
         ]
@@ -126,12 +127,14 @@ def render_submit(result: SubmitResult, fmt: str) -> str:
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     lines = []
     if fmt == "github":
-        lines = [_annotation(f.file, f.row, f.rule, finding_line(f)) for f in result.findings]
+        lines = [
+            _annotation(f.file or f.table, f.row, f.rule, finding_line(f)) for f in result.findings
+        ]
     else:
         lines = [finding_line(f) for f in result.findings]
     if not result.valid:
         lines += _unlisted(result.unlisted)
-        files = ", ".join(dict.fromkeys(f.file for f in result.findings))
+        files = ", ".join(dict.fromkeys(f.file or f.table for f in result.findings))
         lines.append(
             f"rejected: {result.errors} error{'s' * (result.errors != 1)} "
             f"({files}); nothing was written to data/"
@@ -180,6 +183,8 @@ def render_fmt(results: list[FormatResult], check: bool) -> str:
 
 
 DIFF_FORMATS = ("text", "json", "markdown")
+
+
 # Beyond this many rows per list, text and Markdown say how many more there are.
 def _side(label: str, version: str) -> str:
     return f"{version or '(no version)'} ({label})"

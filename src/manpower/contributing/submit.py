@@ -16,10 +16,11 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from manpower import problems as catalogue
 from manpower.contributing.canonical_form import (
     Row,
     canonical_cell,
@@ -43,22 +44,6 @@ _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One reason a submission is rejected, pointing at the file and row it is about."""
-
-    file: str
-    row: int | None
-    field: str | None
-    value: str | None
-    rule: str
-    message: str
-    fix: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 @dataclass
 class TableChange:
     added: list[str] = field(default_factory=list)
@@ -70,8 +55,9 @@ class TableChange:
 class SubmitResult:
     files: dict[str, str] = field(default_factory=dict)  # submitted file -> table
     changes: dict[str, TableChange] = field(default_factory=dict)
-    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted
-    findings: list[Finding] = field(default_factory=list)
+    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted.
+    # Each is a Problem of a submitted file (``file`` set): its row is the file's own.
+    findings: list[Problem] = field(default_factory=list)
     unlisted: dict[str, int] = field(default_factory=dict)  # rule -> findings not listed
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -181,7 +167,9 @@ def _evaluate(
             parsed.check_header(table, schemas[table])
         except IntakeError as exc:
             result.findings.append(
-                Finding(display, exc.row, exc.column, None, exc.rule, exc.reason, exc.fix)
+                Problem(
+                    "", exc.row, exc.column, None, exc.rule, exc.reason, exc.fix, "intake", display
+                )
             )
             continue
         result.files[display] = table
@@ -253,7 +241,7 @@ def _merge(
     submitted: list[_Submitted],
     allow_edits: bool,
     result: SubmitResult,
-) -> tuple[list[tuple[Row, Origin]], list[Finding]]:
+) -> tuple[list[tuple[Row, Origin]], list[Problem]]:
     """The merged rows of one table, in canonical order, and the findings only a merge sees."""
     key = primary_key(schema)
     merged = list(existing)
@@ -266,15 +254,17 @@ def _merge(
         if k in first_seen:
             earlier = first_seen[k]
             findings.append(
-                Finding(
-                    item.origin.file,
-                    item.origin.row,
-                    key[0],
-                    _key_text(k),
-                    "duplicate-key",
-                    f"{'/'.join(key)} {_key_text(k)} is submitted twice (also {earlier.file} "
-                    f"row {earlier.row})",
-                    "submit each row once",
+                catalogue.problem(
+                    catalogue.DUPLICATE_KEY,
+                    table=table,
+                    file=item.origin.file,
+                    row=item.origin.row,
+                    field=key[0],
+                    value=_key_text(k),
+                    key="/".join(key),
+                    key_value=_key_text(k),
+                    earlier_file=earlier.file,
+                    earlier_row=earlier.row,
                 )
             )
             merged.append((item.row, item.origin))
@@ -308,24 +298,25 @@ def _edit_finding(
     old: Row,
     old_origin: Origin,
     differing: list[str],
-) -> Finding:
+) -> Problem:
     changes = "; ".join(
         f"{f}: {_shown(old[f])!r} -> {_shown(item.row[f])!r}" for f in differing[:3]
     )
     more = f" and {len(differing) - 3} more" if len(differing) > 3 else ""
-    message = (
-        f"{'/'.join(key)} {_key_text(k)} already exists in {old_origin.file} (row "
-        f"{old_origin.row}) with different content ({changes}{more})"
+    return catalogue.problem(
+        catalogue.EDIT,
+        table=table,
+        file=item.origin.file,
+        row=item.origin.row,
+        field=differing[0],
+        variant="claim" if table == "claims" else None,
+        key="/".join(key),
+        key_value=_key_text(k),
+        existing_file=old_origin.file,
+        existing_row=old_origin.row,
+        changes=f"{changes}{more}",
+        claim_id=k[0],
     )
-    if table == "claims":
-        message += "; claims are never overwritten"
-        fix = (
-            f"to correct the claim, submit a new claim with its own claim_id whose supersedes "
-            f"is {k[0]!r}; to change the row in place anyway, use --allow-edits"
-        )
-    else:
-        fix = "submit the row as it is in data/, or use --allow-edits to change it in place"
-    return Finding(item.origin.file, item.origin.row, differing[0], None, "edit", message, fix)
 
 
 def _id_fields(schema: dict[str, Any], table: str) -> list[tuple[str, str, str]]:
@@ -369,7 +360,7 @@ def _identifier_findings(
     schemas: dict[str, dict[str, Any]],
     existing: dict[str, list[tuple[Row, Origin]]],
     submitted: dict[str, list[_Submitted]],
-) -> list[Finding]:
+) -> list[Problem]:
     """Identifiers that differ from a known one only by case, whitespace or Unicode form."""
     existing_ids: dict[tuple[str, str], _KnownIds] = {}
     all_ids: dict[tuple[str, str], _KnownIds] = {}
@@ -410,7 +401,7 @@ def _identifier_findings(
                 known = earlier[name] if own_key else known_all(target, ref_name)
                 if value not in known.where:
                     findings.extend(
-                        _id_finding(item, name, value, known, own_key, target, ref_name)
+                        _id_finding(table, item, name, value, known, own_key, target, ref_name)
                     )
             for name in earlier:
                 earlier[name].add(item.row[name], item.origin)
@@ -419,7 +410,7 @@ def _identifier_findings(
 
 def claim_id_findings(
     existing: list[tuple[Row, Origin]], submitted: list[_Submitted], sources: set[str]
-) -> list[Finding]:
+) -> list[Problem]:
     """New claim ids must be ``<source_id>-NN``; a wrong one is told the next free id.
 
     A claim of an unknown source is left to the unknown-reference finding.
@@ -439,21 +430,22 @@ def claim_id_findings(
             continue
         last[sid] = last.get(sid, 0) + 1
         findings.append(
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                "claim_id",
-                cid,
-                "claim-id-convention",
-                f"claim_id must be the source_id {sid!r} followed by a hyphen and a two-digit "
-                "number",
-                f"use {sid}-{last[sid]:02d}, the next free id of this source",
+            catalogue.problem(
+                catalogue.CLAIM_ID_CONVENTION,
+                table="claims",
+                file=item.origin.file,
+                row=item.origin.row,
+                field="claim_id",
+                value=cid,
+                source_id=sid,
+                next=f"{sid}-{last[sid]:02d}",
             )
         )
     return findings
 
 
 def _id_finding(
+    table: str,
     item: _Submitted,
     name: str,
     value: str,
@@ -461,51 +453,31 @@ def _id_finding(
     own_key: bool,
     target: str,
     ref_name: str,
-) -> list[Finding]:
+) -> list[Problem]:
     match = known.folded.get(fold(value))
     if match is not None:
-        how = _how_confusable(value, match)
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "confusable-id",
-                f"{name} {value!r} differs from {match!r} ({known.where[match]}) only by {how}",
-                f"write it exactly as {match!r}, or choose a clearly different id",
-            )
-        ]
-    if not own_key:
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "unknown-reference",
-                f"{name} {value!r} is neither in data/{target}.csv nor in this submission"
-                f"{suggestion(value, [k for k in known.where if k])}",
-                f"use an existing {ref_name}, or submit the {target} row too "
-                f"(a {target}.csv file in the same submit)",
-            )
-        ]
-    if canonical_cell(value) != value:
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "id-not-canonical",
-                f"{name} {value!r} has spaces around it or is not in Unicode NFC",
-                "write identifiers without surrounding spaces, in NFC",
-            )
-        ]
-    return []
+        rule: str = catalogue.CONFUSABLE_ID
+        params = {"match": match, "where": known.where[match], "how": _how_confusable(value, match)}
+    elif not own_key:
+        rule = catalogue.UNKNOWN_REFERENCE
+        params = {
+            "target": target,
+            "ref": ref_name,
+            "suggestion": suggestion(value, [k for k in known.where if k]),
+        }
+    elif canonical_cell(value) != value:
+        rule, params = catalogue.ID_NOT_CANONICAL, {}
+    else:
+        return []
+    origin = item.origin
+    return [
+        catalogue.problem(
+            rule, table=table, file=origin.file, row=origin.row, field=name, value=value, **params
+        )
+    ]
 
 
-def _url_findings(sources: list[_Submitted]) -> list[Finding]:
+def _url_findings(sources: list[_Submitted]) -> list[Problem]:
     findings = []
     for item in sources:
         url = item.row.get("url", "")
@@ -514,14 +486,14 @@ def _url_findings(sources: list[_Submitted]) -> list[Finding]:
         scheme = _SCHEME.match(url)
         what = f"the {scheme.group(1).lower()}: scheme" if scheme else "no http(s) scheme"
         findings.append(
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                "url",
-                _shown(url),
-                "url-scheme",
-                f"the URL has {what}; only http:// and https:// addresses are allowed",
-                "give the document's web address, or leave url empty and say why in notes",
+            catalogue.problem(
+                catalogue.URL_SCHEME,
+                table="sources",
+                file=item.origin.file,
+                row=item.origin.row,
+                field="url",
+                value=_shown(url),
+                what=what,
             )
         )
     return findings
@@ -533,7 +505,7 @@ def _validate_merged(
     merged: dict[str, list[tuple[Row, Origin]]],
     today: dt.date | None,
     unlisted: dict[str, int],
-) -> list[Finding]:
+) -> list[Problem]:
     """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
     from manpower.descriptor import build_descriptor
     from manpower.validation.runner import validate_descriptor
@@ -553,7 +525,7 @@ def _validate_merged(
     return [_locate(p, merged, known) for p in report.problems]
 
 
-def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Finding:
+def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Problem:
     """A problem in the merged copy, told about the file and row the offending row came from."""
     rows = merged.get(problem.table)
     if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
@@ -565,17 +537,15 @@ def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known
         file, row = problem.table, problem.row
     problem = plain(problem, known)
     message = problem.message.rstrip(".")
-    return Finding(
-        file, row, problem.field, _shown(problem.value), problem.rule, message, problem.fix
-    )
+    return replace(problem, file=file, row=row, value=_shown(problem.value), message=message)
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def _dedupe(findings: list[Problem]) -> list[Problem]:
     """One message per cell: the submit checks speak plainer than the generic schema error."""
     claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
     rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
-    out: list[Finding] = []
-    seen: set[Finding] = set()
+    out: list[Problem] = []
+    seen: set[Problem] = set()
     for f in findings:
         generic = _GENERIC.get(f.rule, ())
         if f.rule not in _OWN_RULES and (
