@@ -40,6 +40,8 @@ class Rule:
     variants: Mapping[str, Wording] = field(default_factory=dict)
     # the layer a Problem of this rule names (``--format json`` keeps today's values)
     reported_as: str = ""
+    # row-level Table Schema rules that a problem of this rule on the same row explains already
+    replaces: tuple[str, ...] = ()
 
     def wording(self, variant: str | None = None) -> Wording:
         if variant is None:
@@ -58,6 +60,7 @@ def _define(
     template: str | None = None,
     *,
     reported_as: str | None = None,
+    replaces: tuple[str, ...] = (),
     **variants: tuple[str, str],
 ) -> str:
     """Add a rule to the catalogue and return its id, for the constant that names it."""
@@ -73,6 +76,7 @@ def _define(
             fix,
             wordings,
             reported_as or layer,
+            replaces,
         )
     )
     return rule_id
@@ -479,12 +483,6 @@ CUMULATIVE_MONOTONIC = _define(
     "a cumulative figure from one claimant does not fall over time",
     "a lower later figure must name the claim it corrects in supersedes",
 )
-SUPERSEDES_EXISTS = _define(
-    "supersedes-exists",
-    "semantic",
-    "supersedes names an existing claim",
-    "use the claim_id of an existing claim, or leave supersedes empty",
-)
 SUPERSEDES_CYCLE = _define(
     "supersedes-cycle",
     "semantic",
@@ -548,6 +546,7 @@ DUPLICATE_KEY = _define(
     "a submission has each row once",
     "submit each row once",
     "{key} {key_value} is submitted twice (also {earlier_file} row {earlier_row})",
+    replaces=(PRIMARY_KEY, UNIQUE_ERROR),
 )
 EDIT = _define(
     "edit",
@@ -569,7 +568,9 @@ CONFUSABLE_ID = _define(
     "a new id differs from every known id by more than case, whitespace or Unicode form",
     "write it exactly as {match!r}, or choose a clearly different id",
     "{field} {value!r} differs from {match!r} ({where}) only by {how}",
+    replaces=(PRIMARY_KEY, UNIQUE_ERROR),
 )
+# the schema layer's foreign-key problem on a submitted row, told in the submission's terms
 UNKNOWN_REFERENCE = _define(
     "unknown-reference",
     "submit",

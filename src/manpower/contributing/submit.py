@@ -35,7 +35,7 @@ from manpower.contributing.intake import (
     read_csv,
     read_file,
 )
-from manpower.contributing.plain_words import Known, ids_in, plain, suggestion
+from manpower.contributing.plain_words import Known, foreign_key, ids_in, plain, suggestion
 from manpower.errors import Problem
 from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
 from manpower.paths import TABLES, data_path, field_names, load_schema, present_tables
@@ -192,14 +192,14 @@ def _evaluate(
         findings += table_findings
     # every merged row is canonical already: render each table once, for the check and the write
     texts = {t: render_canonical_rows([r for r, _ in merged[t]], schemas[t]) for t in TABLES}
-    findings += _validate_merged(root, texts, merged, today, result.unlisted)
     findings += claim_id_findings(
         existing["claims"],
         submitted["claims"],
         {row["source_id"] for row, _ in existing["sources"]}
         | {item.row["source_id"] for item in submitted["sources"]},
     )
-    result.findings = cap_problems(_dedupe(findings), result.unlisted)
+    findings += _validate_merged(root, texts, merged, today, result.unlisted, findings)
+    result.findings = cap_problems(findings, result.unlisted)
     if result.valid:
         for table in TABLES:
             change = result.changes.get(table)
@@ -459,12 +459,7 @@ def _id_finding(
         rule: str = catalogue.CONFUSABLE_ID
         params = {"match": match, "where": known.where[match], "how": _how_confusable(value, match)}
     elif not own_key:
-        rule = catalogue.UNKNOWN_REFERENCE
-        params = {
-            "target": target,
-            "ref": ref_name,
-            "suggestion": suggestion(value, [k for k in known.where if k]),
-        }
+        return []  # an unknown reference is the schema layer's foreign-key problem (_locate)
     elif canonical_cell(value) != value:
         rule, params = catalogue.ID_NOT_CANONICAL, {}
     else:
@@ -505,8 +500,13 @@ def _validate_merged(
     merged: dict[str, list[tuple[Row, Origin]]],
     today: dt.date | None,
     unlisted: dict[str, int],
+    own: list[Problem],
 ) -> list[Problem]:
-    """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
+    """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy.
+
+    Each problem is told about the submitted file and row it comes from; one that ``own`` (the
+    submit layer's problems) already explains is left out, so each cell gets one message.
+    """
     from manpower.descriptor import build_descriptor
     from manpower.validation.runner import validate_descriptor
 
@@ -522,55 +522,68 @@ def _validate_merged(
         known = ids_in(package)
     for rule, count in report.unlisted.items():
         unlisted[rule] = unlisted.get(rule, 0) + count
-    return [_locate(p, merged, known) for p in report.problems]
+    cells = {(p.file, p.row, p.field) for p in own}
+    explained = {(p.file, p.row, r) for p in own for r in catalogue.RULES[p.rule].replaces}
+    ids = _Ids(merged)
+    out = []
+    for problem in report.problems:
+        located = _locate(problem, merged, known, ids)
+        where = (located.file, located.row)
+        if (*where, located.field) in cells or (
+            located.field is None and (*where, located.rule) in explained
+        ):
+            continue
+        out.append(located)
+    return out
 
 
-def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Problem:
-    """A problem in the merged copy, told about the file and row the offending row came from."""
+class _Ids:
+    """The ids of a column of the merged tables, for a suggestion; each column listed once."""
+
+    def __init__(self, merged: dict[str, list[tuple[Row, Origin]]]) -> None:
+        self.merged = merged
+        self.cache: dict[tuple[str, str], list[str]] = {}
+
+    def __call__(self, table: str, column: str) -> list[str]:
+        if (table, column) not in self.cache:
+            rows = self.merged.get(table, [])
+            self.cache[table, column] = [r[column] for r, _ in rows if r.get(column)]
+        return self.cache[table, column]
+
+
+def _locate(
+    problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known, ids: _Ids
+) -> Problem:
+    """A problem in the merged copy, told about the file and row the offending row came from.
+
+    A foreign key of a submitted row that names no row is the submit layer's
+    ``unknown-reference``: the id may be in data/ or in this very submission.
+    """
     rows = merged.get(problem.table)
+    submitted = False
     if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
         origin = rows[problem.row - 2][1]
         file, row = origin.file, origin.row
+        submitted = file != f"data/{problem.table}.csv"
     elif rows is not None:
         file, row = f"data/{problem.table}.csv", problem.row
     else:
         file, row = problem.table, problem.row
+    reference = foreign_key(problem) if submitted else None
+    if reference is not None:
+        name, value, target, ref = reference
+        target = target or problem.table  # a reference within the table
+        return catalogue.problem(
+            catalogue.UNKNOWN_REFERENCE,
+            table=problem.table,
+            file=file,
+            row=row,
+            field=name,
+            value=value,  # the engine's note has cut it to an excerpt already
+            target=target,
+            ref=ref,
+            suggestion=suggestion(value, ids(target, ref)),
+        )
     problem = plain(problem, known)
     message = problem.message.rstrip(".")
     return replace(problem, file=file, row=row, value=_shown(problem.value), message=message)
-
-
-def _dedupe(findings: list[Problem]) -> list[Problem]:
-    """One message per cell: the submit checks speak plainer than the generic schema error."""
-    claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
-    rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
-    out: list[Problem] = []
-    seen: set[Problem] = set()
-    for f in findings:
-        generic = _GENERIC.get(f.rule, ())
-        if f.rule not in _OWN_RULES and (
-            (f.file, f.row, f.field) in claimed
-            or any((f.file, f.row, own) in rows for own in generic)
-        ):
-            continue
-        if f not in seen:
-            seen.add(f)
-            out.append(f)
-    return out
-
-
-_OWN_RULES = {
-    "claim-id-convention",
-    "confusable-id",
-    "id-not-canonical",
-    "unknown-reference",
-    "url-scheme",
-    "duplicate-key",
-    "edit",
-}
-# Row-level schema errors (no column) that one of our own findings on the row already explains.
-_GENERIC = {
-    "foreign-key": ("unknown-reference", "confusable-id"),
-    "primary-key": ("duplicate-key", "confusable-id"),
-    "unique-error": ("duplicate-key", "confusable-id"),
-}

@@ -397,19 +397,6 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
     return _flag(c, bad, "value")
 
 
-def _supersedes_exists(t: Tables) -> pl.Series:
-    import polars as pl
-
-    c = t.text["claims"]
-    # few rows name another claim: look only those up among the claim ids
-    named = c.with_row_index("_pos").filter(_strip("supersedes") != "")
-    if named.height == 0:
-        return _flag(c, [], "supersedes")
-    ids = c.select(pl.col("claim_id").alias("supersedes"))
-    unknown = named.join(ids, on="supersedes", how="anti")
-    return _flag(c, unknown["_pos"].to_list(), "supersedes")
-
-
 def _supersedes_acyclic(t: Tables) -> pl.Series:
     c = t.text["claims"]
     named = c.filter(_strip("supersedes") != "")
@@ -556,7 +543,6 @@ def _rules() -> list[Rule]:
         Rule(catalogue.QUOTE_STATES_VALUE, "claims", "quote", _quote_states_value, params=_stated),
         Rule(catalogue.INTERPRETED_NEEDS_NOTE, "claims", "notes", _interpreted_note),
         Rule(catalogue.CUMULATIVE_MONOTONIC, "claims", "value", _cumulative_monotonic),
-        Rule(catalogue.SUPERSEDES_EXISTS, "claims", "supersedes", _supersedes_exists),
         Rule(catalogue.SUPERSEDES_CYCLE, "claims", "supersedes", _supersedes_acyclic),
         Rule(catalogue.STOCK_NO_START, "claims", "period_start", _stock_without_start),
         Rule(catalogue.UNDATED_PERIOD_END, "claims", "period_end", _undated_end),
@@ -603,7 +589,6 @@ def _rules() -> list[Rule]:
             )
         )
     return rules
-
 
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
@@ -687,7 +672,7 @@ def _problems(
         field = rule.field
         if field == "*" and cells is not None and rule.cell is not None:
             fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
-            if rule.id == "invisible-text":
+            if rule.id == catalogue.INVISIBLE_TEXT:
                 fields = _required_fields(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field) if cells is not None else None
