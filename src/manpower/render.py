@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower import limits
+from manpower import problems as catalogue
 from manpower.contributing.plain_words import ids_in, plain
 from manpower.errors import Problem
 from manpower.limits import MAX_MESSAGE_CHARS, excerpt
@@ -225,11 +226,11 @@ def render_diff(diff: PackageDiff, fmt: str) -> str:
 
 
 _COVERAGE_TABLE = {
-    "unaccounted": "claims",
-    "quote-not-found": "claims",
-    "exclusion-not-found": "exclusions",
-    "document-missing": "sources",
-    "document-changed": "sources",
+    catalogue.UNACCOUNTED: "claims",
+    catalogue.QUOTE_NOT_FOUND: "claims",
+    catalogue.EXCLUSION_NOT_FOUND: "exclusions",
+    catalogue.DOCUMENT_MISSING: "sources",
+    catalogue.DOCUMENT_CHANGED: "sources",
 }
 
 
@@ -240,7 +241,7 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
     lines = []
     for gap in coverage.gaps:
         where = f"{gap.document}:{gap.line}" if gap.line is not None else gap.document
-        context = f": {gap.context}" if gap.context and gap.kind == "unaccounted" else ""
+        context = f": {gap.context}" if gap.context and gap.kind == catalogue.UNACCOUNTED else ""
         text = f"{where}: [{gap.kind}] {gap.message}{context}"
         if fmt == "github":
             # the documents live outside the repository: annotate the table to change instead
@@ -255,8 +256,7 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
     else:
         lines.append(
             f"not covered: {len(coverage.gaps)} problem{'s' * (len(coverage.gaps) != 1)} "
-            f"({coverage.figures} figures in {documents}). Fix: add a claim whose quote "
-            "states the figure (`manpower draft` writes one), or a row of data/exclusions.csv "
-            "saying why it is not a claim"
+            f"({coverage.figures} figures in {documents}). Fix: "
+            + catalogue.fix(catalogue.UNACCOUNTED)
         )
     return "\n".join(lines)
