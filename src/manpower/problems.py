@@ -608,12 +608,12 @@ NOT_CANONICAL = _define(
     "a curated table is in canonical form",
     "run manpower fmt",
     "quoting differs from minimal quoting",
-    byte_order_mark=("starts with a byte-order mark", ""),
-    line_ending=("has CR or CRLF line endings", ""),
-    column_order=("columns are not in schema order", ""),
-    row_order=("rows are not sorted by {key}", ""),
+    bom=("starts with a byte-order mark", ""),
+    crlf=("has CR or CRLF line endings", ""),
+    columns=("columns are not in schema order", ""),
+    rows=("rows are not sorted by {key}", ""),
     spaces=("cells have leading or trailing spaces", ""),
-    normal_form=("text is not in Unicode NFC", ""),
+    nfc=("text is not in Unicode NFC", ""),
 )
 
 # ---- coverage: every figure of a document is a claim or an exclusion (contributing.coverage) --

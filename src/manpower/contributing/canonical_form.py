@@ -85,20 +85,20 @@ def reasons_not_canonical(
 
     reasons = []
     if raw.startswith(b"\xef\xbb\xbf"):
-        reasons.append(reason("byte-order-mark"))
+        reasons.append(reason("bom"))
     if b"\r" in raw:
-        reasons.append(reason("line-ending"))
+        reasons.append(reason("crlf"))
     fields = field_names(schema)
     if header != fields:
-        reasons.append(reason("column-order"))
+        reasons.append(reason("columns"))
     key = primary_key(schema)
     keys = [sort_key(r, key) for r in rows]
     if keys != sorted(keys):
-        reasons.append(reason("row-order", key=", ".join(key)))
+        reasons.append(reason("rows", key=", ".join(key)))
     if any(v != v.strip() for r in rows for v in r.values()):
         reasons.append(reason("spaces"))
     if any(v != unicodedata.normalize("NFC", v) for r in rows for v in r.values()):
-        reasons.append(reason("normal-form"))
+        reasons.append(reason("nfc"))
     return reasons
 
 
