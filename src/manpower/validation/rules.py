@@ -591,8 +591,21 @@ def _rules() -> list[Rule]:
     return rules
 
 
+def table_rules(table: str) -> list[Rule]:
+    """The rules of one table, in the order of its pandera checks (pandera's check_number)."""
+    return [rule for rule in RULES if rule.table == table]
+
+
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
-    """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks."""
+    """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks.
+
+    Each rule is a check named by its rule id on the row-number column (``ROW``): pandera's
+    failure cases of a check are then the numbers of the rows that break it. A check computes
+    its boolean column from :class:`Tables` rather than from pandera's frame alone, because
+    most rules compare the text as written with the typed values (pandera's frame holds only
+    the typed ones) and several read other tables (the metric's unit, the source's publication
+    date, earlier figures of a claimant); the frame pandera validates is ``tables.typed[table]``.
+    """
     import pandera.polars as pa
     import polars as pl
 
@@ -606,15 +619,11 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     }
 
     def check(rule: Rule) -> Callable[[Any], pl.LazyFrame]:
-        # a rule reads the other tables too, so it is given all of them, not pandera's frame
         return lambda _data: rule.check(tables).alias("check_output").to_frame().lazy()
 
-    checks = [
-        pa.Check(check(rule), error=f"{n}", name=rule.id)
-        for n, rule in enumerate(RULES)
-        if rule.table == table
-    ]
-    return pa.DataFrameSchema(columns, checks=checks, strict=False)
+    checks = [pa.Check(check(rule), name=rule.id) for rule in table_rules(table)]
+    columns[ROW] = pa.Column(pl.Int64, checks=checks, nullable=True, required=True)
+    return pa.DataFrameSchema(columns, strict=False)
 
 
 def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> list[Problem]:
@@ -639,52 +648,61 @@ def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> l
 def _problems(
     table: str, cases: pl.DataFrame, tables: Tables, unlisted: dict[str, int] | None = None
 ) -> list[Problem]:
+    """The Problems of pandera's failure cases of one table's checks.
+
+    A case of a rule's check is the number of a failing row (the check is on ``ROW``) and its
+    ``check_number`` the rule's place in :func:`table_rules`; other cases (a column's dtype)
+    are the Table Schema layer's to report.
+    """
     import polars as pl
 
     from manpower import limits
 
-    out: list[Problem] = []
-    text = tables.text[table]
-    rows = text[ROW]
-    # pandera may list a row failing a frame-wide check more than once: one Problem is enough
-    cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
-    # the first rows of each rule become Problems, the others are only counted
-    cases = cases.sort("check", "index").with_columns(
-        pl.int_range(pl.len()).over("check").alias("__n")
+    rules = table_rules(table)
+    cases = (
+        cases.filter(
+            (pl.col("column") == ROW) & pl.col("check").cast(pl.String).is_in(list(catalogue.RULES))
+        )
+        .select(
+            pl.col("check_number").alias("__check"),
+            pl.col("failure_case").cast(pl.Int64).alias(ROW),
+        )
+        .unique(maintain_order=True)
+        .sort("__check", ROW)
+        # the first rows of each rule become Problems, the others are only counted
+        .with_columns(pl.int_range(pl.len()).over("__check").alias("__n"))
     )
     if unlisted is not None:
         for check, extra in (
             cases.filter(pl.col("__n") >= limits.MAX_PROBLEMS_PER_RULE)
-            .group_by("check")
+            .group_by("__check")
             .len()
             .iter_rows()
         ):
-            if check.isdigit():
-                rule = RULES[int(check)].id
-                unlisted[rule] = unlisted.get(rule, 0) + extra
-    cases = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
-    for check, index in cases.iter_rows():
-        if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
-            continue
-        rule = RULES[int(check)]
-        cells = text.row(index, named=True) if index is not None else None
-        row = int(rows[index]) if index is not None else None
+            rule_id = rules[check].id
+            unlisted[rule_id] = unlisted.get(rule_id, 0) + extra
+    listed = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
+    listed = listed.join(tables.text[table], on=ROW, how="left", maintain_order="left")
+    string_fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
+    out: list[Problem] = []
+    for cells in listed.iter_rows(named=True):
+        rule = rules[cells.pop("__check")]
         field = rule.field
-        if field == "*" and cells is not None and rule.cell is not None:
-            fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
+        if field == "*" and rule.cell is not None:
+            fields = string_fields
             if rule.id == catalogue.INVISIBLE_TEXT:
                 fields = _required_fields(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
-        value = cells.get(field) if cells is not None else None
-        if table == "claims" and field == "value" and cells is not None:
+        value = cells.get(field)
+        if table == "claims" and field == "value":
             value = _values(cells)
         message = rule.description
-        if cells is not None and rule.params is not None:
+        if rule.params is not None:
             message = catalogue.message(rule.id, **rule.params(cells, tables))
         out.append(
             Problem(
                 table=table,
-                row=row,
+                row=cells[ROW],
                 field=field,
                 value=value,
                 rule=rule.id,
