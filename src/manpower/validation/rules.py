@@ -76,8 +76,10 @@ class Rule:
     table: str
     field: str
     check: Callable[[Tables], pl.Series]
-    # for a rule over every text field ("*"): which cell of a failing row breaks it
+    # for a rule over every text field ("*"): which cell of a failing row breaks it, among
+    # which fields (default: every string field)
     cell: Callable[[str, str], bool] | None = None
+    cell_fields: Callable[[Tables, str], list[str]] | None = None
     # the parameters of the catalogue's message template, from a failing row's cells
     params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
 
@@ -586,6 +588,7 @@ def _rules() -> list[Rule]:
                 "*",
                 _visible(table),
                 lambda _field, text: text != "" and not textrules.has_visible(text),
+                cell_fields=_required_fields,
             )
         )
     return rules
@@ -683,15 +686,12 @@ def _problems(
             unlisted[rule_id] = unlisted.get(rule_id, 0) + extra
     listed = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
     listed = listed.join(tables.text[table], on=ROW, how="left", maintain_order="left")
-    string_fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
     out: list[Problem] = []
     for cells in listed.iter_rows(named=True):
         rule = rules[cells.pop("__check")]
         field = rule.field
         if field == "*" and rule.cell is not None:
-            fields = string_fields
-            if rule.id == catalogue.INVISIBLE_TEXT:
-                fields = _required_fields(tables, table)
+            fields = (rule.cell_fields or _string_fields)(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field)
         if table == "claims" and field == "value":
