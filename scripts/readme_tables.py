@@ -1,4 +1,4 @@
-"""Regenerate the table reference in README.md from the Table Schemas in schemas/."""
+"""Regenerate the table reference and the rule list in README.md (schemas/, manpower.problems)."""
 
 from __future__ import annotations
 
@@ -12,4 +12,4 @@ ROOT = Path(__file__).resolve().parents[1]
 if __name__ == "__main__":
     readme = ROOT / "README.md"
     write_atomic(readme, update_readme(readme.read_text(encoding="utf-8"), ROOT))
-    print("README.md: table reference regenerated from schemas/")
+    print("README.md: table reference and rule list regenerated from schemas/ and the catalogue")

@@ -108,6 +108,7 @@ KEEP: set[str] = {
     "manpower.extras",
     "manpower.limits",
     "manpower.schema",  # the Table Schema model (issue 13 step 4)
+    "manpower.problems",  # the error catalogue: shared core
 }
 
 # The docstring of each new sub-package (its __init__ imports nothing, so imports stay lazy).

@@ -168,9 +168,10 @@ def test_cumulative_figure_falls_without_supersedes(make_repo):
 
 
 def test_supersedes_unknown_claim(make_repo):
-    found = problems(make_repo(claims=[claim(supersedes="no-such-claim")]))
-    # frictionless reports the foreign key on the row; the semantic twin is folded into it
-    assert ("claims", 2, None, "foreign-key") in found
+    for engine in ("columnar", "frictionless"):
+        found = problems(make_repo(claims=[claim(supersedes="no-such-claim")]), engine=engine)
+        # foreign keys are checked once, in the Table Schema layer: one line, no semantic twin
+        assert found == [("claims", 2, None, "foreign-key")]
 
 
 def test_supersedes_cycle_of_two(make_repo):
@@ -403,3 +404,27 @@ def test_typographic_quotes_alone_do_not_send_a_row_to_the_slow_check():
         assert frame.select(check("exact")).to_series().to_list() == [False, False]
     dash = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers — in 2024"]})
     assert dash.select(suspect("exact")).item() is False
+
+
+def test_rules_are_pandera_checks_named_by_rule_id_on_the_row_column():
+    import json
+
+    from conftest import ROOT
+    from manpower.validation.columnar import ROW
+    from manpower.validation.rules import pandera_schema, table_rules
+
+    for table in ("sources", "claimants", "metrics", "claims"):
+        schema = json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text())
+        pandera = pandera_schema(table, schema, None)  # type: ignore[arg-type]
+        # the checks run on the row numbers: pandera's failure cases are the failing rows
+        assert [c.name for c in pandera.columns[ROW].checks] == [
+            r.id for r in table_rules(table)
+        ]
+        assert pandera.checks == []
+
+
+def test_failing_rows_are_the_row_numbers_pandera_reports(make_repo):
+    bad = claim(claim_id="paper-2025-01-03-03", value_low="200000", quote="200,000 to 180,000")
+    good = claim(claim_id="paper-2025-01-03-02")
+    found = problems(make_repo(claims=[claim(), good, bad]))
+    assert found == [("claims", 4, "value", "value-bounds")]

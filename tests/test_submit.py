@@ -279,3 +279,30 @@ def test_identifier_checks_fold_each_id_a_bounded_number_of_times(repo, upd, mon
     submit(repo, [upd / "claims.csv"], dry_run=True)
     id_columns = 5  # claim_id, metric_id, claimant_id, source_id, supersedes
     assert 0 < len(calls) <= 2 * id_columns * (len(rows) + 1)
+
+
+def test_unknown_supersedes_is_one_unknown_reference(repo, upd):
+    # foreign keys are checked once (the Table Schema layer), told in the submission's terms
+    write_table(upd / "claims.csv", [claim(claim_id="x-01", supersedes="no-such-claim")])
+    before = digest(repo / "data")
+    result = run_submit(upd / "claims.csv", "--format", "json")
+    assert result.exit_code == 1, result.output
+    import json
+
+    problems = json.loads(result.output)["problems"]
+    on_supersedes = [p for p in problems if p["field"] == "supersedes"]
+    assert on_supersedes == [
+        {
+            "file": str(upd / "claims.csv"),
+            "row": 2,
+            "field": "supersedes",
+            "value": "no-such-claim",
+            "rule": "unknown-reference",
+            "message": "supersedes 'no-such-claim' is neither in data/claims.csv nor in this "
+            "submission",
+            "fix": "use an existing claim_id, or submit the claims row too (a claims.csv file in "
+            "the same submit)",
+        }
+    ]
+    assert not [p for p in problems if p["rule"] in ("foreign-key", "supersedes-exists")]
+    assert digest(repo / "data") == before

@@ -26,6 +26,8 @@ class Problem:
     """One validation error, in the same shape whichever layer found it.
 
     ``row`` is the frictionless row number: the header is row 1, the first data row is row 2.
+    ``table`` is the table a problem is about; ``file`` the file as the user named it, for a
+    problem of a submitted file (``submit``), where the row number is the file's own.
     """
 
     table: str
@@ -36,6 +38,13 @@ class Problem:
     message: str
     fix: str = ""
     layer: str = "semantic"
+    file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """``validate``'s keys (table ... layer), or ``submit``'s for a problem of a file."""
+        data = asdict(self)
+        file = data.pop("file")
+        if file is None:
+            return data
+        del data["table"], data["layer"]
+        return {"file": file, **data}

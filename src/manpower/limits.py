@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from manpower import problems as catalogue
 from manpower.errors import ManpowerError
 
 # Sized by memory, measured with scripts/bench_validate.py and scripts/bench_submit.py: 1M
@@ -39,19 +40,15 @@ class TableTooLarge(ManpowerError):
     """A curated table larger than :data:`MAX_TABLE_BYTES`."""
 
 
-TOO_LARGE_FIX = (
-    "the package is sized for tables up to this limit; on a machine with more memory (about 15 "
-    "times the table size), raise MAX_TABLE_BYTES in src/manpower/limits.py"
-)
+TOO_LARGE_FIX = catalogue.fix(catalogue.TABLE_TOO_LARGE)
 
 
 def table_too_large(display: str, size: int) -> str | None:
     """The one-line reason a table of ``size`` bytes is refused, or None when it is not."""
     if size <= MAX_TABLE_BYTES:
         return None
-    return (
-        f"{display} has {size:,} bytes, more than the {MAX_TABLE_BYTES:,} bytes a table may have "
-        "(README, Limits)"
+    return catalogue.message(
+        catalogue.TABLE_TOO_LARGE, display=display, size=size, limit=MAX_TABLE_BYTES
     )
 
 

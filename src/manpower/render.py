@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower import limits
+from manpower import problems as catalogue
 from manpower.contributing.plain_words import ids_in, plain
 from manpower.errors import Problem
 from manpower.limits import MAX_MESSAGE_CHARS, excerpt
@@ -17,7 +18,7 @@ from manpower.releasing.changelog import diff_markdown, listed
 if TYPE_CHECKING:
     from manpower.contributing.canonical_form import FormatResult
     from manpower.contributing.coverage import Coverage
-    from manpower.contributing.submit import Finding, SubmitResult
+    from manpower.contributing.submit import SubmitResult
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
 
@@ -109,10 +110,11 @@ def _annotation(file: str, row: int | None, rule: str, text: str) -> str:
     )
 
 
-def finding_line(f: Finding) -> str:
+def finding_line(f: Problem) -> str:
+    """A problem of a submitted file: where is the file as the user named it."""
     where = ", ".join(
         [
-            f.file,
+            f.file or f.table,
             *([f"row {f.row}"] if f.row is not None else []),
             *([f"column {f.field}"] * bool(f.field)),
         ]
@@ -126,12 +128,14 @@ def render_submit(result: SubmitResult, fmt: str) -> str:
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     lines = []
     if fmt == "github":
-        lines = [_annotation(f.file, f.row, f.rule, finding_line(f)) for f in result.findings]
+        lines = [
+            _annotation(f.file or f.table, f.row, f.rule, finding_line(f)) for f in result.findings
+        ]
     else:
         lines = [finding_line(f) for f in result.findings]
     if not result.valid:
         lines += _unlisted(result.unlisted)
-        files = ", ".join(dict.fromkeys(f.file for f in result.findings))
+        files = ", ".join(dict.fromkeys(f.file or f.table for f in result.findings))
         lines.append(
             f"rejected: {result.errors} error{'s' * (result.errors != 1)} "
             f"({files}); nothing was written to data/"
@@ -180,6 +184,8 @@ def render_fmt(results: list[FormatResult], check: bool) -> str:
 
 
 DIFF_FORMATS = ("text", "json", "markdown")
+
+
 # Beyond this many rows per list, text and Markdown say how many more there are.
 def _side(label: str, version: str) -> str:
     return f"{version or '(no version)'} ({label})"
@@ -220,11 +226,11 @@ def render_diff(diff: PackageDiff, fmt: str) -> str:
 
 
 _COVERAGE_TABLE = {
-    "unaccounted": "claims",
-    "quote-not-found": "claims",
-    "exclusion-not-found": "exclusions",
-    "document-missing": "sources",
-    "document-changed": "sources",
+    catalogue.UNACCOUNTED: "claims",
+    catalogue.QUOTE_NOT_FOUND: "claims",
+    catalogue.EXCLUSION_NOT_FOUND: "exclusions",
+    catalogue.DOCUMENT_MISSING: "sources",
+    catalogue.DOCUMENT_CHANGED: "sources",
 }
 
 
@@ -235,7 +241,7 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
     lines = []
     for gap in coverage.gaps:
         where = f"{gap.document}:{gap.line}" if gap.line is not None else gap.document
-        context = f": {gap.context}" if gap.context and gap.kind == "unaccounted" else ""
+        context = f": {gap.context}" if gap.context and gap.kind == catalogue.UNACCOUNTED else ""
         text = f"{where}: [{gap.kind}] {gap.message}{context}"
         if fmt == "github":
             # the documents live outside the repository: annotate the table to change instead
@@ -250,8 +256,7 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
     else:
         lines.append(
             f"not covered: {len(coverage.gaps)} problem{'s' * (len(coverage.gaps) != 1)} "
-            f"({coverage.figures} figures in {documents}). Fix: add a claim whose quote "
-            "states the figure (`manpower draft` writes one), or a row of data/exclusions.csv "
-            "saying why it is not a claim"
+            f"({coverage.figures} figures in {documents}). Fix: "
+            + catalogue.fix(catalogue.UNACCOUNTED)
         )
     return "\n".join(lines)

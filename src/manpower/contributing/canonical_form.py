@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from manpower import problems as catalogue
 from manpower.paths import data_path, present_tables
 from manpower.schema import load_schemas
 
@@ -84,21 +85,25 @@ def reasons_not_canonical(
     raw: bytes, rows: list[Row], header: list[str], schema: TableSchema
 ) -> list[str]:
     """Plain-words reasons why ``raw`` is not canonical (best effort; the bytes decide)."""
+
+    def reason(variant: str, **params: str) -> str:
+        return catalogue.message(catalogue.NOT_CANONICAL, variant, **params)
+
     reasons = []
     if raw.startswith(b"\xef\xbb\xbf"):
-        reasons.append("starts with a byte-order mark")
+        reasons.append(reason("bom"))
     if b"\r" in raw:
-        reasons.append("has CR or CRLF line endings")
+        reasons.append(reason("crlf"))
     if tuple(header) != schema.field_names:
-        reasons.append("columns are not in schema order")
+        reasons.append(reason("columns"))
     key = primary_key(schema)
     keys = [sort_key(r, key) for r in rows]
     if keys != sorted(keys):
-        reasons.append(f"rows are not sorted by {', '.join(key)}")
+        reasons.append(reason("rows", key=", ".join(key)))
     if any(v != v.strip() for r in rows for v in r.values()):
-        reasons.append("cells have leading or trailing spaces")
+        reasons.append(reason("spaces"))
     if any(v != unicodedata.normalize("NFC", v) for r in rows for v in r.values()):
-        reasons.append("text is not in Unicode NFC")
+        reasons.append(reason("nfc"))
     return reasons
 
 
@@ -119,7 +124,7 @@ def format_table(root: Path, table: str) -> FormatResult:
     reasons: tuple[str, ...] = ()
     if canonical != raw:
         found = reasons_not_canonical(raw, rows, parsed.header, schema)
-        reasons = tuple(found or ["quoting differs from minimal quoting"])
+        reasons = tuple(found or [catalogue.message(catalogue.NOT_CANONICAL)])
     return FormatResult(table, path, raw, canonical, reasons)
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manpower import problems as catalogue
 from manpower.config import DOCUMENTS_ENV, documents_dir
 from manpower.contributing.figures import (
     Figure,
@@ -121,11 +122,11 @@ def account(
                 Gap(
                     source_id,
                     document,
-                    "quote-not-found",
+                    catalogue.QUOTE_NOT_FOUND,
                     None,
                     "",
                     quote,
-                    f"claim {claim['claim_id']}: its quote is not in the document",
+                    catalogue.message(catalogue.QUOTE_NOT_FOUND, claim_id=claim["claim_id"]),
                 )
             )
         for start, end in spans:
@@ -143,11 +144,11 @@ def account(
                 Gap(
                     source_id,
                     document,
-                    "unaccounted",
+                    catalogue.UNACCOUNTED,
                     figure.line,
                     figure.text,
                     line_of(text, figure),
-                    f"figure {figure.text!r} is neither in a claim nor in an exclusion",
+                    catalogue.message(catalogue.UNACCOUNTED, figure=figure.text),
                 )
             )
     return result, gaps
@@ -168,18 +169,19 @@ def _apply_exclusion(
                     result.accounted.setdefault(i, []).append(ident)
                     hits += 1
     if row.get("reason") == "other" and not row.get("notes", "").strip():
-        message = f"exclusion {ident}: reason other needs notes saying why it is not a claim"
+        variant: str | None = "other-needs-notes"
     elif not spans:
-        message = f"exclusion {ident}: its excerpt is not in the document"
+        variant = None
     elif not hits:
-        message = f"exclusion {ident}: {written!r} is not a figure of its excerpt"
+        variant = "not-a-figure"
     else:
         return
+    message = catalogue.message(catalogue.EXCLUSION_NOT_FOUND, variant, id=ident, figure=written)
     gaps.append(
         Gap(
             result.source_id,
             result.document,
-            "exclusion-not-found",
+            catalogue.EXCLUSION_NOT_FOUND,
             None,
             written,
             excerpt,
@@ -218,11 +220,11 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                 Gap(
                     sid,
                     name,
-                    "document-missing",
+                    catalogue.DOCUMENT_MISSING,
                     None,
                     "",
                     "",
-                    f"document {name} is not in {folder}",
+                    catalogue.message(catalogue.DOCUMENT_MISSING, name=name, folder=folder),
                 )
             )
             continue
@@ -232,12 +234,16 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                 Gap(
                     sid,
                     name,
-                    "document-changed",
+                    catalogue.DOCUMENT_CHANGED,
                     None,
                     "",
                     "",
-                    f"document {name} has sha256 {digest}, sources.csv pins "
-                    f"{source.get('sha256') or 'none'}",
+                    catalogue.message(
+                        catalogue.DOCUMENT_CHANGED,
+                        name=name,
+                        digest=digest,
+                        pinned=source.get("sha256") or "none",
+                    ),
                 )
             )
         doc, gaps = account(

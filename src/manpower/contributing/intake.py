@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from manpower import problems as catalogue
 from manpower.errors import ManpowerError
 from manpower.paths import TABLES
 
@@ -33,18 +34,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class IntakeError(ManpowerError):
-    """A file that cannot be read as a table, with where and why."""
+    """A file that cannot be read as a table, with where and why.
+
+    ``rule`` is the catalogue's id (manpower.problems); its ``variant`` wording is filled with
+    ``params`` for the reason and the fix.
+    """
 
     def __init__(
         self,
+        rule: str,
         display: str,
-        reason: str,
-        fix: str,
         *,
         row: int | None = None,
         column: str | None = None,
-        rule: str = "unreadable-file",
+        variant: str | None = None,
+        **params: object,
     ) -> None:
+        reason = catalogue.message(rule, variant, **params)
+        fix = catalogue.fix(rule, variant, **params)
         self.display, self.reason, self.fix = display, reason, fix
         self.row, self.column, self.rule = row, column, rule
         where = [display]
@@ -73,12 +80,13 @@ class Parsed:
         for position, name in enumerate(self.header, start=1):
             if name in seen:
                 raise IntakeError(
+                    catalogue.DUPLICATE_LABEL,  # validate's id for the same concept
                     self.display,
-                    f"column {shown_label(name)} appears twice in the header (columns "
-                    f"{seen[name]} and {position})",
-                    "keep one of them",
                     row=1,
-                    rule="duplicate-label",  # validate's id for the same concept
+                    variant="intake",
+                    label=shown_label(name),
+                    first=seen[name],
+                    second=position,
                 )
             seen[name] = position
         unknown = [n for n in self.header if n not in names]
@@ -91,22 +99,24 @@ class Parsed:
             if len(unknown) > MAX_LABELS_SHOWN:
                 listed += f" and {len(unknown) - MAX_LABELS_SHOWN:,} more"
             raise IntakeError(
+                catalogue.UNKNOWN_COLUMN,
                 self.display,
-                f"unknown column{'s' if len(unknown) > 1 else ''} {listed}{hint}; table "
-                f"{table} has {', '.join(names)}",
-                "rename or remove the column",
                 row=1,
-                rule="unknown-column",
+                plural="s" if len(unknown) > 1 else "",
+                labels=listed,
+                hint=hint,
+                table=table,
+                fields=", ".join(names),
             )
         missing = [n for n in names if n not in seen]
         if missing:
             raise IntakeError(
+                catalogue.MISSING_COLUMN,
                 self.display,
-                f"missing column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)} (table {table})",
-                "add the column to the header, with an empty cell where there is no value",
                 row=1,
-                rule="missing-column",
+                plural="s" if len(missing) > 1 else "",
+                columns=", ".join(missing),
+                table=table,
             )
 
 
@@ -145,18 +155,11 @@ def read_file(
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise IntakeError(
-            display, "the file does not exist", "check the path", rule="no-file"
-        ) from None
+        raise IntakeError(catalogue.NO_FILE, display) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise _not_regular(display, "a symbolic link") from None
-        raise IntakeError(
-            display,
-            f"the file cannot be read ({exc.strerror})",
-            "check the path",
-            rule="unreadable-file",
-        ) from None
+        raise IntakeError(catalogue.UNREADABLE_FILE, display, reason=exc.strerror) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -182,88 +185,52 @@ _KINDS = {
 
 
 def _not_regular(display: str, kind: str) -> IntakeError:
-    return IntakeError(
-        display,
-        f"the file is {kind}, not a regular file",
-        "use the CSV file itself, not a link, pipe or device",
-        rule="not-a-regular-file",
-    )
+    return IntakeError(catalogue.NOT_A_REGULAR_FILE, display, kind=kind)
 
 
 def _too_large(display: str, size: int | None, limit: int) -> IntakeError:
     has = f"has {size:,} bytes" if size is not None else "grew while it was read"
-    return IntakeError(
-        display,
-        f"the file {has}, more than the {limit:,} allowed",
-        "split it or check that it is the right file",
-        rule="file-too-large",
-    )
+    return IntakeError(catalogue.FILE_TOO_LARGE, display, has=has, limit=limit)
 
 
 def _decode(raw: bytes, display: str, strip_bom: bool, max_bytes: int) -> str:
     if len(raw) > max_bytes:
-        raise IntakeError(
-            display,
-            f"the file has {len(raw):,} bytes, more than the {max_bytes:,} allowed",
-            "split it or check that it is the right file",
-            rule="file-too-large",
-        )
+        raise _too_large(display, len(raw), max_bytes)
     if not raw.strip():
-        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+        raise IntakeError(catalogue.EMPTY_FILE, display)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IntakeError(
-            display,
-            "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8",
-            "save it as UTF-8 (in a spreadsheet: CSV UTF-8, then remove the byte-order mark)",
-            rule="encoding",
-        )
+        raise IntakeError(catalogue.ENCODING, display, variant="utf-16-bom")
     if raw.startswith(b"\xef\xbb\xbf") and strip_bom:
         raw = raw[3:]
     elif raw.startswith(b"\xef\xbb\xbf"):
-        raise IntakeError(
-            display,
-            "the file starts with a UTF-8 byte-order mark (BOM)",
-            "save it as UTF-8 without BOM",
-            rule="byte-order-mark",
-        )
+        raise IntakeError(catalogue.BYTE_ORDER_MARK, display)
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw[:nul].count(b"\n") + 1
-        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
-            reason = "the file looks like UTF-16 (every other byte is NUL), not UTF-8"
-        else:
-            reason = f"the file contains a NUL byte (line {line})"
-        raise IntakeError(display, reason, "save it as a plain UTF-8 text file", rule="encoding")
+        utf16 = raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4
+        raise IntakeError(
+            catalogue.ENCODING, display, variant="utf-16" if utf16 else "nul", line=line
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise IntakeError(
-            display,
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}; it may be "
-            "Latin-1 or Windows-1252)",
-            "save it as UTF-8",
-            rule="encoding",
-        ) from None
+        raise IntakeError(catalogue.ENCODING, display, byte=raw[exc.start], line=line) from None
     # CRLF is what spreadsheets on Windows write: normalise it. A bare CR is not a line end
     # anyone writes on purpose, and the csv module would treat it as one.
     text = text.replace("\r\n", "\n")
     cr = text.find("\r")
     if cr >= 0:
-        raise IntakeError(
-            display,
-            f"the file has a bare carriage return (CR) on line {text[:cr].count(chr(10)) + 1}",
-            "use LF or CRLF line endings",
-            rule="line-ending",
-        )
+        raise IntakeError(catalogue.LINE_ENDING, display, line=text[:cr].count("\n") + 1)
     control = _CONTROL.search(text)
     if control:
         line = text[: control.start()].count("\n") + 1
         raise IntakeError(
+            catalogue.CONTROL_CHARACTER,
             display,
-            f"the file contains the control character U+{ord(control.group()):04X} on line {line}",
-            "remove it (only printable text, tabs and line breaks are allowed)",
-            rule="control-character",
+            variant="intake",
+            code=ord(control.group()),
+            line=line,
         )
     return text
 
@@ -301,28 +268,23 @@ def read_csv(
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 raise IntakeError(
-                    display,
-                    f"a quote opened on line {start} is never closed, so every line after it "
-                    "would be swallowed into one cell",
-                    'close the quote, or double a quote character inside a quoted cell ("")',
-                    row=start,
-                    rule="unbalanced-quote",
+                    catalogue.UNBALANCED_QUOTE, display, row=start, line=start
                 ) from None
             if reader.line_num > start:
                 raise IntakeError(
+                    catalogue.UNBALANCED_QUOTE,
                     display,
-                    f"a quote opened on line {start} is still open on line {reader.line_num}, "
-                    "so the lines in between were swallowed into one cell",
-                    "close the quote on the line where it opens",
                     row=start,
-                    rule="unbalanced-quote",
+                    variant="still-open",
+                    line=start,
+                    end=reader.line_num,
                 ) from None
             raise IntakeError(
+                catalogue.MALFORMED_CSV,
                 display,
-                f"line {reader.line_num} is not valid CSV ({exc})",
-                "quote a cell that contains a comma or a quote, and double quotes inside it",
                 row=reader.line_num,
-                rule="malformed-csv",
+                line=reader.line_num,
+                error=exc,
             ) from None
         end = reader.line_num
         if not cells:
@@ -331,39 +293,35 @@ def read_csv(
             _multiline(display, cells, start, end, lines, records)
         records.append((start, cells))
     if not records:
-        raise IntakeError(display, "the file is empty", "add a header and rows", rule="empty-file")
+        raise IntakeError(catalogue.EMPTY_FILE, display)
     header, body = records[0][1], records[1:]
     if not body and require_rows:
-        raise IntakeError(
-            display, "the file has a header but no rows", "add the rows to submit", rule="no-rows"
-        )
+        raise IntakeError(catalogue.NO_ROWS, display)
     width = len(header)
     for line, cells in body:
         if len(cells) != width:
             raise IntakeError(
-                display,
-                f"row has {len(cells)} cells but the header has {width}",
-                "give every row one cell per column (quote cells that contain commas)",
-                row=line,
                 # validate's ids for the same concepts: one id per concept across the layers
-                rule="extra-cell" if len(cells) > width else "missing-cell",
+                catalogue.EXTRA_CELL if len(cells) > width else catalogue.MISSING_CELL,
+                display,
+                row=line,
+                variant="intake",
+                cells=len(cells),
+                width=width,
             )
         if not any(c.strip() for c in cells):
-            raise IntakeError(
-                display, "the row has no values", "remove the empty row", row=line, rule="blank-row"
-            )
+            raise IntakeError(catalogue.BLANK_ROW, display, row=line, variant="intake")
         if max(map(len, cells), default=0) <= MAX_CELL_CHARS:
             continue  # the common case, checked without a Python loop over the cells
         for name, cell in zip(header, cells, strict=True):
             if len(cell) > MAX_CELL_CHARS:
                 raise IntakeError(
+                    catalogue.CELL_TOO_LARGE,
                     display,
-                    f"the cell has {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} "
-                    "allowed",
-                    "shorten it (quotes are short excerpts; notes are at most 2,000 characters)",
                     row=line,
                     column=name,
-                    rule="cell-too-large",
+                    size=len(cell),
+                    limit=MAX_CELL_CHARS,
                 )
     return Parsed(display, header, body)
 
@@ -387,21 +345,17 @@ def _multiline(
     swallowed = [ln for ln in lines[start:end] if ln.count(",") >= max(len(header) // 2, 1)]
     if swallowed:
         raise IntakeError(
+            catalogue.UNBALANCED_QUOTE,
             display,
-            f"a quote opened on line {start} is closed only on line {end}, so the rows on "
-            f"{_lines(start + 1, end)} were swallowed into one cell",
-            "close the quote on the line where it opens",
             row=start,
             column=column,
-            rule="unbalanced-quote",
+            variant="closed-later",
+            line=start,
+            end=end,
+            lines=_lines(start + 1, end),
         )
     raise IntakeError(
-        display,
-        f"the cell spans lines {start}-{end}",
-        "write each cell on one line (replace the line break with a space)",
-        row=start,
-        column=column,
-        rule="line-break-in-cell",
+        catalogue.LINE_BREAK_IN_CELL, display, row=start, column=column, start=start, end=end
     )
 
 
@@ -421,10 +375,7 @@ def identify_table(path: Path, header: Sequence[str], schemas: dict[str, TableSc
     if len(matches) == 1:
         return matches[0]
     raise IntakeError(
+        catalogue.UNKNOWN_TABLE,
         display_path(path),
-        "cannot tell which table the file is for (its name is not one of "
-        f"{', '.join(t + '.csv' for t in TABLES)} and its header matches no table exactly)",
-        "name the file after its table, e.g. claims.csv, or use that table's exact header",
-        row=None,
-        rule="unknown-table",
+        tables=", ".join(t + ".csv" for t in TABLES),
     )

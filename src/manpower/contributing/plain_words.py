@@ -16,6 +16,13 @@ from pathlib import Path
 
 from manpower.contributing.suggest import nearest
 from manpower.errors import Problem
+from manpower.problems import (
+    CONSTRAINT_ERROR,
+    FOREIGN_KEY,
+    PRIMARY_KEY,
+    TYPE_ERROR,
+    UNIQUE_ERROR,
+)
 
 # What to put in a required column that was left empty.
 FILL: dict[str, str] = {
@@ -98,16 +105,27 @@ def suggestion(value: str, choices: list[str]) -> str:
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
+def foreign_key(problem: Problem) -> tuple[str, str, str, str] | None:
+    """(field, value, referenced table, referenced field) of a one-field foreign-key problem;
+    the table is empty for a reference within the problem's own table."""
+    if problem.rule != FOREIGN_KEY:
+        return None
+    match = _FOREIGN.match(problem.message)
+    if not match or "," in match["fields"]:
+        return None
+    return match["fields"], match["values"], match["table"], match["ref"]
+
+
 def plain(problem: Problem, known: Known | None = None) -> Problem:
     """``problem`` told in plain words; problems already in plain words are returned as they are."""
     column, value = problem.field or "", problem.value or ""
-    if problem.rule == "constraint-error":
+    if problem.rule == CONSTRAINT_ERROR:
         parts = problem.message.split('"')
         if len(parts) < 4:
             return problem
         constraint, argument = parts[1], parts[3]
         return _constraint(problem, column, value, constraint, argument)
-    if problem.rule == "type-error" and column:
+    if problem.rule == TYPE_ERROR and column:
         kind = problem.message.split('"')[1].split("/")[0] if '"' in problem.message else ""
         if kind in ("number", "integer"):
             return replace(
@@ -124,14 +142,14 @@ def plain(problem: Problem, known: Known | None = None) -> Problem:
             )
         return problem
     repeated = re.fullmatch(r"the same as in the row at position (\d+)", problem.message)
-    if problem.rule in ("unique-error", "primary-key") and repeated:
+    if problem.rule in (UNIQUE_ERROR, PRIMARY_KEY) and repeated:
         what = column or "the row's id"
         return replace(
             problem,
             message=f"{what} repeats the one in row {repeated[1]}",
             fix="give every row its own id (for a claim: the next free <source_id>-NN)",
         )
-    if problem.rule == "foreign-key":
+    if problem.rule == FOREIGN_KEY:
         match = _FOREIGN.match(problem.message)
         if not match:
             return problem

@@ -16,10 +16,11 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from manpower import problems as catalogue
 from manpower.contributing.canonical_form import (
     Row,
     canonical_cell,
@@ -34,7 +35,7 @@ from manpower.contributing.intake import (
     read_csv,
     read_file,
 )
-from manpower.contributing.plain_words import Known, ids_in, plain, suggestion
+from manpower.contributing.plain_words import Known, foreign_key, ids_in, plain, suggestion
 from manpower.errors import Problem
 from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
 from manpower.paths import TABLES, data_path, present_tables
@@ -42,22 +43,6 @@ from manpower.schema import TableSchema, load_schemas
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One reason a submission is rejected, pointing at the file and row it is about."""
-
-    file: str
-    row: int | None
-    field: str | None
-    value: str | None
-    rule: str
-    message: str
-    fix: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -71,8 +56,9 @@ class TableChange:
 class SubmitResult:
     files: dict[str, str] = field(default_factory=dict)  # submitted file -> table
     changes: dict[str, TableChange] = field(default_factory=dict)
-    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted
-    findings: list[Finding] = field(default_factory=list)
+    # the first MAX_PROBLEMS_PER_RULE findings of each rule (manpower.limits); the rest counted.
+    # Each is a Problem of a submitted file (``file`` set): its row is the file's own.
+    findings: list[Problem] = field(default_factory=list)
     unlisted: dict[str, int] = field(default_factory=dict)  # rule -> findings not listed
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -182,7 +168,9 @@ def _evaluate(
             parsed.check_header(table, schemas[table])
         except IntakeError as exc:
             result.findings.append(
-                Finding(display, exc.row, exc.column, None, exc.rule, exc.reason, exc.fix)
+                Problem(
+                    "", exc.row, exc.column, None, exc.rule, exc.reason, exc.fix, "intake", display
+                )
             )
             continue
         result.files[display] = table
@@ -205,14 +193,14 @@ def _evaluate(
         findings += table_findings
     # every merged row is canonical already: render each table once, for the check and the write
     texts = {t: render_canonical_rows([r for r, _ in merged[t]], schemas[t]) for t in TABLES}
-    findings += _validate_merged(root, texts, merged, today, result.unlisted)
     findings += claim_id_findings(
         existing["claims"],
         submitted["claims"],
         {row["source_id"] for row, _ in existing["sources"]}
         | {item.row["source_id"] for item in submitted["sources"]},
     )
-    result.findings = cap_problems(_dedupe(findings), result.unlisted)
+    findings += _validate_merged(root, texts, merged, today, result.unlisted, findings)
+    result.findings = cap_problems(findings, result.unlisted)
     if result.valid:
         for table in TABLES:
             change = result.changes.get(table)
@@ -254,7 +242,7 @@ def _merge(
     submitted: list[_Submitted],
     allow_edits: bool,
     result: SubmitResult,
-) -> tuple[list[tuple[Row, Origin]], list[Finding]]:
+) -> tuple[list[tuple[Row, Origin]], list[Problem]]:
     """The merged rows of one table, in canonical order, and the findings only a merge sees."""
     key = primary_key(schema)
     merged = list(existing)
@@ -267,15 +255,17 @@ def _merge(
         if k in first_seen:
             earlier = first_seen[k]
             findings.append(
-                Finding(
-                    item.origin.file,
-                    item.origin.row,
-                    key[0],
-                    _key_text(k),
-                    "duplicate-key",
-                    f"{'/'.join(key)} {_key_text(k)} is submitted twice (also {earlier.file} "
-                    f"row {earlier.row})",
-                    "submit each row once",
+                catalogue.problem(
+                    catalogue.DUPLICATE_KEY,
+                    table=table,
+                    file=item.origin.file,
+                    row=item.origin.row,
+                    field=key[0],
+                    value=_key_text(k),
+                    key="/".join(key),
+                    key_value=_key_text(k),
+                    earlier_file=earlier.file,
+                    earlier_row=earlier.row,
                 )
             )
             merged.append((item.row, item.origin))
@@ -309,24 +299,25 @@ def _edit_finding(
     old: Row,
     old_origin: Origin,
     differing: list[str],
-) -> Finding:
+) -> Problem:
     changes = "; ".join(
         f"{f}: {_shown(old[f])!r} -> {_shown(item.row[f])!r}" for f in differing[:3]
     )
     more = f" and {len(differing) - 3} more" if len(differing) > 3 else ""
-    message = (
-        f"{'/'.join(key)} {_key_text(k)} already exists in {old_origin.file} (row "
-        f"{old_origin.row}) with different content ({changes}{more})"
+    return catalogue.problem(
+        catalogue.EDIT,
+        table=table,
+        file=item.origin.file,
+        row=item.origin.row,
+        field=differing[0],
+        variant="claim" if table == "claims" else None,
+        key="/".join(key),
+        key_value=_key_text(k),
+        existing_file=old_origin.file,
+        existing_row=old_origin.row,
+        changes=f"{changes}{more}",
+        claim_id=k[0],
     )
-    if table == "claims":
-        message += "; claims are never overwritten"
-        fix = (
-            f"to correct the claim, submit a new claim with its own claim_id whose supersedes "
-            f"is {k[0]!r}; to change the row in place anyway, use --allow-edits"
-        )
-    else:
-        fix = "submit the row as it is in data/, or use --allow-edits to change it in place"
-    return Finding(item.origin.file, item.origin.row, differing[0], None, "edit", message, fix)
 
 
 def _id_fields(schema: TableSchema, table: str) -> list[tuple[str, str, str]]:
@@ -365,7 +356,7 @@ def _identifier_findings(
     schemas: dict[str, TableSchema],
     existing: dict[str, list[tuple[Row, Origin]]],
     submitted: dict[str, list[_Submitted]],
-) -> list[Finding]:
+) -> list[Problem]:
     """Identifiers that differ from a known one only by case, whitespace or Unicode form."""
     existing_ids: dict[tuple[str, str], _KnownIds] = {}
     all_ids: dict[tuple[str, str], _KnownIds] = {}
@@ -406,7 +397,7 @@ def _identifier_findings(
                 known = earlier[name] if own_key else known_all(target, ref_name)
                 if value not in known.where:
                     findings.extend(
-                        _id_finding(item, name, value, known, own_key, target, ref_name)
+                        _id_finding(table, item, name, value, known, own_key, target, ref_name)
                     )
             for name in earlier:
                 earlier[name].add(item.row[name], item.origin)
@@ -415,7 +406,7 @@ def _identifier_findings(
 
 def claim_id_findings(
     existing: list[tuple[Row, Origin]], submitted: list[_Submitted], sources: set[str]
-) -> list[Finding]:
+) -> list[Problem]:
     """New claim ids must be ``<source_id>-NN``; a wrong one is told the next free id.
 
     A claim of an unknown source is left to the unknown-reference finding.
@@ -435,21 +426,22 @@ def claim_id_findings(
             continue
         last[sid] = last.get(sid, 0) + 1
         findings.append(
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                "claim_id",
-                cid,
-                "claim-id-convention",
-                f"claim_id must be the source_id {sid!r} followed by a hyphen and a two-digit "
-                "number",
-                f"use {sid}-{last[sid]:02d}, the next free id of this source",
+            catalogue.problem(
+                catalogue.CLAIM_ID_CONVENTION,
+                table="claims",
+                file=item.origin.file,
+                row=item.origin.row,
+                field="claim_id",
+                value=cid,
+                source_id=sid,
+                next=f"{sid}-{last[sid]:02d}",
             )
         )
     return findings
 
 
 def _id_finding(
+    table: str,
     item: _Submitted,
     name: str,
     value: str,
@@ -457,51 +449,26 @@ def _id_finding(
     own_key: bool,
     target: str,
     ref_name: str,
-) -> list[Finding]:
+) -> list[Problem]:
     match = known.folded.get(fold(value))
     if match is not None:
-        how = _how_confusable(value, match)
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "confusable-id",
-                f"{name} {value!r} differs from {match!r} ({known.where[match]}) only by {how}",
-                f"write it exactly as {match!r}, or choose a clearly different id",
-            )
-        ]
-    if not own_key:
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "unknown-reference",
-                f"{name} {value!r} is neither in data/{target}.csv nor in this submission"
-                f"{suggestion(value, [k for k in known.where if k])}",
-                f"use an existing {ref_name}, or submit the {target} row too "
-                f"(a {target}.csv file in the same submit)",
-            )
-        ]
-    if canonical_cell(value) != value:
-        return [
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                name,
-                value,
-                "id-not-canonical",
-                f"{name} {value!r} has spaces around it or is not in Unicode NFC",
-                "write identifiers without surrounding spaces, in NFC",
-            )
-        ]
-    return []
+        rule: str = catalogue.CONFUSABLE_ID
+        params = {"match": match, "where": known.where[match], "how": _how_confusable(value, match)}
+    elif not own_key:
+        return []  # an unknown reference is the schema layer's foreign-key problem (_locate)
+    elif canonical_cell(value) != value:
+        rule, params = catalogue.ID_NOT_CANONICAL, {}
+    else:
+        return []
+    origin = item.origin
+    return [
+        catalogue.problem(
+            rule, table=table, file=origin.file, row=origin.row, field=name, value=value, **params
+        )
+    ]
 
 
-def _url_findings(sources: list[_Submitted]) -> list[Finding]:
+def _url_findings(sources: list[_Submitted]) -> list[Problem]:
     findings = []
     for item in sources:
         url = item.row.get("url", "")
@@ -510,14 +477,14 @@ def _url_findings(sources: list[_Submitted]) -> list[Finding]:
         scheme = _SCHEME.match(url)
         what = f"the {scheme.group(1).lower()}: scheme" if scheme else "no http(s) scheme"
         findings.append(
-            Finding(
-                item.origin.file,
-                item.origin.row,
-                "url",
-                _shown(url),
-                "url-scheme",
-                f"the URL has {what}; only http:// and https:// addresses are allowed",
-                "give the document's web address, or leave url empty and say why in notes",
+            catalogue.problem(
+                catalogue.URL_SCHEME,
+                table="sources",
+                file=item.origin.file,
+                row=item.origin.row,
+                field="url",
+                value=_shown(url),
+                what=what,
             )
         )
     return findings
@@ -529,8 +496,13 @@ def _validate_merged(
     merged: dict[str, list[tuple[Row, Origin]]],
     today: dt.date | None,
     unlisted: dict[str, int],
-) -> list[Finding]:
-    """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy."""
+    own: list[Problem],
+) -> list[Problem]:
+    """Run ``manpower validate``'s rules on the merged tables, in a temporary package copy.
+
+    Each problem is told about the submitted file and row it comes from; one that ``own`` (the
+    submit layer's problems) already explains is left out, so each cell gets one message.
+    """
     from manpower.descriptor import build_descriptor
     from manpower.validation.runner import validate_descriptor
 
@@ -546,57 +518,68 @@ def _validate_merged(
         known = ids_in(package)
     for rule, count in report.unlisted.items():
         unlisted[rule] = unlisted.get(rule, 0) + count
-    return [_locate(p, merged, known) for p in report.problems]
+    cells = {(p.file, p.row, p.field) for p in own}
+    explained = {(p.file, p.row, r) for p in own for r in catalogue.RULES[p.rule].replaces}
+    ids = _Ids(merged)
+    out = []
+    for problem in report.problems:
+        located = _locate(problem, merged, known, ids)
+        where = (located.file, located.row)
+        if (*where, located.field) in cells or (
+            located.field is None and (*where, located.rule) in explained
+        ):
+            continue
+        out.append(located)
+    return out
 
 
-def _locate(problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known) -> Finding:
-    """A problem in the merged copy, told about the file and row the offending row came from."""
+class _Ids:
+    """The ids of a column of the merged tables, for a suggestion; each column listed once."""
+
+    def __init__(self, merged: dict[str, list[tuple[Row, Origin]]]) -> None:
+        self.merged = merged
+        self.cache: dict[tuple[str, str], list[str]] = {}
+
+    def __call__(self, table: str, column: str) -> list[str]:
+        if (table, column) not in self.cache:
+            rows = self.merged.get(table, [])
+            self.cache[table, column] = [r[column] for r, _ in rows if r.get(column)]
+        return self.cache[table, column]
+
+
+def _locate(
+    problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known, ids: _Ids
+) -> Problem:
+    """A problem in the merged copy, told about the file and row the offending row came from.
+
+    A foreign key of a submitted row that names no row is the submit layer's
+    ``unknown-reference``: the id may be in data/ or in this very submission.
+    """
     rows = merged.get(problem.table)
+    submitted = False
     if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
         origin = rows[problem.row - 2][1]
         file, row = origin.file, origin.row
+        submitted = file != f"data/{problem.table}.csv"
     elif rows is not None:
         file, row = f"data/{problem.table}.csv", problem.row
     else:
         file, row = problem.table, problem.row
+    reference = foreign_key(problem) if submitted else None
+    if reference is not None:
+        name, value, target, ref = reference
+        target = target or problem.table  # a reference within the table
+        return catalogue.problem(
+            catalogue.UNKNOWN_REFERENCE,
+            table=problem.table,
+            file=file,
+            row=row,
+            field=name,
+            value=value,  # the engine's note has cut it to an excerpt already
+            target=target,
+            ref=ref,
+            suggestion=suggestion(value, ids(target, ref)),
+        )
     problem = plain(problem, known)
     message = problem.message.rstrip(".")
-    return Finding(
-        file, row, problem.field, _shown(problem.value), problem.rule, message, problem.fix
-    )
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One message per cell: the submit checks speak plainer than the generic schema error."""
-    claimed = {(f.file, f.row, f.field) for f in findings if f.rule in _OWN_RULES}
-    rows = {(f.file, f.row, f.rule) for f in findings if f.rule in _OWN_RULES}
-    out: list[Finding] = []
-    seen: set[Finding] = set()
-    for f in findings:
-        generic = _GENERIC.get(f.rule, ())
-        if f.rule not in _OWN_RULES and (
-            (f.file, f.row, f.field) in claimed
-            or any((f.file, f.row, own) in rows for own in generic)
-        ):
-            continue
-        if f not in seen:
-            seen.add(f)
-            out.append(f)
-    return out
-
-
-_OWN_RULES = {
-    "claim-id-convention",
-    "confusable-id",
-    "id-not-canonical",
-    "unknown-reference",
-    "url-scheme",
-    "duplicate-key",
-    "edit",
-}
-# Row-level schema errors (no column) that one of our own findings on the row already explains.
-_GENERIC = {
-    "foreign-key": ("unknown-reference", "confusable-id"),
-    "primary-key": ("duplicate-key", "confusable-id"),
-    "unique-error": ("duplicate-key", "confusable-id"),
-}
+    return replace(problem, file=file, row=row, value=_shown(problem.value), message=message)

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from manpower import grammar, limits
+from manpower import problems as catalogue
 from manpower.errors import Problem
 from manpower.limits import excerpt
 from manpower.schema import primary_key
-from manpower.validation.schema_fixes import schema_fix
 
 if TYPE_CHECKING:
     import polars as pl
@@ -108,7 +108,7 @@ def _problem(
         value=None if cell is None else str(cell),
         rule=rule,
         message=msg,
-        fix=schema_fix(rule),
+        fix=catalogue.fix(rule),
         layer="schema",
     )
 
@@ -151,11 +151,11 @@ def _check_stats(table: Table, resource: dict[str, Any], path: Path) -> None:
         if algorithm in ("md5", "sha256"):
             with path.open("rb") as handle:
                 actual = hashlib.file_digest(handle, algorithm).hexdigest()
-            checks.append(("hash-count", digest, actual))
+            checks.append((catalogue.HASH_COUNT, digest, actual))
     if resource.get("bytes"):
-        checks.append(("byte-count", resource["bytes"], path.stat().st_size))
+        checks.append((catalogue.BYTE_COUNT, resource["bytes"], path.stat().st_size))
     if resource.get("rows"):
-        checks.append(("row-count", resource["rows"], table.rows))
+        checks.append((catalogue.ROW_COUNT, resource["rows"], table.rows))
     for order, (rule, expected, actual) in enumerate(checks):
         if expected != actual:
             note = f'expected is "{expected}" and actual is "{actual}"'
@@ -177,7 +177,9 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             table.labels = next(csv.reader(handle), [])
     except OSError as exc:
-        table.problems.append((0, 0, _problem(name, None, None, None, "scheme-error", str(exc))))
+        table.problems.append(
+            (0, 0, _problem(name, None, None, None, catalogue.SCHEME_ERROR, str(exc)))
+        )
         return table
     except UnicodeDecodeError:
         return _encoding_error(table, path)
@@ -241,7 +243,9 @@ def _encoding_error(table: Table, path: Path) -> Table:
         note = "the file cannot be decoded as UTF-8"
     except UnicodeDecodeError as exc:
         note = str(exc)
-    table.problems.append((0, 0, _problem(table.name, None, None, None, "encoding-error", note)))
+    table.problems.append(
+        (0, 0, _problem(table.name, None, None, None, catalogue.ENCODING_ERROR, note))
+    )
     return table
 
 
@@ -272,10 +276,12 @@ def _read_ragged(table: Table, text: str, names: list[str]) -> pl.DataFrame:
             for pos, cell in enumerate(cells[width:], start=width + 1):
                 msg = f'Row at position "{number}" has an extra value in field at position "{pos}"'
                 table.add(
-                    ("extra-cell",),
+                    (catalogue.EXTRA_CELL,),
                     number,
                     10_000 + pos,
-                    lambda n=number, c=cell, m=msg: _problem(table.name, n, "", c, "extra-cell", m),
+                    lambda n=number, c=cell, m=msg: _problem(
+                        table.name, n, "", c, catalogue.EXTRA_CELL, m
+                    ),
                 )
         elif len(cells) < width:
             for pos in range(len(cells) + 1, width + 1):
@@ -285,11 +291,11 @@ def _read_ragged(table: Table, text: str, names: list[str]) -> pl.DataFrame:
                     f'position "{pos}"'
                 )
                 table.add(
-                    ("missing-cell",),
+                    (catalogue.MISSING_CELL,),
                     number,
                     20_000 + pos,
                     lambda n=number, f=field, m=msg: _problem(
-                        table.name, n, f, "", "missing-cell", m
+                        table.name, n, f, "", catalogue.MISSING_CELL, m
                     ),
                 )
     frame = pl.DataFrame(
@@ -316,7 +322,7 @@ def _check_header(table: Table) -> None:
         add(
             number,
             "",
-            "extra-label",
+            catalogue.EXTRA_LABEL,
             f'There is an extra label "{excerpt(label)}" in header at position "{number}"',
         )
     for number, field in enumerate(fields[len(labels) :], start=len(labels) + 1):
@@ -324,25 +330,27 @@ def _check_header(table: Table) -> None:
             f'There is a missing label in the header\'s field "{field["name"]}" '
             f'at position "{number}"'
         )
-        add(number, field["name"], "missing-label", msg)
+        add(number, field["name"], catalogue.MISSING_LABEL, msg)
     for number, (field, label) in enumerate(zip(fields, labels, strict=False), start=1):
         if not label:
             add(
                 number,
                 field["name"],
-                "blank-label",
+                catalogue.BLANK_LABEL,
                 f'Label in the header in field at position "{number}" is blank',
             )
             continue
         seen = [str(i) for i, s in enumerate(labels[: number - 1], start=1) if s == label]
         if seen:
-            add(number, field["name"], "duplicate-label", f'at position "{", ".join(seen)}"')
+            add(
+                number, field["name"], catalogue.DUPLICATE_LABEL, f'at position "{", ".join(seen)}"'
+            )
         elif label != field["name"]:
             msg = (
                 f'Label "{excerpt(label)}" in field {field["name"]} at position "{number}" does '
                 "not match the field name in the schema"
             )
-            add(number, field["name"], "incorrect-label", msg)
+            add(number, field["name"], catalogue.INCORRECT_LABEL, msg)
 
 
 # Cells
@@ -429,7 +437,7 @@ def _check_cells(table: Table) -> None:
         kind, fmt = field.get("type", "any"), field.get("format", "default")
         column = f"__type_{number}"
         exprs.append((~typed_ok).alias(column))
-        meta.append((column, number * 100, field, "type-error", f'type is "{kind}/{fmt}"'))
+        meta.append((column, number * 100, field, catalogue.TYPE_ERROR, f'type is "{kind}/{fmt}"'))
         constraints = field.get("constraints", {})
         for rank, cname in enumerate(CONSTRAINT_ORDER, start=1):
             if cname not in constraints:
@@ -440,7 +448,7 @@ def _check_cells(table: Table) -> None:
             column = f"__{cname}_{number}"
             exprs.append((typed_ok & bad).fill_null(False).alias(column))
             note = f'constraint "{cname}" is "{constraints[cname]}"'
-            meta.append((column, number * 100 + rank, field, "constraint-error", note))
+            meta.append((column, number * 100 + rank, field, catalogue.CONSTRAINT_ERROR, note))
     if not exprs:
         return
     blank = pl.all_horizontal(blank_parts) if blank_parts else pl.lit(False)
@@ -449,10 +457,10 @@ def _check_cells(table: Table) -> None:
     for number in blank_rows:
         msg = f'Row at position "{number}" is completely blank'
         table.add(
-            ("blank-row",),
+            (catalogue.BLANK_ROW,),
             number,
             0,
-            lambda n=number, m=msg: _problem(table.name, n, None, None, "blank-row", m),
+            lambda n=number, m=msg: _problem(table.name, n, None, None, catalogue.BLANK_ROW, m),
         )
     if blank_rows:  # a blank row replaces its cell errors (missing and extra ones included)
         skip = set(blank_rows)
@@ -583,30 +591,32 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
             continue
         values = _values(table, [field["name"]]).filter(pl.col(field["name"]).is_not_null())
         cells = table.frame.select(ROW, field["name"])  # type: ignore[union-attr]
-        dupes = table.first("unique-error", _previous(values, [field["name"]])).join(cells, on=ROW)
+        dupes = table.first(catalogue.UNIQUE_ERROR, _previous(values, [field["name"]])).join(
+            cells, on=ROW
+        )
         for row, prev, cell in dupes.sort(ROW).iter_rows():
             note = f"the same as in the row at position {prev}"
             table.problems.append(
                 (
                     row,
                     30_000 + number,
-                    _problem(table.name, row, field["name"], cell, "unique-error", note),
+                    _problem(table.name, row, field["name"], cell, catalogue.UNIQUE_ERROR, note),
                 )
             )
     key = list(primary_key(table.schema))
     if key and set(key) <= expected:
         values = _values(table, key)
         null = values.filter(pl.all_horizontal(pl.col(k).is_null() for k in key))
-        for (row,) in table.first("primary-key", null.select(ROW)).iter_rows():
+        for (row,) in table.first(catalogue.PRIMARY_KEY, null.select(ROW)).iter_rows():
             note = 'cells composing the primary keys are all "None"'
             table.problems.append(
-                (row, 40_000, _problem(table.name, row, None, None, "primary-key", note))
+                (row, 40_000, _problem(table.name, row, None, None, catalogue.PRIMARY_KEY, note))
             )
         present = values.filter(~pl.all_horizontal(pl.col(k).is_null() for k in key))
-        for row, prev in table.first("primary-key", _previous(present, key)).iter_rows():
+        for row, prev in table.first(catalogue.PRIMARY_KEY, _previous(present, key)).iter_rows():
             note = f"the same as in the row at position {prev}"
             table.problems.append(
-                (row, 40_000, _problem(table.name, row, None, None, "primary-key", note))
+                (row, 40_000, _problem(table.name, row, None, None, catalogue.PRIMARY_KEY, note))
             )
     for rank, unique_key in enumerate(table.schema.get("uniqueKeys", []), start=1):
         # Table Schema v2; frictionless-py does not check it. A key with a null is not compared.
@@ -614,10 +624,14 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         if not set(fields) <= expected:
             continue
         values = _values(table, fields).drop_nulls(fields)
-        for row, prev in table.first("unique-error", _previous(values, fields)).iter_rows():
+        for row, prev in table.first(catalogue.UNIQUE_ERROR, _previous(values, fields)).iter_rows():
             note = f'the same as in the row at position {prev} (unique key "{", ".join(fields)}")'
             table.problems.append(
-                (row, 45_000 + rank, _problem(table.name, row, None, None, "unique-error", note))
+                (
+                    row,
+                    45_000 + rank,
+                    _problem(table.name, row, None, None, catalogue.UNIQUE_ERROR, note),
+                )
             )
     for rank, fk in enumerate(table.schema.get("foreignKeys", []), start=1):
         fields = _as_list(fk["fields"])
@@ -636,7 +650,7 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         values = values.filter(~pl.all_horizontal(pl.col(k).is_null() for k in fields))
         lookup = lookup.with_columns(pl.col(f).cast(values.schema[f], strict=False) for f in fields)
         missing = values.join(lookup, on=fields, how="anti", nulls_equal=True)
-        for row, *cells in table.first("foreign-key", missing).iter_rows():
+        for row, *cells in table.first(catalogue.FOREIGN_KEY, missing).iter_rows():
             note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
                 ", ".join(fields),
                 ", ".join("None" if c is None else excerpt(str(c)) for c in cells),
@@ -644,7 +658,11 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
                 ", ".join(ref_fields),
             )
             table.problems.append(
-                (row, 50_000 + rank, _problem(table.name, row, None, None, "foreign-key", note))
+                (
+                    row,
+                    50_000 + rank,
+                    _problem(table.name, row, None, None, catalogue.FOREIGN_KEY, note),
+                )
             )
 
 

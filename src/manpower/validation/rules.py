@@ -10,6 +10,7 @@ twice and nothing goes through pandas.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from manpower import grammar
+from manpower import problems as catalogue
 from manpower.errors import Problem
 from manpower.validation import text_rules as textrules
 from manpower.validation.columnar import ROW
@@ -62,18 +64,32 @@ class Tables:
     text: dict[str, pl.DataFrame]
     schemas: dict[str, dict[str, Any]]
     today: dt.date
+    # lookups the messages of several failing rows share, built once
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Rule:
-    id: str
+    """A semantic rule applied to one column of one table; its texts are the catalogue's."""
+
+    id: str  # an id of manpower.problems
     table: str
     field: str
-    description: str
-    fix: str
     check: Callable[[Tables], pl.Series]
-    # for a rule over every text field ("*"): which cell of a failing row breaks it
+    # for a rule over every text field ("*"): which cell of a failing row breaks it, among
+    # which fields (default: every string field)
     cell: Callable[[str, str], bool] | None = None
+    cell_fields: Callable[[Tables, str], list[str]] | None = None
+    # the parameters of the catalogue's message template, from a failing row's cells
+    params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
+
+    @property
+    def description(self) -> str:
+        return catalogue.RULES[self.id].summary
+
+    @property
+    def fix(self) -> str:
+        return catalogue.RULES[self.id].fix
 
 
 def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
@@ -419,19 +435,6 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
     return _flag(c, bad.to_list(), "value")
 
 
-def _supersedes_exists(t: Tables) -> pl.Series:
-    import polars as pl
-
-    c = t.text["claims"]
-    # few rows name another claim: look only those up among the claim ids
-    named = c.select("supersedes").with_row_index("_pos").filter(_filled("supersedes"))
-    if named.height == 0:
-        return _flag(c, [], "supersedes")
-    ids = c.select(pl.col("claim_id").alias("supersedes"))
-    unknown = named.join(ids, on="supersedes", how="anti")
-    return _flag(c, unknown["_pos"].to_list(), "supersedes")
-
-
 def _supersedes_acyclic(t: Tables) -> pl.Series:
     c = t.text["claims"]
     named = c.select("claim_id", "supersedes").filter(_filled("supersedes"))
@@ -553,166 +556,40 @@ def _visible(table: str) -> Callable[[Tables], pl.Series]:
 
 def _rules() -> list[Rule]:
     rules = [
+        Rule(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
+        Rule(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
+        Rule(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
+        Rule(catalogue.SHARE_SUM, "claims", "value", _share_sum),
+        Rule(catalogue.NON_NEGATIVE, "claims", "value", _non_negative),
+        Rule(catalogue.FINITE, "claims", "value", _finite),
+        Rule(catalogue.PERIOD_ORDER, "claims", "period_start", _period_order),
         Rule(
-            "value-bounds",
-            "claims",
-            "value",
-            "value_low <= value <= value_high",
-            "swap or correct the bounds so that value_low <= value <= value_high",
-            _value_order,
-        ),
-        Rule(
-            "value-kind-fields",
-            "claims",
-            "value_kind",
-            "the value cells match value_kind",
-            "exact/approximate/forecast fill value; at_least/more_than fill value_low; "
-            "up_to/less_than fill value_high; range fills value_low and value_high; "
-            "interpreted fills at least one",
-            _kind_fields,
-        ),
-        Rule(
-            "percent-range",
-            "claims",
-            "value",
-            "percent values lie within 0..100",
-            "a percent must be between 0 and 100; check the unit of the metric",
-            _percent_range,
-        ),
-        Rule(
-            "share-sum",
-            "claims",
-            "value",
-            "shares of one breakdown (metric, claimant, source, period) sum to at most 100",
-            "check the categories: shares of one breakdown cannot add up to more than 100%",
-            _share_sum,
-        ),
-        Rule(
-            "non-negative",
-            "claims",
-            "value",
-            "values are not negative",
-            "counts, amounts and ratios cannot be negative",
-            _non_negative,
-        ),
-        Rule(
-            "finite",
-            "claims",
-            "value",
-            "values are finite numbers",
-            "write a finite number; leave the cell empty when there is none",
-            _finite,
-        ),
-        Rule(
-            "period-order",
-            "claims",
-            "period_start",
-            "period_start <= period_end",
-            "period_start must not be after period_end",
-            _period_order,
-        ),
-        Rule(
-            "period-after-publication",
+            catalogue.PERIOD_AFTER_PUBLICATION,
             "claims",
             "period_end",
-            "the period ends no later than the source's publication date (forecasts excepted)",
-            "a figure cannot refer to a time after it was published; use value_kind forecast "
-            "for projections or correct the dates",
             _before_publication,
+            params=_period_and_publication,
         ),
+        Rule(catalogue.FUTURE_DATE, "claims", "period_end", _not_future("period_end")),
+        Rule(catalogue.FUTURE_DATE, "claims", "period_start", _not_future("period_start")),
         Rule(
-            "future-date",
-            "claims",
-            "period_end",
-            "no date lies in the future",
-            "dates must not be later than today",
-            _not_future("period_end"),
-        ),
-        Rule(
-            "future-date",
-            "claims",
-            "period_start",
-            "no date lies in the future",
-            "dates must not be later than today",
-            _not_future("period_start"),
-        ),
-        Rule(
-            "future-date",
+            catalogue.FUTURE_DATE,
             "sources",
             "published_date",
-            "no date lies in the future",
-            "dates must not be later than today",
             _not_future("published_date", "sources"),
         ),
+        Rule(catalogue.QUOTE_STATES_VALUE, "claims", "quote", _quote_states_value, params=_stated),
+        Rule(catalogue.INTERPRETED_NEEDS_NOTE, "claims", "notes", _interpreted_note),
+        Rule(catalogue.CUMULATIVE_MONOTONIC, "claims", "value", _cumulative_monotonic),
+        Rule(catalogue.SUPERSEDES_CYCLE, "claims", "supersedes", _supersedes_acyclic),
+        Rule(catalogue.STOCK_NO_START, "claims", "period_start", _stock_without_start),
+        Rule(catalogue.UNDATED_PERIOD_END, "claims", "period_end", _undated_end),
         Rule(
-            "quote-states-value",
-            "claims",
-            "quote",
-            "each of value_low, value and value_high appears in the quote",
-            "copy the part of the source that states the figure into quote, or use "
-            "value_kind interpreted with a note saying how the figure was read",
-            _quote_states_value,
-        ),
-        Rule(
-            "interpreted-needs-note",
-            "claims",
-            "notes",
-            "an interpreted figure explains itself in notes",
-            "say in notes how the figure was read from the source",
-            _interpreted_note,
-        ),
-        Rule(
-            "cumulative-monotonic",
-            "claims",
-            "value",
-            "a cumulative figure from one claimant does not fall over time",
-            "a lower later figure must name the claim it corrects in supersedes",
-            _cumulative_monotonic,
-        ),
-        Rule(
-            "supersedes-exists",
-            "claims",
-            "supersedes",
-            "supersedes names an existing claim",
-            "use the claim_id of an existing claim, or leave supersedes empty",
-            _supersedes_exists,
-        ),
-        Rule(
-            "supersedes-cycle",
-            "claims",
-            "supersedes",
-            "supersedes has no cycles",
-            "a claim cannot (indirectly) supersede itself; break the chain",
-            _supersedes_acyclic,
-        ),
-        Rule(
-            "stock-no-start",
-            "claims",
-            "period_start",
-            "a stock (a level at period_end) has no period_start",
-            "leave period_start empty: a stock is the level on period_end; put the date the "
-            "figure refers to in period_end",
-            _stock_without_start,
-        ),
-        Rule(
-            "undated-period-end",
-            "claims",
-            "period_end",
-            "an undated figure has the document's publication date as period_end",
-            "set period_end to the source's published_date (the latest possible date), or give "
-            "the date the document states and its precision",
-            _undated_end,
-        ),
-        Rule(
-            "value-kind-wording",
+            catalogue.VALUE_KIND_WORDING,
             "claims",
             "value_kind",
-            "value_kind agrees with the quote's wording (more than, up to, at least, X to Y, "
-            "about/nearly/almost)",
-            "use the value_kind the quote's words give: more than/over -> more_than, at least "
-            "-> at_least, up to/as high as -> up_to, less than/under -> less_than, X to Y -> "
-            "range, about/nearly/almost -> approximate; or interpreted with a note",
             _kind_agrees_with_wording,
+            params=_stated_and_wording,
         ),
     ]
     for table, field in (
@@ -720,60 +597,54 @@ def _rules() -> list[Rule]:
         ("claims", "period_end"),
         ("sources", "published_date"),
     ):
-        rules.append(
-            Rule(
-                "real-date",
-                table,
-                field,
-                "dates are real calendar dates (YYYY-MM-DD)",
-                "write a real date as YYYY-MM-DD (e.g. 2025-02-28, not 2025-02-30)",
-                _real_date(field, table),
-            )
-        )
+        rules.append(Rule(catalogue.REAL_DATE, table, field, _real_date(field, table)))
     for table in ("sources", "claimants", "metrics", "claims"):
         rules.append(
             Rule(
-                "spreadsheet-formula",
+                catalogue.SPREADSHEET_FORMULA,
                 table,
                 "*",
-                "no text cell starts like a spreadsheet formula",
-                "remove the leading =, +, -, @, tab or CR, or their fullwidth forms "
-                "(spreadsheets would run the cell)",
                 _no_formula(table),
                 lambda _field, text: textrules.starts_like_formula(text),
             )
         )
         rules.append(
             Rule(
-                "control-character",
+                catalogue.CONTROL_CHARACTER,
                 table,
                 "*",
-                "no control, bidirectional-override or line-separator character in text "
-                "(line breaks only in quote, notes and description)",
-                "delete the invisible character (copying from a web page or PDF brings them in)",
                 _no_control(table),
                 lambda field, text: textrules.has_control(text, field),
             )
         )
         rules.append(
             Rule(
-                "invisible-text",
+                catalogue.INVISIBLE_TEXT,
                 table,
                 "*",
-                "a required text has at least one visible character",
-                "write the text; blank-looking characters (zero-width, fillers) do not count",
                 _visible(table),
                 lambda _field, text: text != "" and not textrules.has_visible(text),
+                cell_fields=_required_fields,
             )
         )
     return rules
 
 
-RULES: list[Rule] = _rules()
+def table_rules(table: str) -> list[Rule]:
+    """The rules of one table, in the order of its pandera checks (pandera's check_number)."""
+    return [rule for rule in RULES if rule.table == table]
 
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
-    """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks."""
+    """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks.
+
+    Each rule is a check named by its rule id on the row-number column (``ROW``): pandera's
+    failure cases of a check are then the numbers of the rows that break it. A check computes
+    its boolean column from :class:`Tables` rather than from pandera's frame alone, because
+    most rules compare the text as written with the typed values (pandera's frame holds only
+    the typed ones) and several read other tables (the metric's unit, the source's publication
+    date, earlier figures of a claimant); the frame pandera validates is ``tables.typed[table]``.
+    """
     import pandera.polars as pa
     import polars as pl
 
@@ -787,15 +658,11 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     }
 
     def check(rule: Rule) -> Callable[[Any], pl.LazyFrame]:
-        # a rule reads the other tables too, so it is given all of them, not pandera's frame
         return lambda _data: rule.check(tables).alias("check_output").to_frame().lazy()
 
-    checks = [
-        pa.Check(check(rule), error=f"{n}", name=rule.id)
-        for n, rule in enumerate(RULES)
-        if rule.table == table
-    ]
-    return pa.DataFrameSchema(columns, checks=checks, strict=False)
+    checks = [pa.Check(check(rule), name=rule.id) for rule in table_rules(table)]
+    columns[ROW] = pa.Column(pl.Int64, checks=checks, nullable=True, required=True)
+    return pa.DataFrameSchema(columns, strict=False)
 
 
 def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> list[Problem]:
@@ -820,66 +687,58 @@ def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> l
 def _problems(
     table: str, cases: pl.DataFrame, tables: Tables, unlisted: dict[str, int] | None = None
 ) -> list[Problem]:
+    """The Problems of pandera's failure cases of one table's checks.
+
+    A case of a rule's check is the number of a failing row (the check is on ``ROW``) and its
+    ``check_number`` the rule's place in :func:`table_rules`; other cases (a column's dtype)
+    are the Table Schema layer's to report.
+    """
     import polars as pl
 
     from manpower import limits
 
-    out: list[Problem] = []
-    text = tables.text[table]
-    rows = text[ROW]
-    published: dict[str, Any] | None = None
-    # pandera may list a row failing a frame-wide check more than once: one Problem is enough
-    cases = cases.select(pl.col("check").cast(pl.String), "index").unique(maintain_order=True)
-    # the first rows of each rule become Problems, the others are only counted
-    cases = cases.sort("check", "index").with_columns(
-        pl.int_range(pl.len()).over("check").alias("__n")
+    rules = table_rules(table)
+    cases = (
+        cases.filter(
+            (pl.col("column") == ROW) & pl.col("check").cast(pl.String).is_in(list(catalogue.RULES))
+        )
+        .select(
+            pl.col("check_number").alias("__check"),
+            pl.col("failure_case").cast(pl.Int64).alias(ROW),
+        )
+        .unique(maintain_order=True)
+        .sort("__check", ROW)
+        # the first rows of each rule become Problems, the others are only counted
+        .with_columns(pl.int_range(pl.len()).over("__check").alias("__n"))
     )
     if unlisted is not None:
         for check, extra in (
             cases.filter(pl.col("__n") >= limits.MAX_PROBLEMS_PER_RULE)
-            .group_by("check")
+            .group_by("__check")
             .len()
             .iter_rows()
         ):
-            if check.isdigit():
-                rule = RULES[int(check)].id
-                unlisted[rule] = unlisted.get(rule, 0) + extra
-    cases = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
-    for check, index in cases.iter_rows():
-        if not check.isdigit():  # a dtype/column failure: the Table Schema layer reports those
-            continue
-        rule = RULES[int(check)]
-        cells = text.row(index, named=True) if index is not None else None
-        row = int(rows[index]) if index is not None else None
+            rule_id = rules[check].id
+            unlisted[rule_id] = unlisted.get(rule_id, 0) + extra
+    listed = cases.filter(pl.col("__n") < limits.MAX_PROBLEMS_PER_RULE).drop("__n")
+    listed = listed.join(tables.text[table], on=ROW, how="left", maintain_order="left")
+    out: list[Problem] = []
+    for cells in listed.iter_rows(named=True):
+        rule = rules[cells.pop("__check")]
         field = rule.field
-        if field == "*" and cells is not None and rule.cell is not None:
-            fields = [f["name"] for f in tables.schemas[table]["fields"] if f["type"] == "string"]
-            if rule.id == "invisible-text":
-                fields = _required_fields(tables, table)
+        if field == "*" and rule.cell is not None:
+            fields = (rule.cell_fields or _string_fields)(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
-        value = cells.get(field) if cells is not None else None
-        if table == "claims" and field == "value" and cells is not None:
+        value = cells.get(field)
+        if table == "claims" and field == "value":
             value = _values(cells)
         message = rule.description
-        if cells is not None and table == "claims":
-            if rule.id in (
-                "value-bounds",
-                "value-kind-fields",
-                "quote-states-value",
-                "value-kind-wording",
-            ):
-                message = f"{rule.description} ({cells['value_kind']}: {_values(cells)})"
-                if rule.id == "value-kind-wording":
-                    message += f"; the quote's words give {_wording(cells)}"
-            elif rule.id == "period-after-publication":
-                if published is None:
-                    published = _published(tables)
-                pub = published.get(cells["source_id"])
-                message = f"{rule.description} (period_end {cells['period_end']}, published {pub})"
+        if rule.params is not None:
+            message = catalogue.message(rule.id, **rule.params(cells, tables))
         out.append(
             Problem(
                 table=table,
-                row=row,
+                row=cells[ROW],
                 field=field,
                 value=value,
                 rule=rule.id,
@@ -892,8 +751,28 @@ def _problems(
 
 def _published(t: Tables) -> dict[str, Any]:
     """Each source's publication date (the first row with that source_id)."""
-    sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
-    return dict(zip(sources["source_id"], sources["published_date"], strict=True))
+    if "published" not in t.memo:
+        sources = t.typed["sources"].unique("source_id", keep="first", maintain_order=True)
+        t.memo["published"] = dict(
+            zip(sources["source_id"], sources["published_date"], strict=True)
+        )
+    return t.memo["published"]
+
+
+def _stated(cells: dict[str, Any], _t: Tables) -> dict[str, Any]:
+    """How a claim states its figure, for a message: ``range: value_low=1, value_high=2``."""
+    return {"value_kind": cells["value_kind"], "values": _values(cells)}
+
+
+def _stated_and_wording(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
+    return {**_stated(cells, t), "wording": _wording(cells)}
+
+
+def _period_and_publication(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
+    return {
+        "period_end": cells["period_end"],
+        "published": _published(t).get(cells["source_id"]),
+    }
 
 
 def _values(row: dict[str, Any]) -> str:
@@ -912,3 +791,7 @@ def _wording(row: dict[str, Any]) -> str:
         if kind and kind not in kinds:
             kinds.append(kind)
     return ", ".join(kinds) or "no kind"
+
+
+# built last: the rules name the message helpers above
+RULES: list[Rule] = _rules()

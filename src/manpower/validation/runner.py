@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from manpower import limits
+from manpower import problems as catalogue
 from manpower.errors import ManpowerError, Problem, UsageError
 from manpower.limits import cap_problems
 from manpower.paths import OPTIONAL_TABLES, TABLES, find_root, read_json
 from manpower.validation.columnar import ROW
-from manpower.validation.schema_fixes import schema_fix
 
 
 @dataclass
@@ -121,7 +121,7 @@ def validate_descriptor(
 
 def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
     """The tables over MAX_TABLE_BYTES, which submit and fmt refuse too (manpower.limits)."""
-    from manpower.limits import TOO_LARGE_FIX, table_too_large
+    from manpower.limits import MAX_TABLE_BYTES
 
     problems = []
     for resource in descriptor.get("resources", []):
@@ -132,27 +132,22 @@ def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
             size = (root / path).stat().st_size
         except OSError:
             continue  # the engines report a missing file
-        reason = table_too_large(path, size)
-        if reason:
-            name = str(resource.get("name", path))
+        if size > MAX_TABLE_BYTES:
             problems.append(
-                Problem(name, None, None, None, "table-too-large", reason, TOO_LARGE_FIX, "schema")
+                catalogue.problem(
+                    catalogue.TABLE_TOO_LARGE,
+                    table=str(resource.get("name", path)),
+                    display=path,
+                    size=size,
+                    limit=MAX_TABLE_BYTES,
+                )
             )
     return problems
 
 
 def package_error(message: str) -> Problem:
     """A problem with the package's metadata or schemas rather than with a row."""
-    return Problem(
-        "datapackage",
-        None,
-        None,
-        None,
-        "package-error",
-        message,
-        "fix datapackage.json or the schemas",
-        layer="schema",
-    )
+    return catalogue.problem(catalogue.PACKAGE_ERROR, table="datapackage", error=message)
 
 
 def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> list[Problem]:
@@ -183,7 +178,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
                     value=None if data.get("cell") is None else str(data.get("cell")),
                     rule=data["type"],
                     message=data.get("note") or data.get("message", ""),
-                    fix=schema_fix(data["type"]),
+                    fix=catalogue.fix(data["type"]),
                     layer="schema",
                 )
             )
@@ -196,7 +191,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
                 None,
                 error.type,
                 error.message,
-                "fix datapackage.json",
+                catalogue.fix(catalogue.PACKAGE_ERROR, "frictionless"),
                 layer="schema",
             )
         )
@@ -212,7 +207,7 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
     from manpower import grammar
     from manpower.validation import columnar
 
-    flagged = {(p.table, p.row, p.field) for p in problems if p.rule == "type-error"}
+    flagged = {(p.table, p.row, p.field) for p in problems if p.rule == catalogue.TYPE_ERROR}
     extra: dict[str, list[tuple[tuple[int, int], Problem]]] = {}
     fields_of: dict[str, list[str]] = {}
     for resource in descriptor.get("resources", []):
@@ -236,7 +231,9 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
             for row, cell in bad.iter_rows():
                 if (name, row, spec["name"]) not in flagged:
                     note = f'type is "{kind}/{spec.get("format", "default")}"'
-                    problem = columnar._problem(name, row, spec["name"], cell, "type-error", note)
+                    problem = columnar._problem(
+                        name, row, spec["name"], cell, catalogue.TYPE_ERROR, note
+                    )
                     extra.setdefault(name, []).append(((row, number * 100), problem))
     if not extra:
         return problems
@@ -246,7 +243,7 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
     out: list[Problem] = []
     for problem in problems:
         if (
-            problem.rule == "constraint-error"
+            problem.rule == catalogue.CONSTRAINT_ERROR
             and (problem.table, problem.row, problem.field) in bad_cells
         ):
             continue
@@ -270,9 +267,12 @@ def _order(problem: Problem, fields: list[str]) -> tuple[int, int]:
     """Where the columnar engine ranks a problem within its table: (row, place in the row)."""
     if problem.row is None:
         return (0, 0)
-    if problem.rule in ("type-error", "constraint-error") and problem.field in fields:
+    if (
+        problem.rule in (catalogue.TYPE_ERROR, catalogue.CONSTRAINT_ERROR)
+        and problem.field in fields
+    ):
         return (problem.row, (fields.index(problem.field) + 1) * 100 + 1)
-    return (problem.row, 0 if problem.rule == "blank-row" else 10_000)
+    return (problem.row, 0 if problem.rule == catalogue.BLANK_ROW else 10_000)
 
 
 def check_structure_columnar(
@@ -325,15 +325,8 @@ def check_semantics_of(
     missing = [t for t in wanted if t not in resources]
     if missing:
         return [
-            Problem(
-                "datapackage",
-                None,
-                None,
-                None,
-                "missing-table",
-                f"the package has no {', '.join(missing)} table",
-                "add the table as a resource",
-                layer="semantic",
+            catalogue.problem(
+                catalogue.MISSING_TABLE, table="datapackage", tables=", ".join(missing)
             )
         ]
     text, typed_frames, schemas = {}, {}, {}
@@ -346,18 +339,7 @@ def check_semantics_of(
                 frame = _read_text(root / resource["path"])
         except ManpowerError as exc:
             # frictionless has reported why; semantics need all tables readable
-            return [
-                Problem(
-                    table,
-                    None,
-                    None,
-                    None,
-                    "unreadable-table",
-                    str(exc),
-                    "fix the file so that it parses as CSV",
-                    layer="semantic",
-                )
-            ]
+            return [catalogue.problem(catalogue.UNREADABLE_TABLE, table=table, error=exc)]
         names = [f["name"] for f in schemas[table]["fields"]]
         if [c for c in frame.columns if c != ROW] != names:
             return []  # frictionless reports the header; rules need the schema's columns
