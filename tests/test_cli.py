@@ -69,7 +69,7 @@ def test_validate_invalid_package_exact_text(make_repo):
         "[value-bounds] value_low <= value <= value_high (range: value_low=200000, "
         "value_high=180000). Fix: swap or correct the bounds so that value_low <= value <= "
         "value_high.\n"
-        "invalid: 1 errors (sources 1, claimants 1, metrics 2, claims 1, exclusions 0 rows)\n"
+        "invalid: 1 error (sources 1, claimants 1, metrics 2, claims 1, exclusions 0 rows)\n"
     )
     assert digest(repo) == before
 

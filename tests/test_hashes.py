@@ -40,6 +40,6 @@ def test_a_csv_edited_after_download_is_invalid(make_repo, engine):
         f'claims.csv: [hash-count] expected is "{expected}" and actual is "{actual}". Fix: the '
         "file is not the one datapackage.json describes (edited after the package was built or "
         "downloaded): download the release again, or rebuild it with manpower build.",
-        "invalid: 1 errors (sources 1, claimants 1, metrics 2, claims 1, exclusions 0 rows)",
+        "invalid: 1 error (sources 1, claimants 1, metrics 2, claims 1, exclusions 0 rows)",
     ]
     assert digest(folder) == before

@@ -68,7 +68,7 @@ def test_validate_submit_and_fmt_refuse_a_table_over_the_one_limit(repo, tmp_pat
         assert result.exit_code == 1
         assert result.output.splitlines() == [
             f"claims.csv: [table-too-large] {reason}. Fix: {limits.TOO_LARGE_FIX}.",
-            "invalid: 1 errors",
+            "invalid: 1 error",
         ]
     write_table(tmp_path / "claims.csv", [claim(claim_id="paper-2025-01-03-12", **NEW)])
     for args in (["submit", str(tmp_path / "claims.csv")], ["fmt"]):

@@ -88,7 +88,8 @@ def _summary(report: Report) -> str:
     rows = ", ".join(f"{t} {n}" for t, n in report.rows.items())
     if report.valid:
         return f"valid: {rows} rows"
-    return f"invalid: {report.errors} errors" + (f" ({rows} rows)" if rows else "")
+    errors = f"{report.errors} error{'s' * (report.errors != 1)}"
+    return f"invalid: {errors}" + (f" ({rows} rows)" if rows else "")
 
 
 def _escape_data(text: str) -> str:

@@ -100,9 +100,9 @@ def _unpack_csv(archive: Path, stage: Path) -> Path:
 
     report = validate(folder)
     if not report.valid:
-        first = report.problems[0]
+        first, count = report.problems[0], len(report.problems)
         raise ManpowerError(
-            f"{archive.name}: refused, the package is invalid ({len(report.problems)} errors; "
+            f"{archive.name}: refused, the package is invalid ({count} error{'s' * (count != 1)}; "
             f"first: {first.table} {first.rule}: {first.message})"
         )
     return folder

@@ -93,7 +93,8 @@ def check(root: Path) -> None:
     report = validate(root)
     if not report.valid:
         raise ManpowerError(
-            f"the data is invalid ({report.errors:,} errors): run manpower validate"
+            f"the data is invalid ({report.errors:,} error{'s' * (report.errors != 1)}): "
+            "run manpower validate"
         )
     stale = pipeline_status(root)
     if stale:
