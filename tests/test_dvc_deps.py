@@ -82,7 +82,6 @@ def imported(built) -> dict[str, set[str]]:
 
 def test_stages_import_the_library_as_expected(imported):
     """The recording works: each stage loads the modules that do its work, lazy ones included."""
-    # one name per line: scripts/restructure.py renames them
     assert {
         "manpower.validation.runner",
         "manpower.validation.columnar",
