@@ -120,7 +120,8 @@ def validate_descriptor(
 
 
 def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    """The tables over MAX_TABLE_BYTES, which submit and fmt refuse too (manpower.limits)."""
+    """The tables over the size limit (manpower.limits.max_table_bytes), which submit and fmt
+    refuse too."""
     from manpower.limits import TOO_LARGE_FIX, table_too_large
 
     problems = []
