@@ -44,7 +44,7 @@ test-fast: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/manpower validate
 
-# manpower validate vs frictionless validate at 100k and 900k real-shaped claims rows, each also
+# manpower validate vs frictionless validate at 100k and 1M real-shaped claims rows, each also
 # with 1% of its rows broken over every rule (~15 minutes).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_validate.py $(BENCH_ARGS)

@@ -55,13 +55,23 @@ def test_a_table_over_the_update_file_limit_is_still_a_target(repo, tmp_path, mo
     assert run("fmt").exit_code == 0
 
 
-def test_validate_submit_and_fmt_refuse_a_table_over_the_one_limit(repo, tmp_path, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 1500)
+@pytest.mark.parametrize("how", ["environment", "default"])
+def test_validate_submit_and_fmt_refuse_a_table_over_the_one_limit(
+    repo, tmp_path, monkeypatch, how
+):
+    """The limit set by MANPOWER_MAX_TABLE_BYTES, or the default when it is unset, is the one
+    every reader applies, with one message that names the variable."""
+    if how == "environment":
+        monkeypatch.setenv("MANPOWER_MAX_TABLE_BYTES", "1500")
+    else:
+        monkeypatch.delenv("MANPOWER_MAX_TABLE_BYTES", raising=False)
+        monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 1500)
     size = (repo / "data" / "claims.csv").stat().st_size
     reason = (
         f"data/claims.csv has {size:,} bytes, more than the 1,500 bytes a table may have "
-        "(README, Limits)"
+        "(MANPOWER_MAX_TABLE_BYTES; README, Limits)"
     )
+    assert "MANPOWER_MAX_TABLE_BYTES" in limits.TOO_LARGE_FIX
     before = digest(repo / "data")
     for engine in ("columnar", "frictionless"):
         result = run("validate", "--engine", engine)
@@ -75,6 +85,33 @@ def test_validate_submit_and_fmt_refuse_a_table_over_the_one_limit(repo, tmp_pat
         result = run(*args)
         assert result.exit_code == 1
         assert result.output == f"Error: {reason}; {limits.TOO_LARGE_FIX}\n"
+    assert digest(repo / "data") == before
+
+
+def test_the_environment_limit_can_raise_the_default(repo, monkeypatch):
+    """A limit above a table's size lets every reader through, even with a tiny default."""
+    monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 10)
+    monkeypatch.setenv("MANPOWER_MAX_TABLE_BYTES", str(600 * 1024 * 1024))
+    for engine in ("columnar", "frictionless"):
+        assert run("validate", "--engine", engine).exit_code == 0
+    assert run("fmt", "--check").exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["lots", "1e9", "-5", "512MiB", "1.5", ""])
+def test_an_invalid_limit_is_a_usage_error(repo, tmp_path, monkeypatch, value):
+    monkeypatch.setenv("MANPOWER_MAX_TABLE_BYTES", value)
+    before = digest(repo / "data")
+    write_table(tmp_path / "claims.csv", [claim(claim_id="paper-2025-01-03-12", **NEW)])
+    message = f"Error: MANPOWER_MAX_TABLE_BYTES must be a whole number of bytes, not {value!r}\n"
+    for args in (
+        ["validate", "--engine", "columnar"],
+        ["validate", "--engine", "frictionless"],
+        ["submit", str(tmp_path / "claims.csv")],
+        ["fmt"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output == message, args
     assert digest(repo / "data") == before
 
 

@@ -361,10 +361,12 @@ SOURCE_ERROR = _define(
 TABLE_TOO_LARGE = _define(
     "table-too-large",
     "package",
-    "a curated table has at most 512 MiB (README, Limits)",
+    "a curated table has at most 512 MiB, or what MANPOWER_MAX_TABLE_BYTES says (README, Limits)",
     "the package is sized for tables up to this limit; on a machine with more memory (about 15 "
-    "times the table size), raise MAX_TABLE_BYTES in src/manpower/limits.py",
-    "{display} has {size:,} bytes, more than the {limit:,} bytes a table may have (README, Limits)",
+    "times the table size), raise it with the environment variable MANPOWER_MAX_TABLE_BYTES "
+    "(a whole number of bytes)",
+    "{display} has {size:,} bytes, more than the {limit:,} bytes a table may have "
+    "(MANPOWER_MAX_TABLE_BYTES; README, Limits)",
     reported_as="schema",
 )
 PACKAGE_ERROR = _define(

@@ -110,14 +110,15 @@ def reasons_not_canonical(
 def format_table(root: Path, table: str) -> FormatResult:
     """Read one curated table strictly and compute its canonical bytes (nothing is written)."""
     from manpower.contributing.intake import read_csv, read_file
-    from manpower.limits import MAX_TABLE_BYTES, check_table_size
+    from manpower.limits import check_table_size, max_table_bytes
 
     schema = load_schemas(root)[table]
     path = data_path(root, table)
     display = f"data/{table}.csv"
     check_table_size(path, display)
-    raw = read_file(path, display, follow_link=True, max_bytes=MAX_TABLE_BYTES)
-    parsed = read_csv(raw, display, require_rows=False, strip_bom=True, max_bytes=MAX_TABLE_BYTES)
+    limit = max_table_bytes()
+    raw = read_file(path, display, follow_link=True, max_bytes=limit)
+    parsed = read_csv(raw, display, require_rows=False, strip_bom=True, max_bytes=limit)
     parsed.check_header(table, schema)
     rows = [row for _, row in parsed.rows()]
     canonical = render_table(rows, schema).encode("utf-8")

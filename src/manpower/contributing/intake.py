@@ -251,7 +251,7 @@ def read_csv(
 
     ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
     ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
-    (:data:`manpower.limits.MAX_TABLE_BYTES`, checked by the caller before reading).
+    (:func:`manpower.limits.max_table_bytes`, checked by the caller before reading).
     """
     text = _decode(raw, display, strip_bom, max_bytes or MAX_FILE_BYTES)
     lines = _physical_lines(text)

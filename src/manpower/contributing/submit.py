@@ -37,7 +37,7 @@ from manpower.contributing.intake import (
 )
 from manpower.contributing.plain_words import Known, foreign_key, ids_in, plain, suggestion
 from manpower.errors import Problem
-from manpower.limits import MAX_TABLE_BYTES, cap_problems, check_table_size, excerpt
+from manpower.limits import cap_problems, check_table_size, excerpt, max_table_bytes
 from manpower.paths import TABLES, data_path, present_tables
 from manpower.schema import TableSchema, load_schemas
 
@@ -215,8 +215,9 @@ def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Ro
     if table not in present_tables(root):
         return []
     check_table_size(path, display)
-    raw = read_file(path, display, follow_link=True, max_bytes=MAX_TABLE_BYTES)
-    parsed = read_csv(raw, display, require_rows=False, max_bytes=MAX_TABLE_BYTES)
+    limit = max_table_bytes()
+    raw = read_file(path, display, follow_link=True, max_bytes=limit)
+    parsed = read_csv(raw, display, require_rows=False, max_bytes=limit)
     parsed.check_header(table, schema)
     # check_header has made sure the header has the schema's fields: each record maps straight
     # to a canonical row (a million rows make this the bulk of a submit's own work)

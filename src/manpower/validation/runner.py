@@ -120,8 +120,11 @@ def validate_descriptor(
 
 
 def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    """The tables over MAX_TABLE_BYTES, which submit and fmt refuse too (manpower.limits)."""
-    from manpower.limits import MAX_TABLE_BYTES
+    """The tables over the size limit (manpower.limits.max_table_bytes), which submit and fmt
+    refuse too."""
+    from manpower.limits import max_table_bytes
+
+    limit = max_table_bytes()
 
     problems = []
     for resource in descriptor.get("resources", []):
@@ -132,14 +135,14 @@ def _oversized(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
             size = (root / path).stat().st_size
         except OSError:
             continue  # the engines report a missing file
-        if size > MAX_TABLE_BYTES:
+        if size > limit:
             problems.append(
                 catalogue.problem(
                     catalogue.TABLE_TOO_LARGE,
                     table=str(resource.get("name", path)),
                     display=path,
                     size=size,
-                    limit=MAX_TABLE_BYTES,
+                    limit=limit,
                 )
             )
     return problems
