@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manpower.descriptor import build_descriptor, dumps
-from manpower.fsutil import write_atomic
+from manpower.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

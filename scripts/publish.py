@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str] | None = None) -> int:
     from manpower.descriptor import dumps
     from manpower.errors import ManpowerError
-    from manpower.fsutil import write_atomic
+    from manpower.files import write_atomic
     from manpower.releasing.publish import hosted_descriptor, hosted_index, rebuilt
     from manpower.releasing.release import build_wheel
     from manpower.releasing.release_index import INDEX_NAME, SUMS_NAME, parse_index

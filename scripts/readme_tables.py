@@ -1,11 +1,11 @@
-"""Regenerate the table reference and the rule list in README.md (schemas/, manpower.problems)."""
+"""Regenerate the table reference and the rule list in README.md (schemas/, manpower.catalogue)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from manpower.fsutil import write_atomic
-from manpower.publishing.readme_tables import update_readme
+from manpower.files import write_atomic
+from manpower.views.readme_tables import update_readme
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from manpower.publishing.datasheet import report, summary
+from manpower.views.datasheet import report, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from manpower.fsutil import write_atomic
+from manpower.files import write_atomic
 from manpower.render import render
 from manpower.validation.runner import validate
 

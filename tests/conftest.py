@@ -206,7 +206,7 @@ def unreleased(repo: Path) -> None:
     import json
     import re
 
-    from manpower.publishing.citation import sync
+    from manpower.views.citation import sync
 
     meta = repo / "schemas" / "package.json"
     text = re.sub(r'("version"\s*:\s*)"[^"]*"', r'\g<1>"0.1.0"', meta.read_text("utf-8"))

@@ -11,7 +11,7 @@ import re
 import matplotlib.dates as mdates
 import pytest
 
-from manpower.publishing.charts import (
+from manpower.views.charts import (
     STATUS_LABEL,
     _date_label,
     _figure,
@@ -21,7 +21,7 @@ from manpower.publishing.charts import (
     render,
     subset_note,
 )
-from manpower.publishing.claims_view import Claim, Metric
+from manpower.views.claims_view import Claim, Metric
 
 SHARES = Metric(
     "pow_share_by_rank", "captivity", "POWs by rank", "Share of POWs by rank.", "percent", "share"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 from manpower.errors import ManpowerError
-from manpower.publishing.citation import citation, from_metadata, mismatches, read_cff
+from manpower.views.citation import citation, from_metadata, mismatches, read_cff
 
 
 def test_citation_files_agree_with_metadata():

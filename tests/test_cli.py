@@ -119,8 +119,8 @@ def test_validate_unknown_format_is_usage_error():
 
 def test_format_option_is_one_choice():
     params = {p.name: p for p in cli.commands["validate"].params}
-    assert isinstance(params["fmt"].type, click.Choice)
-    assert list(params["fmt"].type.choices) == ["text", "json", "github"]
+    assert isinstance(params["output_format"].type, click.Choice)
+    assert list(params["output_format"].type.choices) == ["text", "json", "github"]
 
 
 @pytest.mark.slow

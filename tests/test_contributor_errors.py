@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import METRICS, assert_rejected, claim, digest, run_submit, write_table
+from manpower.catalogue import Problem
 from manpower.contributing.plain_words import plain
-from manpower.errors import Problem
 
 NEXT = "paper-2025-01-03-02"
 

@@ -43,7 +43,7 @@ def test_every_quote_is_verbatim_from_its_document():
 @pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_document_is_pinned_by_its_sha256():
-    from manpower.fsutil import sha256_file
+    from manpower.files import sha256_file
 
     pinned = {s["document"]: s["sha256"] for s in rows("sources") if s["document"]}
     assert pinned == {name: sha256_file(SOURCES_DIR / name) for name in pinned}

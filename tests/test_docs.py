@@ -2,8 +2,8 @@
 catalogue, and must not drift from them."""
 
 from conftest import ROOT
-from manpower.problems import RULES
-from manpower.publishing.readme_tables import (
+from manpower.catalogue import RULES
+from manpower.views.readme_tables import (
     readme_rules,
     readme_section,
     rule_list,

@@ -90,8 +90,8 @@ def test_stages_import_the_library_as_expected(imported):
     assert "manpower.flat_table" in imported["derive"]
     assert "manpower.descriptor" in imported["package"]
     assert {
-        "manpower.publishing.datasheet",
-        "manpower.publishing.charts",
+        "manpower.views.datasheet",
+        "manpower.views.charts",
     } <= imported["report"]
 
 

@@ -1,5 +1,5 @@
 """One claims join (manpower.flat_table.join) for the flat table and for the claims people
-read (manpower.publishing.claims_view), so the two cannot disagree."""
+read (manpower.views.claims_view), so the two cannot disagree."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import CLAIM, claim
 from manpower.flat_table import flat_rows
-from manpower.publishing.claims_view import load
+from manpower.views.claims_view import load
 
 ROOT = Path(__file__).resolve().parents[1]
 

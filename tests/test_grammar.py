@@ -168,11 +168,11 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     semantic rules), and then load, Parquet, SQLite and show all read the same value."""
     import polars as pl
 
-    from manpower.publishing import show
-    from manpower.publishing.claims_view import load as load_view
     from manpower.releasing.export import write_parquet, write_sqlite
     from manpower.releasing.loader import load
     from manpower.releasing.snapshot import open_snapshot
+    from manpower.views import show
+    from manpower.views.claims_view import load as load_view
 
     # every bad row must be listed, not only the first MAX_PROBLEMS_PER_RULE of each rule
     monkeypatch.setattr(limits, "MAX_PROBLEMS_PER_RULE", 10_000)

@@ -17,7 +17,7 @@ PACKAGE = "manpower"
 PRESENTATION = {"manpower.cli", "manpower.render", "manpower.__main__"}
 
 # Known edges that close an import cycle: none since the Table Schema fix texts moved out of
-# the runner (into the error catalogue, manpower.problems). Keep it empty: a cycle, even
+# the runner (into the error catalogue, manpower.catalogue). Keep it empty: a cycle, even
 # through a lazy import, means the modules cannot be understood or tested apart.
 CYCLE_EDGES_ALLOWED: set[tuple[str, str]] = set()
 # Known imports of the presentation layer by the library: none since the changelog writer

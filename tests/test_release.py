@@ -33,7 +33,7 @@ def test_two_releases_are_tagged_with_changelog(released):
     package = json.loads(git(repo, "show", "v0.2.0:datapackage.json"))
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
     # a release carries version and date into CITATION.cff and the README's "How to cite"
-    from manpower.publishing.citation import mismatches
+    from manpower.views.citation import mismatches
 
     assert mismatches(repo) == []
     assert 'date-released: "2026-01-15"' in git(repo, "show", "v0.2.0:CITATION.cff")
@@ -76,7 +76,7 @@ def test_release_files_and_index(released):
     assert len(sums) == 16
     # the wheel of the library at that version is built next to the data files
     assert (dist / "manpower-0.2.0-py3-none-any.whl").is_file()
-    from manpower.fsutil import sha256_file
+    from manpower.files import sha256_file
 
     assert sums == {name: sha256_file(dist / name) for name in sums}
 

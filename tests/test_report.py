@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from browser import Browser, chromium
 from conftest import CLAIMANTS, METRICS, ROOT, SOURCES, claim, digest
 from manpower.cli import cli
-from manpower.publishing.datasheet import build_site, report
+from manpower.views.datasheet import build_site, report
 
 SECOND_SOURCE = {
     **SOURCES[0],

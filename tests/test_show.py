@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import CLAIMANTS, METRICS, ROOT, SOURCES, claim, digest
 from manpower.cli import cli
-from manpower.publishing.claims_view import load, period_as_stated, value_as_stated
+from manpower.views.claims_view import load, period_as_stated, value_as_stated
 
 MORE_THAN = claim(
     claim_id="paper-2025-01-03-02",

@@ -49,7 +49,7 @@ def format_option(
 ) -> Callable[[Callable[..., Any]], Any]:
     return click.option(
         "--format",
-        "fmt",
+        "output_format",  # the Python name, so that no function has to dodge `fmt`
         type=click.Choice(choices or FORMATS),
         default=default,
         show_default=True,
@@ -91,7 +91,7 @@ def build(force: bool) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @format_option()
 @engine_option()
-def validate(path: Path | None, fmt: str, engine: str) -> None:
+def validate(path: Path | None, output_format: str, engine: str) -> None:
     """Validate a package: the repository (default), a package folder or a datapackage.json.
 
     Runs the Table Schema checks (types, constraints, keys; columnar by default, or frictionless)
@@ -106,7 +106,7 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     if path is None and (warning := pending(find_root())):
         _warn(warning)
     report = run(path, engine=engine)
-    click.echo(terminal_safe(render(report, fmt)))
+    click.echo(terminal_safe(render(report, output_format)))
     sys.exit(int(not report.valid))
 
 
@@ -125,7 +125,7 @@ def validate(path: Path | None, fmt: str, engine: str) -> None:
     help="Accept rows whose key exists with different content (edits in place).",
 )
 @format_option()
-def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str) -> None:
+def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, output_format: str) -> None:
     """Check new rows against the schemas and the data, and merge them into data/ if valid.
 
     Each UPDATE is a CSV of new rows for one table, named sources.csv, claimants.csv,
@@ -143,13 +143,13 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     if dry_run and (warning := pending(root)):  # a dry run takes no lock and recovers nothing
         _warn(warning)
     result = run(root, list(updates), dry_run=dry_run, allow_edits=allow_edits, notify=_warn)
-    click.echo(terminal_safe(render_submit(result, fmt)))
+    click.echo(terminal_safe(render_submit(result, output_format)))
     sys.exit(int(not result.valid))
 
 
-@cli.command("fmt")
+@cli.command()
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a table is not canonical.")
-def fmt_command(check: bool) -> None:
+def fmt(check: bool) -> None:
     """Rewrite the curated tables in data/ in canonical form.
 
     Canonical: UTF-8 without BOM, LF line endings, columns in schema order, rows sorted by
@@ -173,7 +173,7 @@ def fmt_command(check: bool) -> None:
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @format_option("text", "json", "markdown")
-def diff(old: str | None, new: str | None, fmt: str) -> None:
+def diff(old: str | None, new: str | None, output_format: str) -> None:
     """Show what changed between two versions of the package, and the version bump it needs.
 
     OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
@@ -193,7 +193,7 @@ def diff(old: str | None, new: str | None, fmt: str) -> None:
     result = compare(old, new, root)
     if result.note:
         click.echo(terminal_safe(f"Note: {result.note}"), err=True)
-    click.echo(terminal_safe(render_diff(result, fmt)))
+    click.echo(terminal_safe(render_diff(result, output_format)))
 
 
 @cli.command()
@@ -208,8 +208,8 @@ def report(out: Path | None) -> None:
     the sources, claimants, metrics and changelog, and charts/*.svg|png. Works offline.
     """
     from manpower.paths import find_root
-    from manpower.publishing.datasheet import report as build
-    from manpower.publishing.datasheet import summary
+    from manpower.views.datasheet import report as build
+    from manpower.views.datasheet import summary
 
     folder, site = build(find_root(), out)
     click.echo(summary(folder, site))
@@ -218,7 +218,7 @@ def report(out: Path | None) -> None:
 @cli.command()
 @click.argument("name", required=False, metavar="[NAME]")
 @format_option("table", "csv", "json", default="table")
-def show(name: str | None, fmt: str) -> None:
+def show(name: str | None, output_format: str) -> None:
     """Show the claims of a topic, metric, claimant or source: value as stated, period,
     verification, claimant and via, quote, claim id and source. NAME is an id or a name (a
     claimant's, a source's title, publisher or date) in any case, or the start of one.
@@ -227,18 +227,18 @@ def show(name: str | None, fmt: str) -> None:
     Exit 1 when NAME matches nothing (the nearest names are suggested) or several things.
     """
     from manpower.paths import find_root
-    from manpower.publishing import show as view
-    from manpower.publishing.claims_view import load
+    from manpower.views import show as view
+    from manpower.views.claims_view import load
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(terminal_safe(view.render(rows, fmt, color=sys.stdout.isatty())))
+    click.echo(terminal_safe(view.render(rows, output_format, color=sys.stdout.isatty())))
 
 
 @cli.command()
 @click.argument("source_ids", nargs=-1, metavar="[SOURCE_ID...]")
 @format_option()
-def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
+def coverage(source_ids: tuple[str, ...], output_format: str) -> None:
     """Check that every figure of the archived documents is a claim or an exclusion.
 
     Finds each figure (digits, percentages, "1 million", number words, "six times", ranges) in
@@ -253,7 +253,7 @@ def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
     from manpower.render import render_coverage
 
     result = check(find_root(), list(source_ids) or None)
-    click.echo(render_coverage(result, fmt))
+    click.echo(render_coverage(result, output_format))
     sys.exit(int(not result.ok))
 
 
@@ -276,7 +276,7 @@ def draft_command(document: Path, source_id: str, out: Path | None) -> None:
     the rows, then `manpower submit` them.
     """
     from manpower.contributing.draft import draft, to_csv
-    from manpower.fsutil import write_atomic
+    from manpower.files import write_atomic
     from manpower.paths import find_root
 
     result = draft(find_root(), document, source_id)
@@ -367,7 +367,7 @@ def release(bump: str, dry_run: bool) -> None:
     "clone, then the published location).",
 )
 @format_option("csv", "parquet", "sqlite", default="csv", help="What to download.")
-def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
+def download(version: str, dest: Path, source: str | None, output_format: str) -> None:
     """Download a release (VERSION or latest), check its sha256, unpack and validate it.
 
     Files come through a cache; a file whose hash differs from releases.json, an unsafe archive
@@ -376,7 +376,7 @@ def download(version: str, dest: Path, source: str | None, fmt: str) -> None:
     """
     from manpower.releasing.download import download as fetch
 
-    got = fetch(version, dest, source, fmt, progress=sys.stderr.isatty())
+    got = fetch(version, dest, source, output_format, progress=sys.stderr.isatty())
     if got.note:
         click.echo(f"Note: {got.note}", err=True)
     click.echo(f"manpower {got.version} ({got.format}): {got.path}")

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 from manpower.paths import BASE_METADATA, data_path, present_tables, read_json
 from manpower.schema import TableSchema, load_schemas, read_rows
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from manpower.fsutil import write_atomic
+from manpower.files import write_atomic
 from manpower.paths import data_path
 from manpower.schema import load_schemas, read_rows
 

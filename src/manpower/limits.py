@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from manpower import problems as catalogue
+from manpower import catalogue
 from manpower.errors import ManpowerError, UsageError
 
 # Sized by memory, measured with scripts/bench_validate.py and scripts/bench_submit.py: 1M

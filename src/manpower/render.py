@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower import limits
-from manpower import problems as catalogue
+from manpower import catalogue, limits
+from manpower.catalogue import Problem
 from manpower.contributing.plain_words import ids_in, plain
-from manpower.errors import Problem
 from manpower.limits import MAX_MESSAGE_CHARS, excerpt
 from manpower.releasing.changelog import diff_markdown, listed
 

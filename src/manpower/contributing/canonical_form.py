@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower import problems as catalogue
+from manpower import catalogue
 from manpower.paths import data_path, present_tables
 from manpower.schema import load_schemas
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower import problems as catalogue
+from manpower import catalogue
 from manpower.config import DOCUMENTS_ENV, documents_dir
 from manpower.contributing.figures import (
     Figure,
@@ -27,7 +27,7 @@ from manpower.contributing.figures import (
     same_value,
 )
 from manpower.errors import ManpowerError, UsageError
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 from manpower.paths import data_path
 from manpower.schema import read_rows as read_table_rows
 

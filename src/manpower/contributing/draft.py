@@ -19,7 +19,7 @@ from manpower.contributing.coverage import account, read_rows
 from manpower.contributing.figures import Figure, normalise
 from manpower.contributing.wording import draft_kind, is_range
 from manpower.errors import ManpowerError
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 from manpower.paths import data_path
 from manpower.schema import load_schemas
 

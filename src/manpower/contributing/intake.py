@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower import problems as catalogue
+from manpower import catalogue
 from manpower.errors import ManpowerError
 from manpower.paths import TABLES
 
@@ -36,7 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 class IntakeError(ManpowerError):
     """A file that cannot be read as a table, with where and why.
 
-    ``rule`` is the catalogue's id (manpower.problems); its ``variant`` wording is filled with
+    ``rule`` is the catalogue's id (manpower.catalogue); its ``variant`` wording is filled with
     ``params`` for the reason and the fix.
     """
 

@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from manpower.contributing.suggest import nearest
-from manpower.errors import Problem
-from manpower.problems import (
+from manpower.catalogue import (
     CONSTRAINT_ERROR,
     FOREIGN_KEY,
     PRIMARY_KEY,
     TYPE_ERROR,
     UNIQUE_ERROR,
+    Problem,
 )
+from manpower.contributing.suggest import nearest
 
 # What to put in a required column that was left empty.
 FILL: dict[str, str] = {

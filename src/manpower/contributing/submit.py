@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from manpower import problems as catalogue
+from manpower import catalogue
+from manpower.catalogue import Problem
 from manpower.contributing.canonical_form import (
     Row,
     canonical_cell,
@@ -36,7 +37,6 @@ from manpower.contributing.intake import (
     read_file,
 )
 from manpower.contributing.plain_words import Known, foreign_key, ids_in, plain, suggestion
-from manpower.errors import Problem
 from manpower.limits import cap_problems, check_table_size, excerpt, max_table_bytes
 from manpower.paths import TABLES, data_path, present_tables
 from manpower.schema import TableSchema, load_schemas

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from manpower.errors import ManpowerError
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 
 LOCK_NAME = ".manpower.lock"
 TXN_DIR = ".manpower-txn"

@@ -82,10 +82,10 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _unpack_csv(archive: Path, stage: Path) -> Path:
-    from manpower.confine import check_folder
     from manpower.extras import installed
     from manpower.releasing.archive import extract_zip
     from manpower.releasing.snapshot import package_folder
+    from manpower.safe_paths import check_folder
 
     unpacked = stage / "unpacked"
     unpacked.mkdir()
@@ -165,7 +165,7 @@ def cached_release(version: str) -> Path | None:
     verified: the archive matches the sha256 of the index it came with, and every file
     extracted from it still matches the archive. Otherwise None (download it again)."""
     from manpower import config
-    from manpower.fsutil import sha256_file
+    from manpower.files import sha256_file
 
     cache = config.cache_dir()
     folder = cache / archive_name(version)
@@ -188,7 +188,7 @@ def _extracted_intact(archive: Path, folder: Path) -> bool:
     import hashlib
     import zipfile
 
-    from manpower.fsutil import sha256_file
+    from manpower.files import sha256_file
 
     with zipfile.ZipFile(archive) as zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
@@ -237,7 +237,7 @@ def download(
 def _fill_cache(release: Release, folder: Path, cache: Path) -> None:
     """The unpacked release in the cache too, where ``manpower.load`` reads it, and its entry in
     the cache's index, which :func:`cached_release` re-verifies the cached files against."""
-    from manpower.fsutil import write_atomic
+    from manpower.files import write_atomic
 
     cache.mkdir(parents=True, exist_ok=True)
     record = cache / INDEX_NAME

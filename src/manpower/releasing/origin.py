@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manpower.errors import ManpowerError, UsageError
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 from manpower.paths import BASE_METADATA, read_json
 from manpower.releasing.release_index import INDEX_NAME, Index, Release, ReleaseFile, parse_index
 
@@ -99,7 +99,7 @@ def published_url(root: Path | None) -> str | None:
 
 def write_published(root: Path, url: str | None) -> None:
     """The copy of the published location an installed package reads (set by a release)."""
-    from manpower.fsutil import write_atomic
+    from manpower.files import write_atomic
 
     text = json.dumps({URL_KEY: url}, indent=2) + "\n"
     write_atomic(root / "src" / "manpower" / PUBLISHED.name, text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from manpower.errors import ManpowerError, UsageError
-from manpower.fsutil import write_atomic
+from manpower.files import write_atomic
 from manpower.paths import BASE_METADATA, read_json
 from manpower.releasing.diff import PackageDiff
 from manpower.releasing.release_files import build_files
@@ -246,8 +246,8 @@ def release(root: Path, requested: str = "auto", echo: Callable[[str], None] = p
     """Release the package at ``root``: see the module docstring for the order of steps."""
     from manpower.gitutil import git
     from manpower.pipeline import run_pipeline
-    from manpower.publishing.citation import sync as sync_citation
     from manpower.releasing.origin import RECORD, read_record, remote_releases_url, write_published
+    from manpower.views.citation import sync as sync_citation
 
     todo = plan(root, requested)
     record = read_record(root)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from manpower.fsutil import sha256_file
+from manpower.files import sha256_file
 from manpower.paths import read_json
 from manpower.releasing.archive import DOC_FILES, archive_name, write_zip
 from manpower.releasing.release_index import FORMATS, ReleaseFile

@@ -44,7 +44,7 @@ class Snapshot:
         return str(self.descriptor.get("version") or "")
 
     def tables(self) -> dict[str, Table]:
-        from manpower.confine import check_descriptor
+        from manpower.safe_paths import check_descriptor
 
         check_descriptor(self.root, self.descriptor)  # before any file is read
         out = {}

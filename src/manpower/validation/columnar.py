@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manpower import grammar, limits
-from manpower import problems as catalogue
-from manpower.errors import Problem
+from manpower import catalogue, grammar, limits
+from manpower.catalogue import Problem
 from manpower.limits import excerpt
 from manpower.schema import primary_key
 

@@ -3,7 +3,7 @@
 Each rule is a function from the tables (polars frames) to a boolean Series over one table's rows
 (True = the row passes). ``pandera_schema`` wraps them as pandera checks next to the column dtypes
 derived from the Table Schema, so pandera runs them and reports the failing rows;
-``check_semantics`` turns its failure cases back into :class:`~manpower.errors.Problem` records
+``check_semantics`` turns its failure cases back into :class:`~manpower.catalogue.Problem` records
 with a fix for each rule. The frames are the ones the Table Schema layer read: nothing is read
 twice and nothing goes through pandas.
 """
@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from manpower import grammar
-from manpower import problems as catalogue
-from manpower.errors import Problem
+from manpower import catalogue, grammar
+from manpower.catalogue import Problem
 from manpower.validation import text_rules as textrules
 from manpower.validation.columnar import ROW
 from manpower.validation.quote_numbers import numbers_in_text
@@ -72,7 +71,7 @@ class Tables:
 class Rule:
     """A semantic rule applied to one column of one table; its texts are the catalogue's."""
 
-    id: str  # an id of manpower.problems
+    id: str  # an id of manpower.catalogue
     table: str
     field: str
     check: Callable[[Tables], pl.Series]

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower import limits
-from manpower import problems as catalogue
-from manpower.errors import ManpowerError, Problem, UsageError
+from manpower import catalogue, limits
+from manpower.catalogue import Problem
+from manpower.errors import ManpowerError, UsageError
 from manpower.limits import cap_problems
 from manpower.paths import OPTIONAL_TABLES, TABLES, find_root, read_json
 from manpower.validation.columnar import ROW
@@ -98,7 +98,7 @@ def validate_descriptor(
 ) -> Report:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
-    from manpower.confine import check_descriptor
+    from manpower.safe_paths import check_descriptor
 
     check_descriptor(root, descriptor)  # before any file is read
     report = Report(root=str(root))

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower.fsutil import sha256_file, write_atomic
+from manpower.files import sha256_file, write_atomic
 from manpower.paths import BASE_METADATA, TABLES, read_json
-from manpower.publishing.claims_view import UNIT_LABEL, Claim, Dataset, Metric, load
+from manpower.views.claims_view import UNIT_LABEL, Claim, Dataset, Metric, load
 
 CHARTS = "charts"
 MIN_CLAIMS_FOR_CHART = 2
@@ -105,7 +105,7 @@ def _changelog(root: Path) -> str:
 
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
-    from manpower.publishing.charts import caption, render
+    from manpower.views.charts import caption, render
 
     sections, rendered = [], {}
     for topic in data.topics:
@@ -137,14 +137,14 @@ def build_site(root: Path, out: Path) -> Site:
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
-    from manpower.publishing.charts import VERIFICATION_LABEL
-    from manpower.publishing.citation import CFF, from_metadata
+    from manpower.views.charts import VERIFICATION_LABEL
+    from manpower.views.citation import CFF, from_metadata
 
     meta = read_json(root / BASE_METADATA)
     data = load(root)
     sections, charts = _sections(data)
     env = Environment(
-        loader=PackageLoader("manpower.publishing", "templates"),
+        loader=PackageLoader("manpower.views", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,4 +1,4 @@
-"""The error catalogue (manpower.problems): every rule defined once, and every rule any layer
+"""The error catalogue (manpower.catalogue): every rule defined once, and every rule any layer
 reports is in it."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import test_parity
 import test_semantic_rules
 import test_submit_hostile
 from conftest import ROOT, claim, write_table
-from manpower import problems
+from manpower import catalogue
 from manpower.contributing.submit import SubmitResult, submit
 from manpower.validation.runner import Report, validate
 
@@ -22,14 +22,14 @@ NOT_A_RULE = {("encoding", "descriptor.py")}
 
 
 def test_a_duplicate_id_is_refused():
-    rule = problems.RULES[problems.EXTRA_CELL]
+    rule = catalogue.RULES[catalogue.EXTRA_CELL]
     with pytest.raises(ValueError, match="'extra-cell' is defined twice"):
-        problems._index([rule, problems.RULES[problems.BLANK_ROW], rule])
+        catalogue._index([rule, catalogue.RULES[catalogue.BLANK_ROW], rule])
 
 
 def test_every_rule_has_a_known_layer_and_one_line_texts():
-    for rule in problems.RULES.values():
-        assert rule.layer in problems.LAYERS
+    for rule in catalogue.RULES.values():
+        assert rule.layer in catalogue.LAYERS
         texts = [rule.summary, rule.template, rule.fix]
         texts += [t for w in rule.variants.values() for t in (w.template, w.fix)]
         for text in texts:
@@ -41,15 +41,15 @@ def test_every_rule_has_a_known_layer_and_one_line_texts():
 def test_each_rule_id_is_written_in_one_place():
     """A grep for an id finds its definition in the catalogue and nowhere else."""
     sources = {p: p.read_text(encoding="utf-8") for p in SRC.rglob("*.py")}
-    catalogue = SRC / "problems.py"
-    for rule in problems.RULES:
+    defined_in = SRC / "catalogue.py"
+    for rule in catalogue.RULES:
         literal = f'"{rule}"'
         where = sorted(
             (p.name, text.count(literal))
             for p, text in sources.items()
             if literal in text and (rule, p.name) not in NOT_A_RULE
         )
-        assert where == [(catalogue.name, 1)], f"{rule}: {where}"
+        assert where == [(defined_in.name, 1)], f"{rule}: {where}"
 
 
 def _rules_of(result: Report | SubmitResult) -> set[str]:
@@ -97,15 +97,15 @@ def test_every_rule_any_layer_reports_is_in_the_catalogue(make_repo, tmp_path, m
     (updates / "sources.csv").write_text("source_id\nx\n", encoding="utf-8")
     emitted |= _rules_of(submit(repo, [updates / "sources.csv"], dry_run=True))
     emitted |= _rules_of(submit(repo, [updates / "missing.csv"], dry_run=True))
-    assert emitted - set(problems.RULES) == set()
+    assert emitted - set(catalogue.RULES) == set()
     # the corpus reaches every layer that reports rows
-    layers = {problems.RULES[r].layer for r in emitted}
+    layers = {catalogue.RULES[r].layer for r in emitted}
     assert {"intake", "schema", "semantic", "submit"} <= layers
 
 
 def test_problem_fills_message_and_fix_from_the_catalogue():
-    p = problems.problem(
-        problems.UNKNOWN_REFERENCE,
+    p = catalogue.problem(
+        catalogue.UNKNOWN_REFERENCE,
         table="claims",
         file="updates/claims.csv",
         row=2,
@@ -125,7 +125,7 @@ def test_problem_fills_message_and_fix_from_the_catalogue():
     )
     # submit's JSON keys, and validate's for a problem without a file
     assert list(p.to_dict()) == ["file", "row", "field", "value", "rule", "message", "fix"]
-    q = problems.problem(problems.MISSING_TABLE, table="datapackage", tables="claims")
+    q = catalogue.problem(catalogue.MISSING_TABLE, table="datapackage", tables="claims")
     assert q.to_dict() == {
         "table": "datapackage",
         "row": None,
@@ -139,5 +139,5 @@ def test_problem_fills_message_and_fix_from_the_catalogue():
 
 
 def test_an_unknown_schema_error_type_gets_the_generic_fix():
-    assert problems.fix("some-frictionless-type") == problems.DEFAULT_FIX
+    assert catalogue.fix("some-frictionless-type") == catalogue.DEFAULT_FIX
 

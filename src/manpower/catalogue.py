@@ -1,4 +1,4 @@
-"""The error catalogue: every rule the package reports, defined once.
+"""The error catalogue: every rule the package reports, defined once, and the problem record.
 
 Each rule has an id (one per concept, kebab-case), the layer that reports it, a one-line summary
 of what it requires (the README's rule list), the message template and the fix. A rule that
@@ -8,18 +8,46 @@ wording as a variant. Messages are ``str.format`` templates filled by :func:`mes
 Schema layer's template is the engine's own note, which ``--format json`` keeps for machines.
 
 Every module that reports a problem takes the id from the constant defined here, so a grep for
-an id finds its definition in exactly one place (``tests/test_problems.py`` checks it).
+an id finds its definition in exactly one place (``tests/test_catalogue.py`` checks it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-
-from manpower.errors import Problem
+from typing import Any
 
 LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation error, in the same shape whichever layer found it.
+
+    ``row`` is the frictionless row number: the header is row 1, the first data row is row 2.
+    ``table`` is the table a problem is about; ``file`` the file as the user named it, for a
+    problem of a submitted file (``submit``), where the row number is the file's own.
+    """
+
+    table: str
+    row: int | None
+    field: str | None
+    value: str | None
+    rule: str
+    message: str
+    fix: str = ""
+    layer: str = "semantic"
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``validate``'s keys (table ... layer), or ``submit``'s for a problem of a file."""
+        data = asdict(self)
+        file = data.pop("file")
+        if file is None:
+            return data
+        del data["table"], data["layer"]
+        return {"file": file, **data}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from manpower.publishing.claims_view import OPEN_DOWN, OPEN_UP, UNIT_LABEL, Claim, Metric, number
+from manpower.views.claims_view import OPEN_DOWN, OPEN_UP, UNIT_LABEL, Claim, Metric, number
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -112,7 +112,7 @@ def sync(root: Path) -> None:
     """
     import re
 
-    from manpower.fsutil import write_atomic
+    from manpower.files import write_atomic
 
     cite = citation(root)
     cff_path = root / CFF

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manpower.errors import ManpowerError
-from manpower.publishing.claims_view import UNIT_LABEL, Claim, Dataset
+from manpower.views.claims_view import UNIT_LABEL, Claim, Dataset
 
 FORMATS = ("table", "csv", "json")
 

@@ -1,1 +1,0 @@
-"""Publishing: the datasheet site, its charts, show, citation, README tables."""

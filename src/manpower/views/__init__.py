@@ -1,0 +1,1 @@
+"""The views of the package: the datasheet site, its charts, show, citation, README tables."""
