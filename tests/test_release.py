@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import git, project_digest, write_table
 from manpower.cli import cli
+from test_citation import mismatches
 
 
 def run(*args: str):
@@ -33,8 +34,6 @@ def test_two_releases_are_tagged_with_changelog(released):
     package = json.loads(git(repo, "show", "v0.2.0:datapackage.json"))
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
     # a release carries version and date into CITATION.cff and the README's "How to cite"
-    from manpower.views.citation import mismatches
-
     assert mismatches(repo) == []
     assert 'date-released: "2026-01-15"' in git(repo, "show", "v0.2.0:CITATION.cff")
     first = json.loads(git(repo, "show", "v0.1.0:schemas/package.json"))

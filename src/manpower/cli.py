@@ -17,6 +17,7 @@ from manpower.releasing.versioning import BUMPS
 from manpower.validation.text_rules import terminal_safe
 
 FORMATS = ("text", "json", "github")
+DIFF_FORMATS = ("text", "json", "markdown")
 ENGINES = ("columnar", "frictionless")  # manpower.validation.runner.ENGINES, without importing it
 
 
@@ -172,7 +173,7 @@ def fmt(check: bool) -> None:
 @cli.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@format_option("text", "json", "markdown")
+@format_option(*DIFF_FORMATS)
 def diff(old: str | None, new: str | None, output_format: str) -> None:
     """Show what changed between two versions of the package, and the version bump it needs.
 

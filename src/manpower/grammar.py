@@ -22,7 +22,6 @@ NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
 INTEGER = r"^-?[0-9]+$"
 DATE = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
 _NUMBER = re.compile(NUMBER)
-_INTEGER = re.compile(INTEGER)
 _DATE = re.compile(DATE)
 # The Table Schema types whose default format this module defines.
 TYPES = ("number", "integer", "date")
@@ -31,10 +30,6 @@ TYPES = ("number", "integer", "date")
 def is_number(text: str) -> bool:
     # fullmatch: re.match with "$" alone would also accept a trailing newline
     return _NUMBER.fullmatch(text) is not None
-
-
-def is_integer(text: str) -> bool:
-    return _INTEGER.fullmatch(text) is not None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -50,13 +45,3 @@ def parse_date(text: str) -> dt.date | None:
 def is_date(text: str) -> bool:
     return parse_date(text) is not None
 
-
-def conforms(kind: str, text: str) -> bool:
-    """Whether a non-empty cell of Table Schema type ``kind`` follows the package's grammar."""
-    if kind == "number":
-        return is_number(text)
-    if kind == "integer":
-        return is_integer(text)
-    if kind == "date":
-        return is_date(text)
-    return True

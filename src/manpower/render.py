@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
 
-FORMATS = ("text", "json", "github")
-
-
 def _where(p: Problem) -> str:
     parts = [f"{p.table}.csv" if p.table != "datapackage" else "datapackage.json"]
     if p.row is not None:
@@ -181,9 +178,6 @@ def render_fmt(results: list[FormatResult], check: bool) -> str:
     else:
         lines.append(f"{changed} of {len(results)} tables rewritten in canonical form")
     return "\n".join(lines)
-
-
-DIFF_FORMATS = ("text", "json", "markdown")
 
 
 # Beyond this many rows per list, text and Markdown say how many more there are.

@@ -234,13 +234,10 @@ def fetch_file(
 
 @contextmanager
 def _progress(wanted: bool, file: ReleaseFile) -> Iterator[Callable[[int], object]]:
-    try:
-        from tqdm import tqdm  # installed with pooch's progress bars; optional here too
-    except ImportError:
-        wanted = False
     if not wanted or file.bytes <= PROGRESS_BYTES:
         yield lambda _n: None
         return
+    from tqdm import tqdm  # only when a bar is shown: it costs an import
 
     with tqdm(total=file.bytes, unit="B", unit_scale=True, desc=file.name, leave=False) as bar:
         yield bar.update

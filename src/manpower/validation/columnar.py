@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     import polars as pl
 
 ROW = "__row__"
-NATIVE_TYPES = ("string", "number", "integer", "date", "any")
 # The order frictionless checks constraints in, per field type.
 CONSTRAINT_ORDER = (
     "required",

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FORMULA_CHARS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
 # leading whitespace other than tab and CR (those start a formula themselves), then the start
 FORMULA = re.compile(r"^[^\S\t\r]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 FORMULA_RUST = r"^[\s\x1c-\x1f&&[^\t\r]]*[=+\-@\t\r\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]"

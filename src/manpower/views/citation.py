@@ -1,8 +1,8 @@
-"""How to cite the package, from the package metadata, and the check that CITATION.cff agrees.
+"""How to cite the package, from the package metadata, carried into CITATION.cff and the README.
 
 ``schemas/package.json`` is the one place where title, version, release date and homepage are
 set (by a release); ``datapackage.json``, ``CITATION.cff``, the README and the datasheet page
-follow it, and :func:`mismatches` says where one of them does not.
+follow it (``tests/test_citation.py`` checks that they do).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manpower.errors import ManpowerError
 from manpower.paths import BASE_METADATA, read_json
 
 CFF = "CITATION.cff"
@@ -50,58 +49,6 @@ def from_metadata(meta: dict[str, Any]) -> Citation:
 
 def citation(root: Path) -> Citation:
     return from_metadata(read_json(root / BASE_METADATA))
-
-
-def read_cff(root: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManpowerError(f"{root / CFF}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise ManpowerError(f"{root / CFF}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise ManpowerError(f"{root / CFF}: expected a mapping at the top level")
-    return data
-
-
-def mismatches(root: Path) -> list[str]:
-    """Where CITATION.cff, datapackage.json or the README disagree with the package metadata."""
-    cite = citation(root)
-    cff = read_cff(root)
-    expected = {
-        "title": cite.title,
-        "version": cite.version,
-        "date-released": cite.date or None,
-        "url": cite.url or None,
-        "license": cite.licence or None,
-    }
-    out = []
-    for key, want in expected.items():
-        have = cff.get(key)
-        have = None if have is None else str(have)
-        if have != want:
-            out.append(f"{CFF}: {key} is {have!r}, schemas/package.json says {want!r}")
-    names = [a.get("name") for a in cff.get("authors", []) if isinstance(a, dict)]
-    if names != [a.strip() for a in cite.authors.split(",")]:
-        out.append(f"{CFF}: authors are {names!r}, schemas/package.json says {cite.authors!r}")
-    package = root / "datapackage.json"
-    if package.is_file():
-        descriptor = read_json(package)
-        for key, want in (("title", cite.title), ("version", cite.version)):
-            if str(descriptor.get(key) or "") != want:
-                out.append(f"datapackage.json: {key} is {descriptor.get(key)!r}, expected {want!r}")
-    readme = root / "README.md"
-    if readme.is_file():
-        text = readme.read_text(encoding="utf-8")
-        _, found, rest = text.partition("## How to cite")
-        section = rest.split("\n## ", 1)[0]
-        if not found:
-            out.append("README.md: no '## How to cite' section")
-        elif cite.text() not in section:
-            out.append(f"README.md: 'How to cite' does not give the reference {cite.text()!r}")
-    return out
 
 
 def sync(root: Path) -> None:

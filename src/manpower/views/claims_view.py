@@ -10,7 +10,7 @@ them).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from manpower import grammar
@@ -134,7 +134,6 @@ class Dataset:
     claims: list[Claim]
     sources: list[dict[str, str]]
     claimants: list[dict[str, str]]
-    verifications: list[str] = field(default_factory=list)
 
     def claims_for(self, metric_id: str) -> list[Claim]:
         return [c for c in self.claims if c.metric_id == metric_id]
@@ -278,5 +277,4 @@ def load(root: Path) -> Dataset:
         claims=claims,
         sources=sorted(sources, key=lambda s: s.get("source_id", "")),
         claimants=sorted(claimants, key=lambda c: c.get("claimant_id", "")),
-        verifications=_enum(schemas, "claims", "verification"),
     )
