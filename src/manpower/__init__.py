@@ -19,8 +19,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     # The module is manpower.releasing.loader, not manpower.load: importing a submodule named
-    # ``load``
-    # would replace this function's result with the module object.
+    # ``load`` would replace this function's result with the module object.
     if name == "load":
         from manpower.releasing.loader import load
 

@@ -9,9 +9,8 @@ thousands") and references to a figure stated elsewhere ("the same number", "sim
 Calendar dates and clock times ("December 31", "Jan. 2", "2025-12-15", "9:57 AM", a bare year
 such as 2024) and web addresses are not figures: they are what a claim's period and a source's
 url record, so they are masked before the search. The values of a figure are read with the
-package's own quote grammar (``manpower.validation.quote_numbers.numbers_in_text``), so a figure and
-a claim
-agree on what "1 million" or "half" means.
+package's own quote grammar (``manpower.validation.quote_numbers.numbers_in_text``), so a figure
+and a claim agree on what "1 million" or "half" means.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 A submission is one or more CSV files of new rows. The rows are read defensively
 (:mod:`manpower.contributing.intake`), checked for what only a merge can see (edits of existing
-rows,
-duplicate keys, identifiers confusable with existing ones, URL schemes), merged with ``data/``
+rows, duplicate keys, identifiers confusable with existing ones, URL schemes), merged with ``data/``
 and validated with exactly the rules of ``manpower validate`` on a temporary copy of the
 package. Only a fully valid submission is written, in canonical form, all tables or none.
 """

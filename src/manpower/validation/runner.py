@@ -1,4 +1,4 @@
-"""Validate a package: the Table Schema layer (frictionless) and the semantic layer (pandera)."""
+"""Validate a package: the Table Schema layer (columnar, or frictionless) and semantic rules."""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """Read a curated CSV table into a pandas frame of text, and parse ISO dates strictly.
 
 Everything is read as text so that no bad cell is lost to type inference (the semantic layer
-types the columns itself, ``manpower.validation.rules.typed_frame``). The index is the frictionless
-row
-number: header = 1, first data row = 2.
+types the columns itself, ``manpower.validation.rules.typed_frame``). The index is the
+frictionless row number: header = 1, first data row = 2.
 """
 
 from __future__ import annotations
