@@ -150,6 +150,16 @@ def test_shares_of_a_breakdown_above_100(make_repo):
     assert [f for f in found if f[3] == "share-sum"] == [
         ("claims", r, "value", "share-sum") for r in (2, 3, 4)
     ]
+    # the allowance is 0.5 per share, and the message says so: three shares may sum to 101.5
+    edge = [share(1, "officer", "3"), share(2, "rank_and_file", "83"), share(3, "nco", "15.5")]
+    assert problems(make_repo(claims=edge)) == []
+    over = [share(1, "officer", "3"), share(2, "rank_and_file", "83"), share(3, "nco", "15.6")]
+    report = validate(make_repo(claims=over), today=TODAY)
+    said = (
+        "shares of one breakdown (metric, claimant, source, period) sum to at most 100, "
+        "plus 0.5 per share for rounding"
+    )
+    assert {(p.row, p.message) for p in report.problems} == {(r, said) for r in (2, 3, 4)}
 
 
 def test_cumulative_figure_falls_without_supersedes(make_repo):

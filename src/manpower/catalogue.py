@@ -448,11 +448,15 @@ PERCENT_RANGE = _define(
     "percent values lie within 0..100",
     "a percent must be between 0 and 100; check the unit of the metric",
 )
+# Percentage points of rounding allowed per share of a breakdown (three shares of 33.4 are fine).
+SHARE_ROUNDING = 0.5
 SHARE_SUM = _define(
     "share-sum",
     "semantic",
-    "shares of one breakdown (metric, claimant, source, period) sum to at most 100",
-    "check the categories: shares of one breakdown cannot add up to more than 100%",
+    "shares of one breakdown (metric, claimant, source, period) sum to at most 100, plus "
+    f"{SHARE_ROUNDING:g} per share for rounding",
+    "check the categories: shares of one breakdown cannot add up to more than 100% "
+    f"(plus {SHARE_ROUNDING:g} per share for rounding)",
 )
 NON_NEGATIVE = _define(
     "non-negative",

@@ -41,7 +41,6 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
 }
 # What Python's str.strip() strips, for polars' strip_chars.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-SHARE_ROUNDING = 0.5  # percentage points of rounding allowed per share in a breakdown
 # A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
 # longer number in quote_numbers.py's reading: start, a symbol, or a space after a non-digit
 # before it; end, a non-digit, or a separator followed by a non-digit after it.
@@ -226,7 +225,7 @@ def _share_sum(t: Tables) -> pl.Series:
     size = pl.len().over(keys)
     total = share.sum().over(keys)
     # polars orders NaN (inf + -inf) above every number: it must not count as over 100
-    bad = (size > 1) & (total > 100 + SHARE_ROUNDING * size) & ~total.is_nan()
+    bad = (size > 1) & (total > 100 + catalogue.SHARE_ROUNDING * size) & ~total.is_nan()
     # the windows see only the shares: the other rows are never in a breakdown
     frame = _claims(t).with_row_index("_pos").filter(shares)
     positions = frame.filter(bad.fill_null(False))["_pos"].to_list()
