@@ -146,8 +146,9 @@ def test_every_schema_message_names_the_column(message, field, value, expected):
 def test_no_suggestion_among_more_ids_than_the_cap():
     """A suggestion compares the word with every id: among a large table's ids (where one per
     bad cell would make a big submission quadratic) none is made, below the cap one is."""
-    from manpower.contributing.suggest import MAX_CANDIDATES, did_you_mean
+    from manpower.contributing.suggest import did_you_mean
+    from manpower.limits import MAX_SUGGESTION_CANDIDATES
 
-    ids = [f"claim-{n:06d}" for n in range(MAX_CANDIDATES)]
+    ids = [f"claim-{n:06d}" for n in range(MAX_SUGGESTION_CANDIDATES)]
     assert did_you_mean("claim-00001x", ids) != ""
     assert did_you_mean("claim-00001x", [*ids, "claim-999999"]) == ""

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from manpower import limits
 from manpower.cli import cli
 from manpower.releasing import archive
 from manpower.releasing.release_index import parse_index
@@ -425,7 +426,7 @@ def test_unsafe_archive_is_refused_before_anything_lands(hostile, cache, tmp_pat
     dest.mkdir()
     result = run("download", "--dest", str(dest), "--from", f"{url}/zip-{case}/")
     assert result.exit_code == 1, result.output
-    why = why.format(limit=len(data) * archive.MAX_RATIO)
+    why = why.format(limit=len(data) * limits.MAX_UNPACK_RATIO)
     assert result.output == f"Error: manpower-0.1.0.zip: refused, {why}; nothing extracted\n"
     assert list(dest.iterdir()) == []
     # the archive itself matched its sha256, so it stays cached; nothing else does

@@ -45,7 +45,7 @@ def test_a_table_over_the_update_file_limit_is_still_a_target(repo, tmp_path, mo
     """The reported bug: submit and fmt refused data/claims.csv over the 20 MB meant for update
     files, while validate accepted it. Here the update-file limit is made smaller than the
     table (1,500 bytes; the table has about 2,000): the update is small, so it is accepted."""
-    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 1500)
+    monkeypatch.setattr(intake, "MAX_SUBMIT_FILE_BYTES", 1500)
     assert (repo / "data" / "claims.csv").stat().st_size > 1500
     write_table(tmp_path / "claims.csv", [claim(claim_id="paper-2025-01-03-12", **NEW)])
     assert run("validate").exit_code == 0

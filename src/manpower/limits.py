@@ -1,4 +1,5 @@
-"""What the package caps, in one place: table size, problems printed, characters echoed.
+"""What the package caps, in one place: table size, problems printed, characters echoed, and
+the bounds on untrusted input (a submitted file, a downloaded release index, a release archive).
 
 Every command that reads a curated table (``validate`` with either engine, ``submit``, ``fmt``)
 refuses one larger than :func:`max_table_bytes` (``MANPOWER_MAX_TABLE_BYTES``, else
@@ -32,6 +33,43 @@ MAX_ECHO_CHARS = 80
 # Characters of a whole message: its quoted values are excerpts already; this is a backstop for
 # messages a library (frictionless) words with values of its own.
 MAX_MESSAGE_CHARS = 1000
+
+# ---- a submitted file (contributing.intake) --------------------------------------------------
+MAX_SUBMIT_FILE_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
+MAX_LABEL_SHOWN = 20  # of an unknown header label: enough to recognise a typo, not a secret
+MAX_LABELS_SHOWN = 5
+# difflib compares the word with every candidate: past this many (a claims table's ids, not a
+# vocabulary) a suggestion per bad cell would make a large submission quadratic, so none is made.
+MAX_SUGGESTION_CANDIDATES = 5_000
+
+# ---- a package's paths (safe_paths) ----------------------------------------------------------
+MAX_PATH_SHOWN = 80
+
+# ---- a downloaded release index (releasing.release_index, releasing.fetch) -------------------
+# Bounds on what a downloaded index may hold: far above any real index, far below harm.
+MAX_INDEX_BYTES = 8 << 20
+MAX_INDEX_RELEASES = 10_000
+MAX_RELEASE_FILES = 100  # files of one release
+MAX_RELEASE_FILE_BYTES = 4 << 30
+MAX_URL_CHARS = 2048
+MAX_INDEX_VALUE_SHOWN = 60
+MAX_VERSIONS_LISTED = 10  # the known versions named when a version is not in the index
+MAX_REDIRECTS = 10
+
+# ---- a release archive (releasing.archive) ---------------------------------------------------
+# Bounds on an untrusted archive, far above any release of the package (a few dozen members,
+# four folders deep, CSV compressing some 5-10 times): an archive past one of them is refused.
+MAX_ARCHIVE_MEMBERS = 1_000
+MAX_MEMBER_NAME_CHARS = 255
+MAX_MEMBER_DEPTH = 8
+MAX_UNPACK_RATIO = 100  # unpacked bytes per archive byte
+MAX_UNPACKED_BYTES = 2 << 30
+MAX_MEMBER_NAME_SHOWN = 80
+
+# ---- the changelog and diff (releasing.changelog) --------------------------------------------
+# Keys listed per kind of change; the rest are counted ("... and N more").
+MAX_CHANGES_LISTED = 50
 
 
 class _HasRule(Protocol):

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError
+from manpower.limits import MAX_PATH_SHOWN
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-MAX_SHOWN = 80
 
 
 def _shown(path: str) -> str:
-    short = path if len(path) <= MAX_SHOWN else path[:MAX_SHOWN] + "..."
+    short = path if len(path) <= MAX_PATH_SHOWN else path[:MAX_PATH_SHOWN] + "..."
     return repr(short)
 
 

@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING
 
 from manpower import catalogue
 from manpower.errors import ManpowerError
+from manpower.limits import (
+    MAX_CELL_CHARS,
+    MAX_LABEL_SHOWN,
+    MAX_LABELS_SHOWN,
+    MAX_SUBMIT_FILE_BYTES,
+)
 from manpower.paths import TABLES
 
 if TYPE_CHECKING:
     from manpower.schema import TableSchema
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_CELL_CHARS = 10_000  # far above any schema maxLength; a bigger cell is a mistake or an attack
-MAX_LABEL_SHOWN = 20  # of an unknown header label: enough to recognise a typo, not a secret
-MAX_LABELS_SHOWN = 5
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -138,7 +140,7 @@ def display_path(path: Path) -> str:
 
 
 def read_file(
-    path: Path, display: str, *, follow_link: bool = False, max_bytes: int = MAX_FILE_BYTES
+    path: Path, display: str, *, follow_link: bool = False, max_bytes: int = MAX_SUBMIT_FILE_BYTES
 ) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``max_bytes``.
 
@@ -253,7 +255,7 @@ def read_csv(
     ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
     (:func:`manpower.limits.max_table_bytes`, checked by the caller before reading).
     """
-    text = _decode(raw, display, strip_bom, max_bytes or MAX_FILE_BYTES)
+    text = _decode(raw, display, strip_bom, max_bytes or MAX_SUBMIT_FILE_BYTES)
     lines = _physical_lines(text)
     csv.field_size_limit(max(len(text) + 1, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

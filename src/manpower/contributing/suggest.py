@@ -5,16 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-# difflib compares the word with every candidate: past this many (a claims table's ids, not a
-# vocabulary) a suggestion per bad cell would make a large submission quadratic, so none is made.
-MAX_CANDIDATES = 5_000
+from manpower.limits import MAX_SUGGESTION_CANDIDATES
 
 
 def nearest(word: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The closest existing ids to ``word``, best first (difflib's ratio, at least 0.6); none
-    when there are more than :data:`MAX_CANDIDATES` ids to compare with."""
+    when there are more than :data:`MAX_SUGGESTION_CANDIDATES` ids to compare with."""
     candidates = set(known)
-    if len(candidates) > MAX_CANDIDATES:
+    if len(candidates) > MAX_SUGGESTION_CANDIDATES:
         return []
     return difflib.get_close_matches(word, sorted(candidates), n=n, cutoff=0.6)
 

@@ -17,17 +17,17 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from manpower.errors import ManpowerError
+from manpower.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_MEMBER_DEPTH,
+    MAX_MEMBER_NAME_CHARS,
+    MAX_MEMBER_NAME_SHOWN,
+    MAX_UNPACK_RATIO,
+    MAX_UNPACKED_BYTES,
+)
 
 # Fixed member timestamps and permissions, so that the same files give the same archive bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-# Bounds on an untrusted archive, far above any release of the package (a few dozen members,
-# four folders deep, CSV compressing some 5-10 times): an archive past one of them is refused.
-MAX_MEMBERS = 1_000
-MAX_NAME_CHARS = 255
-MAX_DEPTH = 8
-MAX_RATIO = 100  # unpacked bytes per archive byte
-MAX_UNPACKED_BYTES = 2 << 30
-MAX_NAME_SHOWN = 80
 # What a release archive carries besides the package itself.
 DOC_FILES = ("README.md", "LICENSE", "LICENSE-DATA", "CHANGELOG.md")
 
@@ -36,11 +36,13 @@ def archive_name(version: str) -> str:
     """``manpower-X.Y.Z``: the stem of every release file, its archive's top folder and the
     folder a downloaded or cached release is unpacked to."""
     return f"manpower-{version}"
+
+
 # The end-of-central-directory record: 22 bytes and a comment of up to 64 KiB. A member's entry
 # in the central directory: 46 bytes, its name, and extra fields and comment.
 _EOCD = b"PK\x05\x06"
 _EOCD_SEARCH = 22 + (1 << 16)
-_MAX_ENTRY_BYTES = 46 + MAX_NAME_CHARS + 2 * 1024
+_LARGEST_ENTRY_BYTES = 46 + MAX_MEMBER_NAME_CHARS + 2 * 1024
 
 
 def write_zip(out: Path, files: Iterable[tuple[str, Path]]) -> None:
@@ -56,7 +58,7 @@ def write_zip(out: Path, files: Iterable[tuple[str, Path]]) -> None:
 def _shown(name: str) -> str:
     """A member name as a message may quote it: escaped and short."""
     text = repr(name)
-    return text if len(text) <= MAX_NAME_SHOWN else text[:MAX_NAME_SHOWN] + "..."
+    return text if len(text) <= MAX_MEMBER_NAME_SHOWN else text[:MAX_MEMBER_NAME_SHOWN] + "..."
 
 
 def _unsafe(info: zipfile.ZipInfo) -> str | None:
@@ -66,8 +68,8 @@ def _unsafe(info: zipfile.ZipInfo) -> str | None:
         return "is a symbolic link"
     if "\\" in name or "\x00" in name:
         return "has a backslash or NUL in its name"
-    if len(name) > MAX_NAME_CHARS:
-        return f"has a name of {len(name):,} characters, more than {MAX_NAME_CHARS}"
+    if len(name) > MAX_MEMBER_NAME_CHARS:
+        return f"has a name of {len(name):,} characters, more than {MAX_MEMBER_NAME_CHARS}"
     path = PurePosixPath(name)
     if path.is_absolute() or (path.parts and ":" in path.parts[0]):
         return "has an absolute path"
@@ -75,8 +77,8 @@ def _unsafe(info: zipfile.ZipInfo) -> str | None:
         return "has a '..' path component"
     if not path.parts:
         return "has an empty name"
-    if len(path.parts) > MAX_DEPTH:
-        return f"is {len(path.parts)} folders deep, more than {MAX_DEPTH}"
+    if len(path.parts) > MAX_MEMBER_DEPTH:
+        return f"is {len(path.parts)} folders deep, more than {MAX_MEMBER_DEPTH}"
     if info.flag_bits & 0x1:
         return "is encrypted"
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -120,7 +122,7 @@ def _file_in_the_way(file: str, needs_folder: str) -> str:
 
 def unpacked_limit(archive_bytes: int) -> int:
     """The most bytes an archive of ``archive_bytes`` may unpack to."""
-    return min(MAX_UNPACKED_BYTES, archive_bytes * MAX_RATIO)
+    return min(MAX_UNPACKED_BYTES, archive_bytes * MAX_UNPACK_RATIO)
 
 
 def _directory_size(archive: Path) -> tuple[int, int] | None:
@@ -148,23 +150,26 @@ def check_zip(archive: Path, limit: int | None = None) -> list[zipfile.ZipInfo]:
         members_stated, directory = stated
         # 0xFFFF: at least that many members, the real count is in a ZIP64 record
         at_least = " or more" if members_stated == 0xFFFF else ""
-        if members_stated > MAX_MEMBERS:
+        if members_stated > MAX_ARCHIVE_MEMBERS:
             raise _refused(
-                archive, f"it has {members_stated:,}{at_least} members, more than {MAX_MEMBERS:,}"
+                archive,
+                f"it has {members_stated:,}{at_least} members, more than {MAX_ARCHIVE_MEMBERS:,}",
             )
-        if directory > MAX_MEMBERS * _MAX_ENTRY_BYTES:
+        if directory > MAX_ARCHIVE_MEMBERS * _LARGEST_ENTRY_BYTES:
             raise _refused(
                 archive,
                 f"its member list has {directory:,} bytes, more than "
-                f"{MAX_MEMBERS * _MAX_ENTRY_BYTES:,}",
+                f"{MAX_ARCHIVE_MEMBERS * _LARGEST_ENTRY_BYTES:,}",
             )
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ManpowerError(f"{archive.name}: not a readable zip archive ({exc})") from None
-    if len(members) > MAX_MEMBERS:
-        raise _refused(archive, f"it has {len(members):,} members, more than {MAX_MEMBERS:,}")
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise _refused(
+            archive, f"it has {len(members):,} members, more than {MAX_ARCHIVE_MEMBERS:,}"
+        )
     for info in members:
         reason = _unsafe(info)
         if reason:

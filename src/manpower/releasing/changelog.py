@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from manpower.limits import MAX_CHANGES_LISTED
+
 if TYPE_CHECKING:
     from manpower.releasing.diff import PackageDiff
 
-# Keys listed per kind of change; the rest are counted ("... and N more").
-MAX_LISTED = 50
-
 
 def listed(items: list[str]) -> list[str]:
-    """The first :data:`MAX_LISTED` items, then one line counting the others."""
-    extra = len(items) - MAX_LISTED
-    return items[:MAX_LISTED] + ([f"... and {extra} more"] if extra > 0 else [])
+    """The first :data:`MAX_CHANGES_LISTED` items, then one line counting the others."""
+    extra = len(items) - MAX_CHANGES_LISTED
+    return items[:MAX_CHANGES_LISTED] + ([f"... and {extra} more"] if extra > 0 else [])
 
 
 def diff_markdown(diff: PackageDiff) -> str:
@@ -42,11 +41,11 @@ def diff_markdown(diff: PackageDiff) -> str:
             )
         if table.changed:
             lines.append(f"- {len(table.changed)} rows changed:")
-            for change in table.changed[:MAX_LISTED]:
+            for change in table.changed[:MAX_CHANGES_LISTED]:
                 cells = "; ".join(f"`{f}` {o!r} → {n!r}" for f, (o, n) in change.fields.items())
                 lines.append(f"  - `{change.key}`: {cells}")
-            if len(table.changed) > MAX_LISTED:
-                lines.append(f"  - ... and {len(table.changed) - MAX_LISTED} more")
+            if len(table.changed) > MAX_CHANGES_LISTED:
+                lines.append(f"  - ... and {len(table.changed) - MAX_CHANGES_LISTED} more")
         lines += [f"- schema ({c.level}): {c.text}" for c in table.schema]
     if diff.metadata:
         lines += ["", "### package", ""]

@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from manpower.errors import ManpowerError
+from manpower.limits import MAX_INDEX_BYTES, MAX_REDIRECTS
 from manpower.releasing.release_index import (
     INDEX_NAME,
-    MAX_INDEX_BYTES,
     Index,
     ReleaseFile,
     parse_index,
@@ -30,7 +30,6 @@ from manpower.releasing.release_index import (
 
 # Reads of at most this many bytes (after decompression), so limits are checked as data comes.
 CHUNK_BYTES = 1 << 16
-MAX_REDIRECTS = 10
 # Files above this size get a progress bar (when the caller asks for one).
 PROGRESS_BYTES = 1 << 20
 

@@ -13,6 +13,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from manpower.errors import ManpowerError
+from manpower.limits import (
+    MAX_INDEX_BYTES,
+    MAX_INDEX_RELEASES,
+    MAX_INDEX_VALUE_SHOWN,
+    MAX_RELEASE_FILE_BYTES,
+    MAX_RELEASE_FILES,
+    MAX_URL_CHARS,
+    MAX_VERSIONS_LISTED,
+)
 from manpower.releasing.versioning import is_version, parse
 
 INDEX_NAME = "releases.json"
@@ -24,14 +33,6 @@ _TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A file's own URL: http(s) or relative to the index, without spaces or control characters.
 _URL = re.compile(r"(?:(?i:https?)://|(?![A-Za-z][A-Za-z0-9+.-]*:))[!-~]+")
-# Bounds on what a downloaded index may hold: far above any real index, far below harm.
-MAX_INDEX_BYTES = 8 << 20
-MAX_RELEASES = 10_000
-MAX_FILES = 100
-MAX_FILE_BYTES = 4 << 30
-MAX_URL_CHARS = 2048
-MAX_SHOWN = 60
-MAX_LISTED = 10
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
@@ -90,9 +91,9 @@ class Index:
             if release.version == version:
                 return release
         versions = [r.version for r in self.sorted()]
-        known = ", ".join(versions[:MAX_LISTED]) or "none"
-        if len(versions) > MAX_LISTED:
-            known += f" and {len(versions) - MAX_LISTED:,} more"
+        known = ", ".join(versions[:MAX_VERSIONS_LISTED]) or "none"
+        if len(versions) > MAX_VERSIONS_LISTED:
+            known += f" and {len(versions) - MAX_VERSIONS_LISTED:,} more"
         raise ManpowerError(f"unknown version {_shown(version)}; released versions: {known}")
 
     def sorted(self) -> list[Release]:
@@ -123,7 +124,7 @@ def _malformed(why: str) -> ManpowerError:
 def _shown(value: Any) -> str:
     """A value from the index as an error message may quote it: escaped and short."""
     text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
+    return text if len(text) <= MAX_INDEX_VALUE_SHOWN else text[:MAX_INDEX_VALUE_SHOWN] + "..."
 
 
 def _int(text: str) -> int:
@@ -162,9 +163,13 @@ def _file(data: Any, version: str) -> ReleaseFile:
     name = _name(name, "file name", version)
     if fmt not in FORMATS:
         raise _malformed(f"file {name}: format {_shown(fmt)} is not one of {', '.join(FORMATS)}")
-    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_FILE_BYTES:
+    if (
+        not isinstance(size, int)
+        or isinstance(size, bool)
+        or not 0 <= size <= MAX_RELEASE_FILE_BYTES
+    ):
         raise _malformed(
-            f"file {name}: bytes {_shown(size)} is not a size from 0 to {MAX_FILE_BYTES:,}"
+            f"file {name}: bytes {_shown(size)} is not a size from 0 to {MAX_RELEASE_FILE_BYTES:,}"
         )
     if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
         raise _malformed(f"file {name}: sha256 {_shown(digest)} is not a sha256 hex digest")
@@ -196,8 +201,10 @@ def _release(item: Any) -> Release:
     files = item.get("files")
     if not isinstance(files, list):
         raise _malformed(f"release {version} has no list of files")
-    if len(files) > MAX_FILES:
-        raise _malformed(f"release {version} lists {len(files):,} files, more than {MAX_FILES}")
+    if len(files) > MAX_RELEASE_FILES:
+        raise _malformed(
+            f"release {version} lists {len(files):,} files, more than {MAX_RELEASE_FILES}"
+        )
     parsed = [_file(f, version) for f in files]
     names = [f.name for f in parsed]
     if len(set(names)) != len(names):
@@ -223,9 +230,10 @@ def parse_index(text: str | bytes) -> Index:
     data = _load_json(text)
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
         raise _malformed("no list of releases")
-    if len(data["releases"]) > MAX_RELEASES:
+    if len(data["releases"]) > MAX_INDEX_RELEASES:
         raise _malformed(
-            f"it lists {len(data['releases']):,} releases, more than the {MAX_RELEASES:,} allowed"
+            f"it lists {len(data['releases']):,} releases, "
+            f"more than the {MAX_INDEX_RELEASES:,} allowed"
         )
     name = data.get("name", "manpower")
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
