@@ -6,7 +6,7 @@
 
 For the repository's own package and for every case of the parity corpus (its tables and schemas
 laid over a copy of the real ``data/`` and ``schemas/``, as ``tests/test_parity.py`` lays them over
-small tables), it runs ``manpower validate`` with both engines in every ``--format``, and on the
+small tables), it runs ``manpower validate`` in every ``--format``, and on the
 real package ``manpower show`` in every format and ``manpower --help``. Each run's stdout,
 stderr and exit code go into one file named after the case and the command. Nothing here is a
 test: the comparison is the ``diff -r``.
@@ -25,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MANPOWER = str(Path(sys.executable).parent / "manpower")
 FORMATS = ("text", "json", "github")
-ENGINES = ("columnar", "frictionless")
 
 
 def run(args: list[str], cwd: Path) -> str:
@@ -58,9 +57,8 @@ def main() -> int:
 
     (out / "help.txt").write_text(run(["--help"], ROOT))
     for fmt in FORMATS:
-        for engine in ENGINES:
-            text = run(["validate", "--engine", engine, "--format", fmt], ROOT)
-            (out / f"real.validate.{engine}.{fmt}.txt").write_text(text)
+        text = run(["validate", "--format", fmt], ROOT)
+        (out / f"real.validate.{fmt}.txt").write_text(text)
     for fmt in ("table", "json", "csv"):
         (out / f"real.show.{fmt}.txt").write_text(run(["show", "--format", fmt], ROOT))
 
@@ -68,9 +66,8 @@ def main() -> int:
         for case in sorted(p for p in (ROOT / "tests" / "parity").iterdir() if p.is_dir()):
             package = overlay(case, Path(tmp))
             for fmt in FORMATS:
-                for engine in ENGINES:
-                    text = run(["validate", ".", "--engine", engine, "--format", fmt], package)
-                    (out / f"parity.{case.name}.{engine}.{fmt}.txt").write_text(text)
+                text = run(["validate", ".", "--format", fmt], package)
+                (out / f"parity.{case.name}.{fmt}.txt").write_text(text)
     print(f"wrote {len(list(out.iterdir()))} files to {out}")
     return 0
 

@@ -13,15 +13,15 @@ import random
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import SOURCES, assert_rejected, claim, digest, run_submit, write_table
 from manpower import grammar, limits
-from manpower.cli import cli
 from manpower.validation.runner import validate
+from parity.oracle import ENGINES, invoke_validate
+from parity.oracle import validate as oracle_validate
 
 TODAY = dt.date(2026, 11, 24)
-ENGINES = ("columnar", "frictionless")
+
 BAD_NUMBERS = [
     "-5_0",
     "5_0_0_0",
@@ -68,7 +68,7 @@ MESSAGE = {
 def schema_problems(repo, engine):
     return [
         (p.table, p.row, p.field, p.rule, p.value, p.message)
-        for p in validate(repo, today=TODAY, engine=engine).problems
+        for p in oracle_validate(repo, today=TODAY, engine=engine).problems
         if p.layer == "schema"
     ]
 
@@ -102,7 +102,7 @@ def test_validate_cli_message_and_exit_code(make_repo):
     repo = make_repo(claims=[claim(value_low="1_000")])
     before = digest(repo / "data")
     for engine in ENGINES:
-        result = CliRunner().invoke(cli, ["validate", str(repo), "--engine", engine])
+        result = invoke_validate([str(repo)], engine)
         assert result.exit_code == 1, result.output
         assert result.output.splitlines()[0] == (
             "claims.csv, row 2, column value_low: value '1_000': [type-error] "
@@ -213,7 +213,7 @@ def test_what_validates_is_read_back_identically(make_repo, tmp_path, monkeypatc
     assert 20 < len(kept) < len(claims)  # the sample exercises both sides
     repo = make_repo(claims=kept, sources=sources)
     assert validate(repo, today=TODAY).valid
-    assert validate(repo, today=TODAY, engine="frictionless").valid
+    assert oracle_validate(repo, today=TODAY, engine="frictionless").valid
     expected = {
         c["claim_id"]: (float(c["value"]), dt.date.fromisoformat(c["period_end"])) for c in kept
     }
@@ -243,5 +243,5 @@ def test_one_cell_one_message(make_repo, cell):
     """The type error is the only line: no semantic rule reads the cell as another number."""
     repo = make_repo(claims=[claim(value_low=cell)])
     for engine in ENGINES:
-        problems = validate(repo, today=TODAY, engine=engine).problems
+        problems = oracle_validate(repo, today=TODAY, engine=engine).problems
         assert [(p.field, p.rule) for p in problems] == [("value_low", "type-error")], engine

@@ -11,6 +11,7 @@ from conftest import ROOT, claim, digest, write_table
 from manpower import limits
 from manpower.cli import cli
 from manpower.contributing import intake
+from parity.oracle import ENGINES, invoke_validate
 
 NEW = {
     "value_kind": "more_than",
@@ -73,8 +74,8 @@ def test_validate_submit_and_fmt_refuse_a_table_over_the_one_limit(
     )
     assert "MANPOWER_MAX_TABLE_BYTES" in limits.TOO_LARGE_FIX
     before = digest(repo / "data")
-    for engine in ("columnar", "frictionless"):
-        result = run("validate", "--engine", engine)
+    for engine in ENGINES:
+        result = invoke_validate([], engine)
         assert result.exit_code == 1
         assert result.output.splitlines() == [
             f"claims.csv: [table-too-large] {reason}. Fix: {limits.TOO_LARGE_FIX}.",
@@ -92,8 +93,8 @@ def test_the_environment_limit_can_raise_the_default(repo, monkeypatch):
     """A limit above a table's size lets every reader through, even with a tiny default."""
     monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 10)
     monkeypatch.setenv("MANPOWER_MAX_TABLE_BYTES", str(600 * 1024 * 1024))
-    for engine in ("columnar", "frictionless"):
-        assert run("validate", "--engine", engine).exit_code == 0
+    for engine in ENGINES:
+        assert invoke_validate([], engine).exit_code == 0
     assert run("fmt", "--check").exit_code == 0
 
 
@@ -103,12 +104,10 @@ def test_an_invalid_limit_is_a_usage_error(repo, tmp_path, monkeypatch, value):
     before = digest(repo / "data")
     write_table(tmp_path / "claims.csv", [claim(claim_id="paper-2025-01-03-12", **NEW)])
     message = f"Error: MANPOWER_MAX_TABLE_BYTES must be a whole number of bytes, not {value!r}\n"
-    for args in (
-        ["validate", "--engine", "columnar"],
-        ["validate", "--engine", "frictionless"],
-        ["submit", str(tmp_path / "claims.csv")],
-        ["fmt"],
-    ):
+    for engine in ENGINES:
+        result = invoke_validate([], engine)
+        assert (result.exit_code, result.output) == (2, message), engine
+    for args in (["submit", str(tmp_path / "claims.csv")], ["fmt"]):
         result = run(*args)
         assert result.exit_code == 2, (args, result.output)
         assert result.output == message, args
@@ -134,7 +133,7 @@ def _broken_claims(path, rows: int) -> None:
 def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo, monkeypatch):
     from manpower.render import render
     from manpower.validation import columnar
-    from manpower.validation.runner import validate
+    from parity.oracle import validate
 
     repo = make_repo()
     _broken_claims(repo / "data" / "claims.csv", 100_000)
@@ -174,7 +173,7 @@ def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo,
 
 
 def test_the_cap_is_the_same_in_both_engines(make_repo, monkeypatch):
-    from manpower.validation.runner import validate
+    from parity.oracle import validate
 
     repo = make_repo()
     _broken_claims(repo / "data" / "claims.csv", 6)

@@ -1,9 +1,11 @@
 """Parity: the columnar engine finds what frictionless finds, on a corpus of broken packages.
 
-Each folder under ``tests/parity/`` is a package that breaks one thing: its ``*.csv`` files
-replace the valid baseline tables of ``conftest`` and its ``*.schema.json`` files replace the
-real schemas. Both engines validate it; the Table Schema layer's errors must agree on
-(table, row, field, error type), and on the message too, since the CLI prints it.
+The product has one Table Schema engine (columnar); frictionless-py is its oracle
+(``tests/parity/oracle.py``). Each folder under ``tests/parity/`` is a package that breaks one
+thing: its ``*.csv`` files replace the valid baseline tables of ``conftest`` and its
+``*.schema.json`` files replace the real schemas. Both validate it; the Table Schema layer's
+errors must agree on (table, row, field, error type), and on the message too, since the CLI
+prints it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from manpower.validation.runner import validate
+from parity.oracle import validate
 
 CORPUS = ROOT / "tests" / "parity"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

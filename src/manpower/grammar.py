@@ -6,7 +6,7 @@ no spaces, no group separators (``1_000``, ``1,000``), no digits of other script
 no ``NaN`` or ``Infinity`` (they are not JSON numbers and no reader of the exports agrees on
 them). A date cell is ``YYYY-MM-DD`` in ASCII digits and a real calendar date.
 
-Both validation engines, ``submit`` and the semantic layer use these definitions, so a value
+The validation engine, ``submit`` and the semantic layer use these definitions, so a value
 that validates is one that ``manpower.load``, the Parquet and SQLite exports and ``show`` read
 back as the same number or date. Python's ``float()`` and ``decimal.Decimal`` (which frictionless
 uses) are more lenient; ``validate`` adds this check on top of them.

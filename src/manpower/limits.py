@@ -1,7 +1,7 @@
 """What the package caps, in one place: table size, problems printed, characters echoed, and
 the bounds on untrusted input (a submitted file, a downloaded release index, a release archive).
 
-Every command that reads a curated table (``validate`` with either engine, ``submit``, ``fmt``)
+Every command that reads a curated table (``validate``, ``submit``, ``fmt``)
 refuses one larger than :func:`max_table_bytes` (``MANPOWER_MAX_TABLE_BYTES``, else
 :data:`MAX_TABLE_BYTES`) before reading it, with the same message, so a table ``validate`` accepts
 is one ``submit`` can add rows to. Every message that repeats a

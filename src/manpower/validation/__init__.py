@@ -1,1 +1,1 @@
-"""Validation: the two Table Schema engines, the semantic rules, the runner."""
+"""Validation: the Table Schema engine (columnar), the semantic rules, the runner."""

@@ -3,15 +3,16 @@
 Each CSV is read once, every column as text (so that no bad cell is lost to type inference), by
 pyarrow's multi-threaded reader; the checks are then generated from the Table Schema as polars
 expressions and report errors in frictionless's shape and words (type, row number, field, cell,
-note). frictionless stays the reference: ``tests/test_parity.py`` runs both engines on a corpus of
-broken packages and asserts they find the same (row, field, error type).
+note). frictionless stays the reference, in the tests only: ``tests/test_parity.py`` runs it
+(``tests/parity/oracle.py``) and this engine on a corpus of broken packages and asserts they find
+the same (row, field, error type).
 
 Where frictionless's semantics are subtle they are followed on purpose:
 
 - numbers and dates follow the package's own grammar (:mod:`manpower.grammar`), which is
   stricter than frictionless's (``decimal.Decimal`` after ``strip()`` takes ``1_000``, ``５``,
-  ``NaN``; ``strptime`` takes ``2024-7-1``): the frictionless engine adds the same check on top
-  (``manpower.validation.runner.with_grammar``), so both engines report the same type errors;
+  ``NaN``; ``strptime`` takes ``2024-7-1``): the parity oracle adds the same check on top
+  (``tests/parity/oracle.py``), so both report the same type errors;
 - constraints are checked only on cells that parsed; a blank row replaces its cell errors;
 - unique and primary-key errors name the previous row with the same value;
 - with the default ``fieldsMatch: exact`` header labels pair with fields by position: a missing

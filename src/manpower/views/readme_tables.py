@@ -16,7 +16,7 @@ RULES_END = "<!-- rules:end -->"
 # What each layer of the catalogue is, for the rule list.
 LAYER_NAMES = {
     "intake": "reading a submitted file (`submit`, and `fmt` on the curated tables)",
-    "schema": "Table Schema (both engines of `validate`, and `submit`)",
+    "schema": "Table Schema (`validate` and `submit`)",
     "package": "the package as a whole (`validate`)",
     "semantic": "semantic rules (`validate`, and `submit`)",
     "submit": "what only a merge with `data/` can see (`submit`)",
