@@ -6,9 +6,15 @@ from pathlib import Path
 
 from manpower.descriptor import derived_path
 from manpower.flat_table import write_flat
+from manpower.pipeline import run_stage
 
 ROOT = Path(__file__).resolve().parents[1]
 
-if __name__ == "__main__":
+
+def main() -> None:
     rows = write_flat(ROOT, derived_path(ROOT, "claims_flat"))
     print(f"data/derived/claims_flat.csv: {rows} rows")
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from manpower.files import write_atomic
+from manpower.pipeline import run_stage
 from manpower.render import render
 from manpower.validation.runner import validate
 
@@ -28,4 +29,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_stage(main)

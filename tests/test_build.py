@@ -78,3 +78,37 @@ def test_build_fails_on_invalid_data_and_publishes_nothing(repo):
     report = json.loads((repo / "reports" / "validation.json").read_text())
     assert report["valid"] is False
     assert report["errors_by_rule"] == {"value-bounds": 1}
+
+
+def _outputs(repo: Path) -> dict[str, object]:
+    found: dict[str, object] = {name: digest(repo / name) for name in ("site", "reports")}
+    found["datapackage.json"] = (repo / "datapackage.json").read_bytes()
+    found["claims_flat"] = (repo / "data" / "derived" / "claims_flat.csv").read_bytes()
+    return found
+
+
+def test_failed_stage_keeps_its_tracked_outputs(repo, monkeypatch):
+    """Issue 22 items 3 and 17: a stage that fails leaves its outputs as they were (DVC deleted
+    them before running it: 20 site/ files, reports/validation.json), and a stage script says a
+    ManpowerError in one line instead of a traceback."""
+    assert CliRunner().invoke(cli, ["build"]).exit_code == 0
+    before = _outputs(repo)
+    assert before["site"] and before["reports"]
+    monkeypatch.setenv("MANPOWER_MAX_TABLE_BYTES", "lots")  # validate.py: a usage error
+    result = CliRunner().invoke(cli, ["build", "--force"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output, result.output
+    assert [line for line in result.output.splitlines() if "MANPOWER_MAX_TABLE_BYTES" in line] == [
+        line for line in result.output.splitlines() if line.startswith("Error: MANPOWER_MAX")
+    ], result.output
+    assert result.output.splitlines()[-1] == (
+        "Error: the build failed (see the stage output above); nothing was published"
+    )
+    assert _outputs(repo) == before
+    monkeypatch.delenv("MANPOWER_MAX_TABLE_BYTES")
+    # the report stage dying half-way (as on a date the charts could not draw) keeps site/
+    (repo / "scripts" / "report.py").write_text("raise SystemExit('report: out of range')\n")
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "report: out of range" in result.output
+    assert _outputs(repo) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -117,6 +118,7 @@ def test_report_writes_site_and_rebuilds_identically(repo, monkeypatch, tmp_path
     site = repo / "site"
     assert result.output == f"{site / 'index.html'}: 2 charts (5 claims), 6 files\n"
     assert sorted(digest(site)) == [
+        ".manpower-site.json",
         "charts/convicts_recruited_cumulative.png",
         "charts/convicts_recruited_cumulative.svg",
         "charts/desertion_cases_per_year.png",
@@ -162,6 +164,39 @@ def test_report_removes_stale_charts(repo, make_repo, tmp_path):
     (out / "charts" / "notes.txt").write_text("mine")
     report(make_repo(), out)  # one claim: no chart any more
     assert sorted(p.name for p in (out / "charts").iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.slow
+def test_report_keeps_files_it_did_not_write(repo, make_repo, tmp_path):
+    """Issue 22 item 2: a user's mine.png and logo.svg in DIR/charts/ survive a report."""
+    out = tmp_path / "mine"
+    (out / "charts").mkdir(parents=True)
+    (out / "charts" / "mine.png").write_bytes(b"user's png")
+    (out / "charts" / "logo.svg").write_bytes(b"<svg/>")
+    report(repo, out)
+    report(make_repo(), out)  # the earlier report's charts are stale now
+    assert sorted(p.name for p in (out / "charts").iterdir()) == ["logo.svg", "mine.png"]
+    assert (out / "charts" / "mine.png").read_bytes() == b"user's png"
+    assert (out / "charts" / "logo.svg").read_bytes() == b"<svg/>"
+
+
+def test_report_manifest_cannot_delete_other_files(tmp_path):
+    """A hand-edited manifest names only charts/*.svg|png: nothing else is ever removed."""
+    from manpower.views.datasheet import MANIFEST, Site, write_site
+
+    out = tmp_path / "site"
+    (out / "charts").mkdir(parents=True)
+    keep = {"index.txt": b"x", "charts/a.txt": b"y", "charts/b.svg": b"z"}
+    for name, body in keep.items():
+        (out / name).write_bytes(body)
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"outside")
+    listed = ["index.txt", "charts/a.txt", "../outside.png", "charts/../../outside.png"]
+    (out / MANIFEST).write_text(json.dumps({"charts": listed}))
+    write_site(Site(files={"index.html": b"<html>"}, charted={}), out)
+    assert all((out / name).read_bytes() == body for name, body in keep.items())
+    assert outside.read_bytes() == b"outside"
+    assert json.loads((out / MANIFEST).read_text()) == {"charts": []}
 
 
 def test_report_bad_data_writes_nothing(repo, monkeypatch):

@@ -497,6 +497,13 @@ REAL_DATE = _define(
     "dates are real calendar dates (YYYY-MM-DD)",
     "write a real date as YYYY-MM-DD (e.g. 2025-02-28, not 2025-02-30)",
 )
+DATE_RANGE = _define(
+    "date-range",
+    "semantic",
+    "dates lie between 1900-01-01 and 2100-12-31, which every reader of the package "
+    "(manpower.load, the exports, the charts) can represent",
+    "write the date the document states; one outside 1900-2100 is a typing slip (0001 for 2001)",
+)
 QUOTE_STATES_VALUE = _define(
     "quote-states-value",
     "semantic",

@@ -10,6 +10,7 @@ value from a file passes it through :func:`excerpt`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -26,6 +27,12 @@ MAX_TABLE_BYTES = 512 * 1024 * 1024
 # The environment variable that replaces MAX_TABLE_BYTES, for a machine with more memory (and for
 # the benchmark's 1M real-shaped rows, about 581 MB).
 MAX_TABLE_BYTES_ENV = "MANPOWER_MAX_TABLE_BYTES"
+# The dates a cell of any date field may hold (rule date-range). Every reader of the package must
+# read them back: pandas' datetime64[ns] (manpower.load) ends at 1677 and 2262, and the charts
+# pad their axes by months on either side of year 1 or 9999. A claim about this war, or a source
+# reporting it, has no business outside this range; a date such as 0001-01-02 is a typing slip.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
 # Problems printed per rule; the rest are counted (validate and submit, in every format).
 MAX_PROBLEMS_PER_RULE = 50
 # Characters of a value from a file that a message repeats.

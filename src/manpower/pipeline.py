@@ -20,6 +20,20 @@ class BuildSummary:
     rows: dict[str, int]
 
 
+def run_stage(main: Callable[[], int | None]) -> None:
+    """Run a DVC stage script's ``main`` and exit with its code.
+
+    A ManpowerError (bad data it cannot read, a mistyped limit) is said in one line, as the CLI
+    says it, rather than as a traceback in the middle of the build's output.
+    """
+    try:
+        code = main()
+    except ManpowerError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    sys.exit(code or 0)
+
+
 def dvc_env() -> dict[str, str]:
     # Stage commands say `python`: make that the interpreter running manpower (the venv's).
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])

@@ -552,6 +552,33 @@ def _visible(table: str) -> Callable[[Tables], pl.Series]:
     return check
 
 
+def _date_fields(t: Tables, table: str) -> list[str]:
+    return [f["name"] for f in t.schemas[table]["fields"] if f["type"] == "date"]
+
+
+def _date_in_range(table: str) -> Callable[[Tables], pl.Series]:
+    """Every date field of the table's schema (not a list kept by hand) holds a date in range."""
+
+    def check(t: Tables) -> pl.Series:
+        import polars as pl
+
+        from manpower.limits import DATE_MAX, DATE_MIN
+
+        fields = [f for f in _date_fields(t, table) if f in t.typed[table].columns]
+        outside = [(pl.col(f) < DATE_MIN) | (pl.col(f) > DATE_MAX) for f in fields]
+        bad = pl.any_horizontal(outside) if outside else pl.lit(False)
+        return _ok(t.typed[table], bad, "*")
+
+    return check
+
+
+def _outside_range(_field: str, text: str) -> bool:
+    from manpower.limits import DATE_MAX, DATE_MIN
+
+    day = parse_date(text.strip())
+    return day is not None and not DATE_MIN <= day <= DATE_MAX
+
+
 def _rules() -> list[Rule]:
     rules = [
         Rule(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
@@ -604,6 +631,16 @@ def _rules() -> list[Rule]:
                 "*",
                 _no_formula(table),
                 lambda _field, text: textrules.starts_like_formula(text),
+            )
+        )
+        rules.append(
+            Rule(
+                catalogue.DATE_RANGE,
+                table,
+                "*",
+                _date_in_range(table),
+                _outside_range,
+                cell_fields=_date_fields,
             )
         )
         rules.append(

@@ -7,7 +7,9 @@ server. The bytes depend only on the package's files, so a committed site rebuil
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,9 @@ from manpower.paths import BASE_METADATA, TABLES, read_json
 from manpower.views.claims_view import UNIT_LABEL, Claim, Dataset, Metric, load
 
 CHARTS = "charts"
+# What this report wrote, so that the next one removes only its own stale charts.
+MANIFEST = ".manpower-site.json"
+_CHART_NAME = re.compile(rf"{CHARTS}/[A-Za-z0-9_.-]+\.(svg|png)")
 MIN_CLAIMS_FOR_CHART = 2
 
 
@@ -177,18 +182,42 @@ def build_site(root: Path, out: Path) -> Site:
     return Site(files=files, charted={m: len(c.claim_ids) for m, c in charts.items()})
 
 
+def _previously_written(out: Path) -> set[str]:
+    """The charts an earlier report wrote into ``out``, from its manifest (none without one).
+
+    Only names of the form ``charts/<name>.svg|png`` count: the manifest lives in a folder a
+    user owns, and a hand-edited one must not make the report delete anything else.
+    """
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("charts", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    if not isinstance(listed, list):
+        return set()
+    return {
+        name
+        for name in listed
+        if isinstance(name, str) and _CHART_NAME.fullmatch(name) and ".." not in name
+    }
+
+
 def write_site(site: Site, out: Path) -> None:
-    """Write the site, and remove charts of metrics that no longer have one."""
+    """Write the site, and remove the charts an earlier report wrote that this one does not.
+
+    A file in ``out`` that no report wrote (a user's ``mine.png``, ``logo.svg``) is never
+    removed: what to remove comes from the manifest of the previous report, not from the folder.
+    """
+    earlier = _previously_written(out)
     for name, content in sorted(site.files.items()):
         path = out / name
         if not path.is_file() or path.read_bytes() != content:
             write_atomic(path, content)
-    charts = out / CHARTS
-    if charts.is_dir():
-        for path in sorted(charts.iterdir()):
-            stale = f"{CHARTS}/{path.name}" not in site.files
-            if stale and path.suffix in (".svg", ".png") and path.is_file():
-                path.unlink()
+    charts = sorted(name for name in site.files if name.startswith(f"{CHARTS}/"))
+    manifest = json.dumps({"charts": charts}, indent=2) + "\n"
+    if not (out / MANIFEST).is_file() or (out / MANIFEST).read_text(encoding="utf-8") != manifest:
+        write_atomic(out / MANIFEST, manifest)
+    for name in sorted(earlier - set(site.files)):
+        (out / name).unlink(missing_ok=True)
 
 
 def report(root: Path, out: Path | None = None) -> tuple[Path, Site]:
