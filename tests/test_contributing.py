@@ -85,7 +85,10 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     (repo / "claims.csv").write_text(
         (repo / EXAMPLE / "claims.csv").read_text().replace(",4500,", ",4600,")
     )
-    result = invoke(f"manpower submit {EXAMPLE}/sources.csv {EXAMPLE}/claimants.csv claims.csv")
+    result = invoke(
+        f"MANPOWER_DOCUMENTS={EXAMPLE} manpower submit {EXAMPLE}/sources.csv "
+        f"{EXAMPLE}/claimants.csv claims.csv"
+    )
     assert result.exit_code == 1
     assert result.output == expected_error
     assert digest(repo / "data") == before
