@@ -292,8 +292,14 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         from manpower.contributing.suggest import did_you_mean
 
         raise UsageError(f"unknown source_id {unknown[0]!r}{did_you_mean(unknown[0], known)}")
-    claims = read_rows(data_path(root, "claims"))
-    exclusions = read_rows(data_path(root, "exclusions"))
+    from manpower.contributing.repair import withdrawn
+
+    # a withdrawn row (data/retractions.csv) stays in its table but accounts for nothing
+    gone = withdrawn(root)
+    claims = [c for c in read_rows(data_path(root, "claims")) if c["claim_id"] not in gone]
+    exclusions = [
+        x for x in read_rows(data_path(root, "exclusions")) if x["exclusion_id"] not in gone
+    ]
     coverage = Coverage(folder)
     for source in sources:
         if source_ids and source["source_id"] not in source_ids:
