@@ -423,8 +423,10 @@ PERCENT_RANGE = _define(
 SHARE_SUM = _define(
     "share-sum",
     "semantic",
-    "shares of one breakdown (metric, claimant, source, period) sum to at most 100",
-    "check the categories: shares of one breakdown cannot add up to more than 100%",
+    "shares of one breakdown (a metric with counting_basis breakdown; claimant, source, period) "
+    "sum to at most 100",
+    "check the values: the categories of one breakdown cannot add up to more than 100%; shares "
+    "that overlap are no breakdown: use a separate metric (counting_basis share) for each",
 )
 NON_NEGATIVE = _define(
     "non-negative",
