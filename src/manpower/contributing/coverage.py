@@ -219,7 +219,24 @@ def closest_passage(text: str, passage: str) -> str:
             start = best.find(" ", start) + 1
         end = best.find(" ", min(len(best), start + len(passage)))
         best = best[start : end if end >= 0 else len(best)]
-    return excerpt(best)
+    return excerpt(_from_first_difference(passage, best))
+
+
+def _from_first_difference(passage: str, found: str) -> str:
+    """``found``, starting a few words before where it first differs from ``passage`` when a
+    message could not show that far (a typo near the end of a long quote)."""
+    from difflib import SequenceMatcher
+
+    from manpower.limits import MAX_ECHO_CHARS
+
+    if len(found) <= MAX_ECHO_CHARS:
+        return found
+    ops = SequenceMatcher(None, passage, found, autojunk=False).get_opcodes()
+    first = next((j1 for tag, _i1, _i2, j1, _j2 in ops if tag != "equal"), 0)
+    if first < MAX_ECHO_CHARS - 20:
+        return found
+    start = found.rfind(" ", 0, max(0, first - 30)) + 1
+    return "..." + found[start:]
 
 
 def _apply_exclusion(
