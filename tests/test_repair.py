@@ -201,3 +201,45 @@ def test_usage_errors_exit_2_and_write_nothing(repo, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert digest(repo / "data") == before
+
+
+def retraction(**changes: str) -> dict[str, str]:
+    base = {
+        "retraction_id": "paper-2025-01-03-r01",
+        "source_id": "paper-2025-01-03",
+        "claim_id": "paper-2025-01-03-02",
+        "exclusion_id": "",
+        "replaced_by": "",
+        "reason": "other",
+        "notes": "by hand",
+    }
+    return {**base, **changes}
+
+
+@pytest.mark.parametrize(
+    ("rows_", "why"),
+    [
+        ([retraction(exclusion_id="paper-2025-01-03-x01")], "names both a claim and an exclusion"),
+        ([retraction(claim_id="")], "names no claim or exclusion"),
+        (
+            [retraction(), retraction(retraction_id="paper-2025-01-03-r02")],
+            "withdraws paper-2025-01-03-02, which paper-2025-01-03-r01 withdraws already",
+        ),
+    ],
+)
+def test_a_hand_written_retraction_is_checked_at_submit(repo, tmp_path, rows_, why):
+    path = tmp_path / "retractions.csv"
+    write_table(path, rows_)
+    before = digest(repo / "data")
+    result = run("submit", str(path))
+    assert result.exit_code == 1
+    (line,) = [x for x in result.output.splitlines() if "[retraction-target]" in x]
+    assert f"the retraction {why}." in line
+    assert digest(repo / "data") == before
+
+
+def test_a_valid_hand_written_retraction_is_accepted(repo, tmp_path):
+    path = tmp_path / "retractions.csv"
+    write_table(path, [retraction()])
+    assert run("submit", str(path)).exit_code == 0
+    assert "paper-2025-01-03-02" not in run("coverage").output

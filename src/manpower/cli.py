@@ -133,6 +133,8 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, fmt: str
     together with the rules of `manpower validate`, on the data merged with them. On any error
     nothing is written (exit 1); otherwise the rows are merged in canonical form (exit 0).
     Rows already present are skipped; a changed existing row is rejected unless --allow-edits.
+    Each new quote and excerpt must stand in its source's pinned document, read from
+    $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
     """
     from manpower.contributing.submit import submit as run
     from manpower.contributing.transaction import pending
@@ -245,8 +247,9 @@ def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
     the document of each source (default: all), and matches it to the claims whose quote holds it
     or to data/exclusions.csv. Prints each figure not accounted for with its line and context,
     claims whose quote is not in the document, and documents whose sha256 differs from
-    sources.csv. Exit 0 all accounted for, 1 otherwise. Documents are read from
-    $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
+    sources.csv; rows withdrawn in data/retractions.csv (manpower repair) are left out. Exit 0
+    all accounted for, 1 otherwise. Documents are read from $MANPOWER_DOCUMENTS (default
+    ../shared/sources beside the repository).
     """
     from manpower.contributing.coverage import check
     from manpower.paths import find_root

@@ -605,6 +605,15 @@ URL_SCHEME = _define(
     "the URL has {what}; only http:// and https:// addresses are allowed",
 )
 
+RETRACTION_TARGET = _define(
+    "retraction-target",
+    "submit",
+    "a retraction withdraws exactly one claim or exclusion, of its own source, once",
+    "fill claim_id or exclusion_id (not both) with a row of the retraction's source_id that is "
+    "not withdrawn yet; `manpower repair` writes retractions for you",
+    "the retraction {why}",
+)
+
 # ---- fmt: the canonical form of the curated tables (contributing.canonical_form) -------------
 NOT_CANONICAL = _define(
     "not-canonical",

@@ -200,6 +200,7 @@ def _evaluate(
         | {item.row["source_id"] for item in submitted["sources"]},
     )
     findings += document_findings(root, existing, submitted, merged)
+    findings += retraction_findings(submitted, merged)
     findings += _validate_merged(root, texts, merged, today, result.unlisted, findings)
     result.findings = cap_problems(findings, result.unlisted)
     if result.valid:
@@ -216,6 +217,59 @@ def _changed(
     """The submitted rows that are new or differ from the existing row of their key."""
     old = {_key(row, key): row for row, _ in existing}
     return [item for item in submitted if old.get(_key(item.row, key)) != item.row]
+
+
+def retraction_findings(
+    submitted: dict[str, list[_Submitted]], merged: dict[str, list[tuple[Row, Origin]]]
+) -> list[Problem]:
+    """A new retraction names one claim or exclusion of its own source, not withdrawn before.
+
+    Whether the named row exists is the foreign keys' (unknown-reference); this is what no
+    foreign key can say.
+    """
+    owners = {
+        (table, row[key]): row["source_id"]
+        for table, key in (("claims", "claim_id"), ("exclusions", "exclusion_id"))
+        for row, _ in merged[table]
+    }
+    withdrawn: dict[str, str] = {}
+    for row, _origin in merged["retractions"]:
+        for key in ("claim_id", "exclusion_id"):
+            if row.get(key):
+                withdrawn.setdefault(row[key], row["retraction_id"])
+    findings = []
+    for item in submitted["retractions"]:
+        row = item.row
+        named = [
+            (t, k)
+            for t, k in (("claims", "claim_id"), ("exclusions", "exclusion_id"))
+            if row.get(k)
+        ]
+        field = named[0][1] if named else "claim_id"
+        if len(named) != 1:
+            why = "names both a claim and an exclusion" if named else "names no claim or exclusion"
+        else:
+            table, key = named[0]
+            owner = owners.get((table, row[key]))
+            earlier = withdrawn.get(row[key])
+            if owner is not None and owner != row.get("source_id"):
+                why = f"is of source {row.get('source_id')!r}, but {row[key]} is of {owner!r}"
+            elif earlier not in (None, row["retraction_id"]):
+                why = f"withdraws {row[key]}, which {earlier} withdraws already"
+            else:
+                continue
+        findings.append(
+            catalogue.problem(
+                catalogue.RETRACTION_TARGET,
+                table="retractions",
+                file=item.origin.file,
+                row=item.origin.row,
+                field=field,
+                value=_shown(row.get(field, "")),
+                why=why,
+            )
+        )
+    return findings
 
 
 def document_findings(
