@@ -294,6 +294,16 @@ def read_document(folder: Path, source: dict[str, str]) -> tuple[str | None, Doc
     return text, None
 
 
+def withdrawn(root: Path) -> set[str]:
+    """The claim and exclusion ids that a retraction (data/retractions.csv) withdraws."""
+    return {
+        ident
+        for row in read_rows(data_path(root, "retractions"))
+        for ident in (row.get("claim_id", ""), row.get("exclusion_id", ""))
+        if ident
+    }
+
+
 def check(root: Path, source_ids: list[str] | None = None, folder: Path | None = None) -> Coverage:
     """Coverage of the archived documents of ``source_ids`` (default: every source with one)."""
     folder = folder or documents_dir(root)
@@ -309,8 +319,6 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         from manpower.contributing.suggest import did_you_mean
 
         raise UsageError(f"unknown source_id {unknown[0]!r}{did_you_mean(unknown[0], known)}")
-    from manpower.contributing.repair import withdrawn
-
     # a withdrawn row (data/retractions.csv) stays in its table but accounts for nothing
     gone = withdrawn(root)
     claims = [c for c in read_rows(data_path(root, "claims")) if c["claim_id"] not in gone]

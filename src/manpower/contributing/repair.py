@@ -151,13 +151,3 @@ def repair(
     result.findings = [replace(p, file=shown.get(p.file or "", p.file)) for p in result.findings]
     result.files = {shown.get(f, f): t for f, t in result.files.items()}
     return result, [retraction_id, *([replaced_by] if replaced_by else [])]
-
-
-def withdrawn(root: Path) -> set[str]:
-    """The claim and exclusion ids that a retraction withdraws."""
-    return {
-        ident
-        for row in _rows(root, "retractions")
-        for ident in (row.get("claim_id", ""), row.get("exclusion_id", ""))
-        if ident
-    }
