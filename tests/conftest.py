@@ -51,7 +51,7 @@ METRICS = [
         "label": "POWs by rank",
         "description": "Share of POWs by rank.",
         "unit": "percent",
-        "counting_basis": "share",
+        "counting_basis": "breakdown",
     },
 ]
 CLAIM = {

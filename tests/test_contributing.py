@@ -85,7 +85,10 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     (repo / "claims.csv").write_text(
         (repo / EXAMPLE / "claims.csv").read_text().replace(",4500,", ",4600,")
     )
-    result = invoke(f"manpower submit {EXAMPLE}/sources.csv {EXAMPLE}/claimants.csv claims.csv")
+    result = invoke(
+        f"MANPOWER_DOCUMENTS={EXAMPLE} manpower submit {EXAMPLE}/sources.csv "
+        f"{EXAMPLE}/claimants.csv claims.csv"
+    )
     assert result.exit_code == 1
     assert result.output == expected_error
     assert digest(repo / "data") == before
@@ -111,6 +114,29 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     after = digest(repo / "data")
     assert invoke(real).exit_code == 0
     assert digest(repo / "data") == after
+
+    # The repair section, on the merged example: a correction, then a withdrawal, each kept.
+    shutil.copytree(repo / "data", tmp_path / "merged")
+    correct, withdraw = next(b for b in blocks("sh") if "manpower repair" in b).splitlines()
+    result = invoke(correct)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Withdrew example-news-2026-01-15-pows-02 (retraction example-news-2026-01-15-pows-r01), "
+        "corrected by example-news-2026-01-15-pows-03."
+    )
+    assert invoke(coverage).exit_code == 0
+    result = invoke(withdraw)
+    assert result.exit_code == 0, result.output
+    result = invoke(coverage)
+    assert result.exit_code == 1
+    assert "figure 'two' is neither in a claim nor in an exclusion" in result.output
+    assert [r["retraction_id"] for r in rows(repo / "data" / "retractions.csv")] == [
+        "example-news-2026-01-15-pows-r01",
+        "example-news-2026-01-15-pows-r02",
+    ]
+    assert invoke("manpower validate").exit_code == 0
+    shutil.rmtree(repo / "data")  # the rest of the test starts from the merged example again
+    shutil.copytree(tmp_path / "merged", repo / "data")
 
     # Without its exclusion the duration "two years" is a figure nobody accounted for.
     exclusions = repo / "data" / "exclusions.csv"

@@ -156,6 +156,10 @@ UNDATED = {
     "article-coordination-hq-pow-data-23",
     "article-coordination-hq-pow-data-24",
     "article-coordination-hq-pow-data-25",
+    # undated counts once recorded as month (issue 19)
+    "article-russia-military-recruitment-incentives-06",
+    "article-russia-military-recruitment-incentives-07",
+    "article-russia-military-recruitment-incentives-08",
 }
 
 
@@ -172,3 +176,16 @@ def test_undated_figures_are_marked_and_end_on_the_document_date():
             assert c["period_end"] == published[c["source_id"]], c["claim_id"]
         else:  # the document's implied date, argued in the source's notes
             assert c["period_end"] in c["notes"], c["claim_id"]
+
+
+def test_no_running_total_has_an_assumed_start():
+    """One rule (README, Conventions): a running total whose start the document does not state
+    has an empty period_start, never an assumed 2022-02-24 (issue 19)."""
+    import re
+
+    assumed = [
+        c["claim_id"]
+        for c in rows("claims")
+        if c["period_start"] and re.search(r"period_start[^.;]*\bassumed\b|\(assumed\)", c["notes"])
+    ]
+    assert assumed == []

@@ -197,6 +197,12 @@ def test_a_drafted_row_once_filled_is_accepted_by_submit(make_repo, tmp_path, mo
         "notes": "",
     }
     write_table(out, [filled])
+    # submit checks the quote against the pinned document (issue 19): pin it, in its folder
+    pinned = hashlib.sha256(path.read_bytes()).hexdigest()
+    write_table(
+        repo / "data" / "sources.csv", [{**SOURCES[0], "document": path.name, "sha256": pinned}]
+    )
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(path.parent))
     result = run("submit", str(out))
     assert result.exit_code == 0, result.output
     assert "paper-2025-01-03-02" in (repo / "data" / "claims.csv").read_text(encoding="utf-8")

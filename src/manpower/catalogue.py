@@ -453,10 +453,11 @@ SHARE_ROUNDING = 0.5
 SHARE_SUM = _define(
     "share-sum",
     "semantic",
-    "shares of one breakdown (metric, claimant, source, period) sum to at most 100, plus "
-    f"{SHARE_ROUNDING:g} per share for rounding",
-    "check the categories: shares of one breakdown cannot add up to more than 100% "
-    f"(plus {SHARE_ROUNDING:g} per share for rounding)",
+    "shares of one breakdown (a metric with counting_basis breakdown; claimant, source, period) "
+    f"sum to at most 100, plus {SHARE_ROUNDING:g} per share for rounding",
+    "check the values: the categories of one breakdown cannot add up to more than 100% "
+    f"(plus {SHARE_ROUNDING:g} per share for rounding); shares that overlap are no breakdown: "
+    "use a separate metric (counting_basis share) for each",
 )
 NON_NEGATIVE = _define(
     "non-negative",
@@ -642,6 +643,15 @@ URL_SCHEME = _define(
     "the URL has {what}; only http:// and https:// addresses are allowed",
 )
 
+RETRACTION_TARGET = _define(
+    "retraction-target",
+    "submit",
+    "a retraction withdraws exactly one claim or exclusion, of its own source, once",
+    "fill claim_id or exclusion_id (not both) with a row of the retraction's source_id that is "
+    "not withdrawn yet; `manpower repair` writes retractions for you",
+    "the retraction {why}",
+)
+
 # ---- fmt: the canonical form of the curated tables (contributing.canonical_form) -------------
 NOT_CANONICAL = _define(
     "not-canonical",
@@ -666,37 +676,64 @@ UNACCOUNTED = _define(
     "data/exclusions.csv saying why it is not a claim",
     "figure {figure!r} is neither in a claim nor in an exclusion",
 )
+_IN_DOCUMENT = (
+    "copy it from the document word for word (the closest passage is shown; a merged row that "
+    "is wrong is corrected or withdrawn with `manpower repair`)"
+)
 QUOTE_NOT_FOUND = _define(
     "quote-not-found",
     "coverage",
     "a claim's quote stands in its document",
-    "",
+    "correct the claim with `manpower repair {claim_id} --quote TEXT`, or withdraw it with "
+    "`manpower repair {claim_id} --withdraw`",
     "claim {claim_id}: its quote is not in the document",
+    submit=(
+        "claim {claim_id}: its quote is not in {name}; the closest passage is {closest!r}",
+        "copy the quote from the document word for word (the closest passage is shown)",
+    ),
 )
 EXCLUSION_NOT_FOUND = _define(
     "exclusion-not-found",
     "coverage",
     "an exclusion's excerpt stands in its document and names its figure",
-    "",
+    "correct the exclusion with `manpower repair {id} --excerpt TEXT`, or withdraw it with "
+    "`manpower repair {id} --withdraw`",
     "exclusion {id}: its excerpt is not in the document",
     other_needs_notes=(
         "exclusion {id}: reason other needs notes saying why it is not a claim",
-        "",
+        "say in notes why the figure is not a claim",
     ),
-    not_a_figure=("exclusion {id}: {figure!r} is not a figure of its excerpt", ""),
+    not_a_figure=(
+        "exclusion {id}: {figure!r} is not a figure of its excerpt",
+        "write in figure the figure of the excerpt as it is written there",
+    ),
+    submit=(
+        "exclusion {id}: its excerpt is not in {name}; the closest passage is {closest!r}",
+        "copy the excerpt from the document word for word (the closest passage is shown)",
+    ),
+)
+_DOCUMENTS_FOLDER = (
+    "put the document in the documents folder under the file name sources.csv gives, or set "
+    "{env} to the folder that holds it (default ../shared/sources beside the repository)"
 )
 DOCUMENT_MISSING = _define(
     "document-missing",
     "coverage",
     "a source's archived document is in the documents folder",
-    "",
+    _DOCUMENTS_FOLDER,
     "document {name} is not in {folder}",
+    folder=(
+        "no documents folder at {folder}, so the rows of {name} cannot be checked against it",
+        "set {env} to the folder holding the archived documents named in sources.csv "
+        "(default ../shared/sources beside the repository)",
+    ),
 )
 DOCUMENT_CHANGED = _define(
     "document-changed",
     "coverage",
     "a source's archived document has the sha256 sources.csv pins",
-    "",
+    "the document must be byte-identical to the one sources.csv pins: restore it, or for a new "
+    "source give its sha256 (sha256sum FILE) in sources.csv",
     "document {name} has sha256 {digest}, sources.csv pins {pinned}",
 )
 

@@ -120,6 +120,8 @@ def submit(updates: tuple[Path, ...], dry_run: bool, allow_edits: bool, output_f
     together with the rules of `manpower validate`, on the data merged with them. On any error
     nothing is written (exit 1); otherwise the rows are merged in canonical form (exit 0).
     Rows already present are skipped; a changed existing row is rejected unless --allow-edits.
+    Each new quote and excerpt must stand in its source's pinned document, read from
+    $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
     """
     from manpower.contributing.submit import submit as run
     from manpower.contributing.transaction import pending
@@ -232,8 +234,9 @@ def coverage(source_ids: tuple[str, ...], output_format: str) -> None:
     the document of each source (default: all), and matches it to the claims whose quote holds it
     or to data/exclusions.csv. Prints each figure not accounted for with its line and context,
     claims whose quote is not in the document, and documents whose sha256 differs from
-    sources.csv. Exit 0 all accounted for, 1 otherwise. Documents are read from
-    $MANPOWER_DOCUMENTS (default ../shared/sources beside the repository).
+    sources.csv; rows withdrawn in data/retractions.csv (manpower repair) are left out. Exit 0
+    all accounted for, 1 otherwise. Documents are read from $MANPOWER_DOCUMENTS (default
+    ../shared/sources beside the repository).
     """
     from manpower.contributing.coverage import check
     from manpower.paths import find_root
@@ -242,6 +245,64 @@ def coverage(source_ids: tuple[str, ...], output_format: str) -> None:
     result = check(find_root(), list(source_ids) or None)
     click.echo(render_coverage(result, output_format))
     sys.exit(int(not result.ok))
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="A corrected cell of the new row (repeat for several), e.g. --set quote='...'.",
+)
+@click.option("--withdraw", is_flag=True, help="Withdraw the row without a replacement.")
+@click.option(
+    "--reason",
+    type=click.Choice(("quote_not_in_document", "not_a_figure", "misread", "other")),
+    required=True,
+    help="Why the row is withdrawn (retractions.reason).",
+)
+@click.option("--note", required=True, help="What was wrong and how it was found.")
+@click.option("--dry-run", is_flag=True, help="Validate and summarise; write nothing.")
+@format_option()
+def repair(
+    ident: str,
+    sets: tuple[str, ...],
+    withdraw: bool,
+    reason: str,
+    note: str,
+    dry_run: bool,
+    fmt: str,
+) -> None:
+    """Correct or withdraw a merged claim or exclusion (ID) that is wrong about its document.
+
+    Nothing is overwritten: a row of data/retractions.csv withdraws ID (coverage and the quote
+    check leave it out), and with --set a corrected copy is added under the next free id of
+    its source (a claim's supersedes names ID). Validated, quote-checked and written like
+    `manpower submit`, all or nothing. Exit 0 written, 1 refused, 2 usage error.
+    """
+    from manpower.contributing.repair import repair as run
+    from manpower.paths import find_root
+    from manpower.render import render_submit
+
+    result, added = run(
+        find_root(),
+        ident,
+        sets=list(sets),
+        withdraw=withdraw,
+        reason=reason,
+        note=note,
+        dry_run=dry_run,
+        notify=_warn,
+    )
+    if fmt == "text" and result.valid:
+        retraction, *corrected = added
+        by = f", corrected by {corrected[0]}" if corrected else " without a replacement"
+        verb = "Would withdraw" if dry_run else "Withdrew"
+        click.echo(terminal_safe(f"{verb} {ident} (retraction {retraction}){by}."))
+    click.echo(terminal_safe(render_submit(result, fmt)))
+    sys.exit(int(not result.valid))
 
 
 @cli.command("draft")

@@ -40,6 +40,10 @@ MAX_ECHO_CHARS = 80
 # Characters of a whole message: its quoted values are excerpts already; this is a backstop for
 # messages a library (frictionless) words with values of its own.
 MAX_MESSAGE_CHARS = 1000
+# Lines and sentences of a document (those sharing most words with it) compared by difflib with
+# a quote that is not in it, to show the closest passage (submit); each comparison costs about
+# quote length x sentence length.
+MAX_PASSAGE_CANDIDATES = 50
 
 # ---- a submitted file (contributing.intake) --------------------------------------------------
 MAX_SUBMIT_FILE_BYTES = 20 * 1024 * 1024

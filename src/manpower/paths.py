@@ -9,9 +9,17 @@ from typing import Any
 from manpower.errors import ManpowerError, UsageError
 
 # Referenced tables first, so that foreign keys resolve in the order people read them.
-TABLES: tuple[str, ...] = ("sources", "claimants", "metrics", "claims", "exclusions")
-# Tables a package made before they existed may lack (releases before exclusions.csv).
-OPTIONAL_TABLES: tuple[str, ...] = ("exclusions",)
+TABLES: tuple[str, ...] = (
+    "sources",
+    "claimants",
+    "metrics",
+    "claims",
+    "exclusions",
+    "retractions",
+)
+# Tables a package made before they existed may lack (releases before exclusions.csv, and a
+# package in which nothing was ever withdrawn: retractions.csv is written by `manpower repair`).
+OPTIONAL_TABLES: tuple[str, ...] = ("exclusions", "retractions")
 BASE_METADATA = "schemas/package.json"
 
 

@@ -12,6 +12,7 @@ sha256; the folder holding them is configurable (``manpower.config.documents_dir
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def account(
     gaps: list[Gap] = []
     for claim in claims:
         quote = normalise(claim.get("quote", ""))
-        spans = occurrences(text, quote)
+        spans = quote_spans(text, claim)
         if not spans:
             gaps.append(
                 Gap(
@@ -154,28 +155,100 @@ def account(
     return result, gaps
 
 
-def _apply_exclusion(
-    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap]
-) -> None:
+def quote_spans(text: str, claim: dict[str, str]) -> list[tuple[int, int]]:
+    """Where a claim's quote stands in a (normalised) document text; none: not found."""
+    return occurrences(text, normalise(claim.get("quote", "")))
+
+
+def match_exclusion(
+    text: str, figures: list[Figure], row: dict[str, str]
+) -> tuple[list[int], str | None]:
+    """The figures an exclusion accounts for, and what is wrong with it (None: nothing).
+
+    What is wrong is ``"not-found"`` (its excerpt is not in the document), ``"not-a-figure"``
+    (its figure is not a figure of the excerpt) or ``"other-needs-notes"``. ``coverage`` and
+    ``submit`` both judge an exclusion with this one function.
+    """
     excerpt, written = normalise(row.get("excerpt", "")), normalise(row.get("figure", ""))
-    ident = row.get("exclusion_id", "")
-    hits = 0
+    hits: list[int] = []
     spans = occurrences(text, excerpt)
     for start, _end in spans:
         for offset, offset_end in occurrences(excerpt, written):
             lo, hi = start + offset, start + offset_end
-            for i, figure in enumerate(result.figures):
-                if figure.start < hi and lo < figure.end:
-                    result.accounted.setdefault(i, []).append(ident)
-                    hits += 1
+            hits += [i for i, f in enumerate(figures) if f.start < hi and lo < f.end]
     if row.get("reason") == "other" and not row.get("notes", "").strip():
-        variant: str | None = "other-needs-notes"
-    elif not spans:
-        variant = None
-    elif not hits:
-        variant = "not-a-figure"
-    else:
+        return hits, "other-needs-notes"
+    if not spans:
+        return hits, "not-found"
+    if not hits:
+        return hits, "not-a-figure"
+    return hits, None
+
+
+def closest_passage(text: str, passage: str) -> str:
+    """The passage of ``text`` most like ``passage`` (a quote that is not in it), for a message.
+
+    Bounded: the candidates are the document's lines and sentences; the MAX_PASSAGE_CANDIDATES
+    sharing most words with the passage are compared with difflib, and within the best one a
+    window of the passage's length anchored on the longest common block is shown.
+    """
+    from difflib import SequenceMatcher
+
+    from manpower.limits import MAX_PASSAGE_CANDIDATES, excerpt
+
+    passage = normalise(passage).strip()
+    if not passage or not text.strip():
+        return ""
+    pieces = [p.strip() for p in re.split(r"\n|(?<=[.!?])\s+", text) if p.strip()]
+    # a cheap first round over every piece (words in common), difflib on the best few only
+    words = set(passage.casefold().split())
+    pieces.sort(key=lambda p: -len(words & set(p.casefold().split())))
+    best, best_score = "", -1.0
+    for piece in pieces[:MAX_PASSAGE_CANDIDATES]:
+        matcher = SequenceMatcher(None, passage, piece, autojunk=False)
+        if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score:
+            best, best_score = piece, score
+    if len(best) > len(passage) + 20:
+        matcher = SequenceMatcher(None, passage, best, autojunk=False)
+        block = matcher.find_longest_match(0, len(passage), 0, len(best))
+        start = max(0, block.b - block.a)
+        if start and not best[start - 1].isspace():  # from the next whole word
+            start = best.find(" ", start) + 1
+        end = best.find(" ", min(len(best), start + len(passage)))
+        best = best[start : end if end >= 0 else len(best)]
+    return excerpt(_from_first_difference(passage, best))
+
+
+def _from_first_difference(passage: str, found: str) -> str:
+    """``found``, starting a few words before where it first differs from ``passage`` when a
+    message could not show that far (a typo near the end of a long quote)."""
+    from difflib import SequenceMatcher
+
+    from manpower.limits import MAX_ECHO_CHARS
+
+    if len(found) <= MAX_ECHO_CHARS:
+        return found
+    ops = SequenceMatcher(None, passage, found, autojunk=False).get_opcodes()
+    first = next((j1 for tag, _i1, _i2, j1, _j2 in ops if tag != "equal"), 0)
+    if first < MAX_ECHO_CHARS - 20:
+        return found
+    start = found.rfind(" ", 0, max(0, first - 30)) + 1
+    return "..." + found[start:]
+
+
+def _apply_exclusion(
+    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap]
+) -> None:
+    ident, written = row.get("exclusion_id", ""), normalise(row.get("figure", ""))
+    hits, wrong = match_exclusion(text, result.figures, row)
+    for i in hits:
+        result.accounted.setdefault(i, []).append(ident)
+    if wrong is None:
         return
+    variant = None if wrong == "not-found" else wrong
     message = catalogue.message(catalogue.EXCLUSION_NOT_FOUND, variant, id=ident, figure=written)
     gaps.append(
         Gap(
@@ -184,10 +257,51 @@ def _apply_exclusion(
             catalogue.EXCLUSION_NOT_FOUND,
             None,
             written,
-            excerpt,
+            normalise(row.get("excerpt", "")),
             message,
         )
     )
+
+
+@dataclass(frozen=True)
+class DocumentIssue:
+    """Why a source's pinned document cannot be trusted: a catalogue rule and its parameters."""
+
+    rule: str
+    params: dict[str, Any]
+
+
+def read_document(folder: Path, source: dict[str, str]) -> tuple[str | None, DocumentIssue | None]:
+    """The text of a source's archived document, and what is wrong with it (None: nothing).
+
+    The text is None when the document is not in ``folder``; a document whose sha256 differs
+    from the one ``sources.csv`` pins is returned with a ``document-changed`` issue.
+    """
+    name = source.get("document", "")
+    path = folder / name
+    if not name or Path(name).name != name or not path.is_file():
+        return None, DocumentIssue(
+            catalogue.DOCUMENT_MISSING, {"name": name, "folder": folder, "env": DOCUMENTS_ENV}
+        )
+    raw = path.read_bytes()
+    text = normalise(raw.decode("utf-8", errors="replace"))
+    digest = sha256_file(path)
+    if source.get("sha256") != digest:
+        pinned = source.get("sha256") or "none"
+        return text, DocumentIssue(
+            catalogue.DOCUMENT_CHANGED, {"name": name, "digest": digest, "pinned": pinned}
+        )
+    return text, None
+
+
+def withdrawn(root: Path) -> set[str]:
+    """The claim and exclusion ids that a retraction (data/retractions.csv) withdraws."""
+    return {
+        ident
+        for row in read_rows(data_path(root, "retractions"))
+        for ident in (row.get("claim_id", ""), row.get("exclusion_id", ""))
+        if ident
+    }
 
 
 def check(root: Path, source_ids: list[str] | None = None, folder: Path | None = None) -> Coverage:
@@ -205,8 +319,12 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         from manpower.contributing.suggest import did_you_mean
 
         raise UsageError(f"unknown source_id {unknown[0]!r}{did_you_mean(unknown[0], known)}")
-    claims = read_rows(data_path(root, "claims"))
-    exclusions = read_rows(data_path(root, "exclusions"))
+    # a withdrawn row (data/retractions.csv) stays in its table but accounts for nothing
+    gone = withdrawn(root)
+    claims = [c for c in read_rows(data_path(root, "claims")) if c["claim_id"] not in gone]
+    exclusions = [
+        x for x in read_rows(data_path(root, "exclusions")) if x["exclusion_id"] not in gone
+    ]
     coverage = Coverage(folder)
     for source in sources:
         if source_ids and source["source_id"] not in source_ids:
@@ -214,42 +332,25 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         if not source.get("document"):
             continue
         sid, name = source["source_id"], source["document"]
-        path = folder / name
-        if not path.is_file():
+        text, issue = read_document(folder, source)
+        if issue is not None:
             coverage.gaps.append(
                 Gap(
                     sid,
                     name,
-                    catalogue.DOCUMENT_MISSING,
+                    issue.rule,
                     None,
                     "",
                     "",
-                    catalogue.message(catalogue.DOCUMENT_MISSING, name=name, folder=folder),
+                    catalogue.message(issue.rule, **issue.params),
                 )
             )
+        if text is None:
             continue
-        digest = sha256_file(path)
-        if source.get("sha256") != digest:
-            coverage.gaps.append(
-                Gap(
-                    sid,
-                    name,
-                    catalogue.DOCUMENT_CHANGED,
-                    None,
-                    "",
-                    "",
-                    catalogue.message(
-                        catalogue.DOCUMENT_CHANGED,
-                        name=name,
-                        digest=digest,
-                        pinned=source.get("sha256") or "none",
-                    ),
-                )
-            )
         doc, gaps = account(
             sid,
             name,
-            path.read_text(encoding="utf-8"),
+            text,
             [c for c in claims if c.get("source_id") == sid],
             [x for x in exclusions if x.get("source_id") == sid],
         )

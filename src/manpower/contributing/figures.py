@@ -57,7 +57,9 @@ _ORDINALS = (
 )
 _VAGUE = (
     r"(?:tens|hundreds|dozens)\s+of\s+(?:thousands|millions)|hundreds\s+of\s+thousands|"
-    r"dozens|hundreds|thousands|millions|billions"
+    r"dozens|hundreds|thousands|millions|billions|"
+    # a share without a number ("the majority of POWs"): only an interpreted claim reads one
+    r"majority"
 )
 _ELSEWHERE = r"the\s+same\s+number|a\s+similar\s+number|similar\s+numbers"
 _DASH = r"\s*[-–—]\s*|\s+to\s+"

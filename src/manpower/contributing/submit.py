@@ -198,6 +198,8 @@ def _evaluate(
         {row["source_id"] for row, _ in existing["sources"]}
         | {item.row["source_id"] for item in submitted["sources"]},
     )
+    findings += document_findings(root, existing, submitted, merged)
+    findings += retraction_findings(submitted, merged)
     findings += _validate_merged(root, texts, merged, today, result.unlisted, findings)
     result.findings = cap_problems(findings, result.unlisted)
     if result.valid:
@@ -206,6 +208,174 @@ def _evaluate(
             if change and (change.added or change.edited):
                 result.pending[table] = texts[table].encode("utf-8")
     return result
+
+
+def _changed(
+    existing: list[tuple[Row, Origin]], submitted: list[_Submitted], key: list[str]
+) -> list[_Submitted]:
+    """The submitted rows that are new or differ from the existing row of their key."""
+    old = {_key(row, key): row for row, _ in existing}
+    return [item for item in submitted if old.get(_key(item.row, key)) != item.row]
+
+
+def retraction_findings(
+    submitted: dict[str, list[_Submitted]], merged: dict[str, list[tuple[Row, Origin]]]
+) -> list[Problem]:
+    """A new retraction names one claim or exclusion of its own source, not withdrawn before.
+
+    Whether the named row exists is the foreign keys' (unknown-reference); this is what no
+    foreign key can say.
+    """
+    owners = {
+        (table, row[key]): row["source_id"]
+        for table, key in (("claims", "claim_id"), ("exclusions", "exclusion_id"))
+        for row, _ in merged[table]
+    }
+    withdrawn: dict[str, str] = {}
+    for row, _origin in merged["retractions"]:
+        for key in ("claim_id", "exclusion_id"):
+            if row.get(key):
+                withdrawn.setdefault(row[key], row["retraction_id"])
+    findings = []
+    for item in submitted["retractions"]:
+        row = item.row
+        named = [
+            (t, k)
+            for t, k in (("claims", "claim_id"), ("exclusions", "exclusion_id"))
+            if row.get(k)
+        ]
+        field = named[0][1] if named else "claim_id"
+        if len(named) != 1:
+            why = "names both a claim and an exclusion" if named else "names no claim or exclusion"
+        else:
+            table, key = named[0]
+            owner = owners.get((table, row[key]))
+            earlier = withdrawn.get(row[key])
+            if owner is not None and owner != row.get("source_id"):
+                why = f"is of source {row.get('source_id')!r}, but {row[key]} is of {owner!r}"
+            elif earlier not in (None, row["retraction_id"]):
+                why = f"withdraws {row[key]}, which {earlier} withdraws already"
+            else:
+                continue
+        findings.append(
+            catalogue.problem(
+                catalogue.RETRACTION_TARGET,
+                table="retractions",
+                file=item.origin.file,
+                row=item.origin.row,
+                field=field,
+                value=_shown(row.get(field, "")),
+                why=why,
+            )
+        )
+    return findings
+
+
+def document_findings(
+    root: Path,
+    existing: dict[str, list[tuple[Row, Origin]]],
+    submitted: dict[str, list[_Submitted]],
+    merged: dict[str, list[tuple[Row, Origin]]],
+) -> list[Problem]:
+    """Each new claim's quote and exclusion's excerpt stands in its source's pinned document.
+
+    Checked the way ``manpower coverage`` checks them (the same functions). A new or changed
+    source that names a document must have it in the documents folder with the sha256 it
+    gives; a source without a document pins nothing and is not checked.
+    """
+    from manpower.config import DOCUMENTS_ENV, documents_dir
+    from manpower.contributing.coverage import (
+        closest_passage,
+        match_exclusion,
+        quote_spans,
+        read_document,
+    )
+    from manpower.contributing.figures import find_figures
+
+    sources = {row["source_id"]: row for row, _ in merged["sources"]}
+    todo: dict[str, list[tuple[str, _Submitted]]] = {}
+    keys = (("sources", "source_id"), ("claims", "claim_id"), ("exclusions", "exclusion_id"))
+    for table, key in keys:
+        for item in _changed(existing[table], submitted[table], [key]):
+            source = sources.get(item.row.get("source_id", ""))
+            if source is not None and source.get("document"):
+                todo.setdefault(source["source_id"], []).append((table, item))
+    if not todo:
+        return []
+    folder = documents_dir(root)
+    findings = []
+    for sid, items in todo.items():
+        source = sources[sid]
+        name = source["document"]
+        table, first = next((i for i in items if i[0] == "sources"), items[0])
+        where = {"table": table, "file": first.origin.file, "row": first.origin.row}
+        if not folder.is_dir():
+            findings.append(
+                catalogue.problem(
+                    catalogue.DOCUMENT_MISSING,
+                    **where,
+                    field="document" if table == "sources" else "source_id",
+                    value=name,
+                    variant="folder",
+                    name=name,
+                    folder=folder,
+                    env=DOCUMENTS_ENV,
+                )
+            )
+            continue
+        text, issue = read_document(folder, source)
+        if issue is not None:
+            findings.append(
+                catalogue.problem(
+                    issue.rule,
+                    **where,
+                    field="document" if table == "sources" else "source_id",
+                    value=name,
+                    **issue.params,
+                )
+            )
+            continue
+        assert text is not None
+        figures = find_figures(text) if any(t == "exclusions" for t, _ in items) else []
+        for table, item in items:
+            if table == "claims" and not quote_spans(text, item.row):
+                quote = item.row.get("quote", "")
+                findings.append(
+                    catalogue.problem(
+                        catalogue.QUOTE_NOT_FOUND,
+                        table=table,
+                        file=item.origin.file,
+                        row=item.origin.row,
+                        field="quote",
+                        value=_shown(quote),
+                        variant="submit",
+                        claim_id=item.row.get("claim_id", ""),
+                        name=name,
+                        closest=closest_passage(text, quote),
+                    )
+                )
+            elif table == "exclusions":
+                _hits, wrong = match_exclusion(text, figures, item.row)
+                if wrong is None:
+                    continue
+                variant = {"not-found": "submit"}.get(wrong, wrong)
+                column = {"not-found": "excerpt", "not-a-figure": "figure"}.get(wrong, "notes")
+                findings.append(
+                    catalogue.problem(
+                        catalogue.EXCLUSION_NOT_FOUND,
+                        table=table,
+                        file=item.origin.file,
+                        row=item.origin.row,
+                        field=column,
+                        value=_shown(item.row.get(column, "")),
+                        variant=variant,
+                        id=item.row.get("exclusion_id", ""),
+                        figure=item.row.get("figure", ""),
+                        name=name,
+                        closest=closest_passage(text, item.row.get("excerpt", "")),
+                    )
+                )
+    return findings
 
 
 def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, Origin]]:

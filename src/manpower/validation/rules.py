@@ -220,7 +220,13 @@ def _share_sum(t: Tables) -> pl.Series:
     import polars as pl
 
     keys = ["metric_id", "claimant_id", "source_id", "period_start", "period_end"]
-    shares = _is_percent(t).fill_null(False) & (pl.col("category").fill_null("") != "")
+    # only a breakdown into mutually exclusive categories adds up; shares of a metric with
+    # counting_basis share may overlap (88% went AWOL, 86% were prosecuted)
+    if t.typed["metrics"].height == 0:
+        breakdown = _is_percent(t)
+    else:
+        breakdown = _metric_attr(t, "counting_basis") == "breakdown"
+    shares = breakdown.fill_null(False) & (pl.col("category").fill_null("") != "")
     share = pl.col("value").fill_null(pl.col("value_low"))
     size = pl.len().over(keys)
     total = share.sum().over(keys)

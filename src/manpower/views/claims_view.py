@@ -34,6 +34,8 @@ _UNIT_AFTER = {
     "percent": " %",
     "usd_per_month": "/month",
     "persons_per_week": "/week",
+    "persons_per_day": "/day",
+    "persons_per_month": "/month",
     "ratio": "×",
 }
 UNIT_LABEL = {
@@ -45,6 +47,10 @@ UNIT_LABEL = {
     "countries": "countries",
     "ratio": "ratio",
     "bodies": "bodies",
+    "cases": "cases",
+    "requests": "requests",
+    "persons_per_day": "persons per day",
+    "persons_per_month": "persons per month",
 }
 
 
