@@ -158,8 +158,8 @@ def test_shares_of_a_breakdown_above_100(make_repo):
     over = [share(1, "officer", "3"), share(2, "rank_and_file", "83"), share(3, "nco", "15.6")]
     report = validate(make_repo(claims=over), today=TODAY)
     said = (
-        "shares of one breakdown (metric, claimant, source, period) sum to at most 100, "
-        "plus 0.5 per share for rounding"
+        "shares of one breakdown (a metric with counting_basis breakdown; claimant, source, "
+        "period) sum to at most 100, plus 0.5 per share for rounding"
     )
     assert {(p.row, p.message) for p in report.problems} == {(r, said) for r in (2, 3, 4)}
 

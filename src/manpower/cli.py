@@ -273,7 +273,7 @@ def repair(
     reason: str,
     note: str,
     dry_run: bool,
-    fmt: str,
+    output_format: str,
 ) -> None:
     """Correct or withdraw a merged claim or exclusion (ID) that is wrong about its document.
 
@@ -296,12 +296,12 @@ def repair(
         dry_run=dry_run,
         notify=_warn,
     )
-    if fmt == "text" and result.valid:
+    if output_format == "text" and result.valid:
         retraction, *corrected = added
         by = f", corrected by {corrected[0]}" if corrected else " without a replacement"
         verb = "Would withdraw" if dry_run else "Withdrew"
         click.echo(terminal_safe(f"{verb} {ident} (retraction {retraction}){by}."))
-    click.echo(terminal_safe(render_submit(result, fmt)))
+    click.echo(terminal_safe(render_submit(result, output_format)))
     sys.exit(int(not result.valid))
 
 
