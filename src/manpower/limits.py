@@ -25,6 +25,9 @@ MAX_TABLE_BYTES = 512 * 1024 * 1024
 # The environment variable that replaces MAX_TABLE_BYTES, for a machine with more memory (and for
 # the benchmark's 1M real-shaped rows, about 581 MB).
 MAX_TABLE_BYTES_ENV = "MANPOWER_MAX_TABLE_BYTES"
+# Bytes of a document `draft` and `coverage` read: the largest archived news report is about
+# 10 KB; 1 MiB is a hundred times that, and reading it stays under a second.
+MAX_DOCUMENT_BYTES = 1024 * 1024
 # Problems printed per rule; the rest are counted (validate and submit, in every format).
 MAX_PROBLEMS_PER_RULE = 50
 # Characters of a value from a file that a message repeats.
@@ -83,6 +86,20 @@ def check_table_size(path: Path, display: str) -> None:
     reason = table_too_large(display, size)
     if reason:
         raise TableTooLarge(f"{reason}; {TOO_LARGE_FIX}")
+
+
+def document_too_large(path: Path, name: str) -> str | None:
+    """The one-line reason the document at ``path`` is refused (over MAX_DOCUMENT_BYTES), or
+    None when it is not (or cannot be read: the reader reports that in its own words)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= MAX_DOCUMENT_BYTES:
+        return None
+    return catalogue.message(
+        catalogue.DOCUMENT_TOO_LARGE, name=name, size=size, limit=MAX_DOCUMENT_BYTES
+    )
 
 
 def excerpt(value: str, limit: int = MAX_ECHO_CHARS) -> str:

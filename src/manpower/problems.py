@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from manpower.errors import Problem
 
-LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage")
+LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage", "draft")
 
 
 @dataclass(frozen=True)
@@ -653,12 +653,36 @@ DOCUMENT_MISSING = _define(
     "",
     "document {name} is not in {folder}",
 )
+DOCUMENT_TOO_LARGE = _define(
+    "document-too-large",
+    "coverage",
+    "an archived document has at most MAX_DOCUMENT_BYTES (1 MiB; README, Limits)",
+    "a news report is far smaller: check that the file is the article's text, not a whole site "
+    "or a binary file",
+    "document {name} has {size:,} bytes, more than the {limit:,} bytes a document may have",
+)
 DOCUMENT_CHANGED = _define(
     "document-changed",
     "coverage",
     "a source's archived document has the sha256 sources.csv pins",
     "",
     "document {name} has sha256 {digest}, sources.csv pins {pinned}",
+)
+
+# ---- draft: proposing rows for a document (contributing.draft) -------------------------------
+DRAFT_WOULD_OVERWRITE = _define(
+    "draft-would-overwrite",
+    "draft",
+    "draft never replaces an existing file unless --force is given",
+    "give another --out, move the file away, or add --force to replace it",
+    "{path} exists already: draft leaves it as it is",
+)
+DRAFT_INTO_DATA = _define(
+    "draft-into-data",
+    "draft",
+    "draft never writes into the curated data/ folder",
+    "write the draft elsewhere (e.g. --out drafts/claims.csv), fill it, then `manpower submit` it",
+    "{path} is in the curated data/ folder, which only `manpower submit` changes",
 )
 
 

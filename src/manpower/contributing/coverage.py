@@ -12,6 +12,7 @@ sha256; the folder holding them is configurable (``manpower.config.documents_dir
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from manpower.contributing.figures import (
 )
 from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file
+from manpower.limits import document_too_large
 from manpower.paths import data_path
 from manpower.schema import read_rows as read_table_rows
 
@@ -109,10 +111,16 @@ def account(
     text: str,
     claims: list[dict[str, str]],
     exclusions: list[dict[str, str]],
+    language: str | None = None,
 ) -> tuple[DocumentCoverage, list[Gap]]:
-    """Match every figure of one document text to its claims and exclusions."""
+    """Match every figure of one document text to its claims and exclusions.
+
+    ``language`` is the source's (``sources.language``): it picks the vocabulary the figures
+    are read with. Each quote and excerpt looks only at the figures inside its span, found by
+    bisection, so the work grows with the document, not with its square."""
     text = normalise(text)
-    result = DocumentCoverage(source_id, document, find_figures(text))
+    result = DocumentCoverage(source_id, document, find_figures(text, language))
+    starts = [f.start for f in result.figures]
     gaps: list[Gap] = []
     for claim in claims:
         quote = normalise(claim.get("quote", ""))
@@ -130,14 +138,15 @@ def account(
                 )
             )
         for start, end in spans:
-            for i, figure in enumerate(result.figures):
-                if start <= figure.start and figure.end <= end and states_figure(claim, figure):
+            for i in _inside(starts, start, end):
+                figure = result.figures[i]
+                if figure.end <= end and states_figure(claim, figure):
                     result.accounted.setdefault(i, []).append(claim["claim_id"])
     for i, ids in list(result.accounted.items()):
         if len(set(ids)) < result.figures[i].needs:
             del result.accounted[i]
     for row in exclusions:
-        _apply_exclusion(text, row, result, gaps)
+        _apply_exclusion(text, row, result, gaps, starts)
     for i, figure in enumerate(result.figures):
         if i not in result.accounted:
             gaps.append(
@@ -154,8 +163,13 @@ def account(
     return result, gaps
 
 
+def _inside(starts: list[int], start: int, end: int) -> range:
+    """The indexes of the figures that start within [start, end) (``starts`` is sorted)."""
+    return range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))
+
+
 def _apply_exclusion(
-    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap]
+    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap], starts: list[int]
 ) -> None:
     excerpt, written = normalise(row.get("excerpt", "")), normalise(row.get("figure", ""))
     ident = row.get("exclusion_id", "")
@@ -164,7 +178,10 @@ def _apply_exclusion(
     for start, _end in spans:
         for offset, offset_end in occurrences(excerpt, written):
             lo, hi = start + offset, start + offset_end
-            for i, figure in enumerate(result.figures):
+            # a figure overlapping [lo, hi) starts before hi; figures are short, so one that
+            # starts far before lo cannot reach it
+            for i in _inside(starts, max(0, lo - 200), hi):
+                figure = result.figures[i]
                 if figure.start < hi and lo < figure.end:
                     result.accounted.setdefault(i, []).append(ident)
                     hits += 1
@@ -228,6 +245,12 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                 )
             )
             continue
+        too_large = document_too_large(path, name)
+        if too_large:
+            coverage.gaps.append(
+                Gap(sid, name, catalogue.DOCUMENT_TOO_LARGE, None, "", "", too_large)
+            )
+            continue
         digest = sha256_file(path)
         if source.get("sha256") != digest:
             coverage.gaps.append(
@@ -252,6 +275,7 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
             path.read_text(encoding="utf-8"),
             [c for c in claims if c.get("source_id") == sid],
             [x for x in exclusions if x.get("source_id") == sid],
+            source.get("language"),
         )
         coverage.documents.append(doc)
         coverage.gaps.extend(gaps)
