@@ -44,11 +44,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)»]?[^\S\n]+(?=[“\"(«„]
 _CLAUSE_END = re.compile(r"(?:,|;|:|\s[–—]|—)\s*")
 # Lines at the top that are page furniture, not a headline: bullets, a few words, a byline.
 _FURNITURE = re.compile(
-    r"^(?:[-*•·|>]\s|by\s|date\s|https?://|www\.|(?:skip to|edit post|latest news|menu|"
-    r"subscribe|sign in|log in|share|category|advertisement|read more|search|home)\b)",
+    r"^(?:[-*•·|>]\s|by\s|date\s|https?://|www\.|\S+(?:\s[/›]\s\S+)+$|"
+    r"(?:skip to|edit post|latest news|menu|subscribe|sign in|log in|share|category|"
+    r"advertisement|read more|search|home)\b)",
     re.IGNORECASE,
 )
 _TOP_LINES = 8
+# A line longer than this is body text; only its first _DATELINE characters can be a dateline.
+_SHORT_LINE = 150
+_DATELINE = 80
 
 
 @dataclass
@@ -79,10 +83,20 @@ class Sentences:
 
 def sentences(text: str, language: str | None = None) -> Sentences:
     """The sentence boundaries of ``text``: line breaks, and sentence ends that are not an
-    abbreviation ("тыс.", "г.", "Jan.")."""
+    abbreviation ("тыс.", "г.", "Jan.") nor inside «quotes» (a quoted sentence is part of the
+    sentence that quotes it). One pass over the text."""
     ends, starts = [], []
     cuts = [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
+    # «» depth at each candidate end, from one ordered walk over the marks and the candidates
+    marks = [(m.start(), m.group()) for m in re.finditer(r"[«»\n]", text)]
+    depth, k = 0, 0
     for match in _SENTENCE_END.finditer(text):
+        while k < len(marks) and marks[k][0] < match.end():
+            mark = marks[k][1]
+            depth = 0 if mark == "\n" else max(0, depth + (1 if mark == "«" else -1))
+            k += 1
+        if depth:
+            continue
         before = text[max(0, match.start() - 12) : match.start()].rstrip('”"’)»')
         if not text_numbers.ends_with_abbreviation(before, language):
             cuts.append((match.start(), match.end()))
@@ -200,9 +214,16 @@ def headline(text: str) -> tuple[str, int | None]:
 
 
 def _top(text: str) -> str:
-    """The first lines of the text, where a publication date stands when there is one."""
-    lines = [line for line in text[:3000].splitlines() if line.strip()]
-    return "\n".join(lines[:_TOP_LINES])
+    """The top of the text, where a publication date stands when there is one: the short lines
+    before the body (headline, byline, dateline) and the start of the first long line."""
+    kept: list[str] = []
+    for line in text[:5000].splitlines():
+        if not line.strip():
+            continue
+        kept.append(line[:_DATELINE])
+        if len(kept) >= _TOP_LINES or len(line.strip()) > _SHORT_LINE:
+            break
+    return "\n".join(kept)
 
 
 def _proposal(
@@ -211,10 +232,15 @@ def _proposal(
     """(reason, notes) when a figure is plainly no claim, else None."""
     g = text_numbers.grammar(language)
     after = text[figure.end : figure.end + 40]
-    before = text[max(0, figure.start - 20) : figure.start]
+    before = text[max(0, figure.start - 30) : figure.start]
     if headline_line is not None and figure.line == headline_line + 1 and figure.values:
         if figure.values & body:
             return "headline_repeat", "The headline repeats a figure the body states."
+    for pattern, reason, notes in g.idioms:
+        if pattern.match(text, figure.start, figure.end + 40):
+            return reason, notes
+    if g.age and g.age.search(before + " " if not before.endswith(" ") else before):
+        return "age_or_eligibility", "An age limit, not a count."
     if g.unit_name and g.unit_name.match(after) and figure.form in ("ordinal", "number"):
         return "unit_or_model_name", "Part of a military unit's name."
     if g.legal_article and g.legal_article.search(before):

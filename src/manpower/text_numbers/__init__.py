@@ -27,6 +27,9 @@ Edge cases, decided once:
 
 - A multiplier belongs to its number: "77 тисяч" states 77000 and not 77, "1 million" states
   1000000 and not 1.
+- A multiplier alone is the number in its singular forms ("тысяча", "тисячу", "миллион": 1000,
+  1000000, as "a thousand" is in English); "тысячи"/"тисячі" alone is vague ("thousands"),
+  also where it is a genitive singular ("около тысячи"): read it as ``interpreted``.
 - "один"/"одна" (one) is not a number word in Russian or Ukrainian: it is mostly "one of".
   Ordinal words are figures in English only; digits with a case ending ("3-й", "5-го") are
   ordinals in every language, and ``draft`` proposes them as exclusions.
@@ -102,6 +105,7 @@ class Vocabulary:
     multipliers: dict[str, float]
     special: dict[str, tuple[float, ...]]
     scale_articles: tuple[str, ...]
+    bare_multipliers: tuple[str, ...]
     range_words: tuple[str, ...]
     between: tuple[tuple[str, str], ...]
     times: tuple[str, ...]
@@ -116,6 +120,8 @@ class Vocabulary:
     duration_words: tuple[str, ...]
     article_words: tuple[str, ...]
     unit_names: tuple[str, ...]
+    age_before: tuple[str, ...]
+    idioms: tuple[tuple[str, str, str], ...]
     abbreviations: tuple[str, ...]
     forecast: tuple[str, ...]
     markers: tuple[str, ...]
@@ -136,6 +142,7 @@ class Vocabulary:
             multipliers={k: float(v) for k, v in data["multipliers"].items()},
             special={k: tuple(float(x) for x in v) for k, v in data["special"].items()},
             scale_articles=words("scale_articles"),
+            bare_multipliers=words("bare_multipliers"),
             range_words=words("range_words"),
             between=tuple((a, b) for a, b in data.get("between", ())),
             times=words("times"),
@@ -150,6 +157,8 @@ class Vocabulary:
             duration_words=words("duration_words"),
             article_words=words("article_words"),
             unit_names=words("unit_names"),
+            age_before=words("age_before"),
+            idioms=tuple((i["pattern"], i["reason"], i["notes"]) for i in data.get("idioms", ())),
             abbreviations=words("abbreviations"),
             forecast=words("forecast"),
             markers=words("markers"),
@@ -259,6 +268,9 @@ class Grammar:
             if v.elsewhere
             else None,
             articles[1:] if articles else None,
+            rf"(?P<bare>(?<![\w']){_end(_alt(v.bare_multipliers))})"
+            if v.bare_multipliers
+            else None,
         ]
         # longest forms first: a range is one figure, not two
         self.figure = re.compile("|".join(p for p in parts if p), re.IGNORECASE)
@@ -272,8 +284,9 @@ class Grammar:
         self.date_like = re.compile(
             rf"(?<!\w)(?:{months})(?!\w)|^\s*\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}", re.IGNORECASE
         )
+        # "two years", and joined by hyphens: "four-year", "two-and-a-half-year"
         self.duration = (
-            re.compile(rf"^\s*(?:{'|'.join(v.duration_words)})(?!\w)", re.IGNORECASE)
+            re.compile(rf"^(?:\s*|-[\w-]*?)(?:{'|'.join(v.duration_words)})(?!\w)", re.I)
             if v.duration_words
             else None
         )
@@ -287,6 +300,8 @@ class Grammar:
             if v.unit_names
             else None
         )
+        self.age = re.compile("|".join(v.age_before), re.I) if v.age_before else None
+        self.idioms = tuple((re.compile(p, re.I), r, n) for p, r, n in v.idioms)
         self.months = [re.compile(rf"(?:{m})(?!\w)", re.IGNORECASE) for m in v.months]
         self.before = tuple(
             (kind, re.compile(rf"(?:^|[^\w])(?:{_alt(words)})\s*(?:\$\s?)?$"))
@@ -378,7 +393,8 @@ def _words_in(text: str, g: Grammar, found: set[float]) -> None:
     i = 0
     while i < len(tokens):
         start, _end_at, word = tokens[i]
-        if word in v.units or (word in v.multipliers and _article_before(text, start, v)):
+        alone = word in v.bare_multipliers or _article_before(text, start, v)
+        if word in v.units or (word in v.multipliers and alone):
             total, current, last, j = 0.0, 0.0, None, i
             while j < len(tokens):
                 if j > i and not re.fullmatch(r"[\s-]+", text[tokens[j - 1][1] : tokens[j][0]]):
