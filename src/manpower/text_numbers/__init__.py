@@ -428,7 +428,8 @@ def _article_before(text: str, start: int, v: Vocabulary) -> bool:
     """Whether a multiplier stands alone as a number: "a thousand", or at the very start."""
     before = text[max(0, start - 20) : start].rstrip()
     if start == 0 or not before:
-        return True
+        # "Thousand ..." opening an English quote; a Russian "тысяч" alone is no number
+        return bool(v.scale_articles)
     return before.rsplit(None, 1)[-1] in v.scale_articles
 
 
