@@ -311,9 +311,8 @@ def draft_command(document: Path, source_id: str, out: Path | None, force: bool)
     names = ", ".join(terminal_safe(str(p)) for p in written)
     # submit reads the sources first, then the claims and the exclusions that name them
     order = sorted(written, key=lambda p: (p.name != "sources.csv", p.name == "exclusions.csv"))
-    excluded = (
-        f" ({len(result.exclusions)} proposed as exclusions)" if result.exclusions else ""
-    )
+    n = len(result.exclusions)
+    excluded = f" ({n} proposed as exclusion{'s' * (n != 1)})" if n else ""
     click.echo(
         f"Drafted {len(result.claims)} claim{'s' * (len(result.claims) != 1)}{excluded} from "
         f"{terminal_safe(result.document)}: {names}. Fill the empty cells, then run "
