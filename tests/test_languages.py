@@ -216,3 +216,77 @@ def test_coverage_reads_the_document_in_its_language():
     row = claim(value_kind="exact", value_low="", value_high="", value="77000", quote=text)
     doc, gaps = account("s", "d.txt", text, [row], [], "uk")
     assert len(doc.figures) == 1 and not gaps
+
+
+QUALIFIER_CASES = [
+    ("почти 4300 человек", "ru", 4300, "approximate"),
+    ("Как минимум 163 военных", "ru", 163, "at_least"),
+    ("понад 700 тисяч", "uk", 700000, "more_than"),
+    ("до 400 тисяч включно", "uk", 400000, "up_to"),
+    ("от 15 до 20%", "ru", 20, "range"),
+    ("менее 100", "ru", 100, "less_than"),
+    ("500 і більше", "uk", 500, "at_least"),
+]
+KINDS = ("exact", "approximate", "at_least", "more_than", "up_to", "less_than", "range")
+
+
+@pytest.mark.parametrize(("quote", "language", "value", "kind"), QUALIFIER_CASES)
+def test_the_fast_filters_keep_every_russian_and_ukrainian_disagreement(
+    quote, language, value, kind
+):
+    """value-kind-wording reads only the rows the polars filters keep: they must keep these."""
+    import polars as pl
+
+    from manpower.text_numbers import maybe_suspect, suspect
+
+    assert kind_from_wording(quote, value, language) == kind
+    frame = pl.DataFrame({"quote": [quote, quote.upper()]})
+    for recorded in KINDS:
+        if recorded != kind:
+            assert frame.select(suspect(recorded)).to_series().all(), (quote, recorded)
+            assert frame.select(maybe_suspect(recorded)).to_series().all(), (quote, recorded)
+
+
+def _submit_repo(make_repo, tmp_path, monkeypatch, quote, **values):
+    """A repository with a Ukrainian source whose pinned document holds ``quote``, and a
+    claims update stating it with ``values``."""
+    from conftest import run_submit, write_table
+
+    documents = tmp_path / "documents"
+    documents.mkdir(exist_ok=True)
+    (documents / "uk.txt").write_text(f"Заголовок\n{quote}\n", encoding="utf-8")
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(documents))
+    repo = make_repo(sources=[UK], claims=[])
+    monkeypatch.chdir(repo)
+    update = tmp_path / "claims.csv"
+    row = claim(claim_id="paper-2025-01-03-02", quote=quote, value_low="", value_high="", **values)
+    write_table(update, [row], "claims")
+    from conftest import digest
+
+    before = digest(repo / "data")
+    return run_submit(update), before, repo
+
+
+@pytest.mark.parametrize(
+    ("quote", "values", "accepted"),
+    [
+        ("Втрати становлять 77 тисяч осіб", {"value_kind": "exact", "value": "77000"}, True),
+        ("Втрати становлять 77 тисяч осіб", {"value_kind": "exact", "value": "77"}, False),
+        ("Звільнено майже 4300 осіб", {"value_kind": "exact", "value": "4300"}, False),
+        ("Звільнено майже 4300 осіб", {"value_kind": "approximate", "value": "4300"}, True),
+    ],
+)
+def test_submit_reads_the_quote_in_its_language(
+    make_repo, tmp_path, monkeypatch, quote, values, accepted
+):
+    from conftest import digest
+
+    result, before, repo = _submit_repo(make_repo, tmp_path, monkeypatch, quote, **values)
+    if accepted:
+        assert result.exit_code == 0, result.output
+        assert quote in (repo / "data" / "claims.csv").read_text(encoding="utf-8")
+    else:
+        assert result.exit_code == 1
+        rule = "quote-states-value" if values["value"] == "77" else "value-kind-wording"
+        assert f"[{rule}]" in result.output
+        assert digest(repo / "data") == before
