@@ -290,3 +290,72 @@ def test_submit_reads_the_quote_in_its_language(
         rule = "quote-states-value" if values["value"] == "77" else "value-kind-wording"
         assert f"[{rule}]" in result.output
         assert digest(repo / "data") == before
+
+
+def test_the_worked_example_in_ukrainian(make_repo, tmp_path, monkeypatch):
+    """draft -> fill the empty cells -> submit -> coverage, on a Ukrainian document."""
+    import csv
+    import shutil
+
+    from click.testing import CliRunner
+
+    from conftest import write_table
+    from manpower.cli import cli
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    shutil.copy(FIXTURES / "uk_01.txt", documents / "uk_01.txt")
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(documents))
+    repo = make_repo(claims=[])
+    monkeypatch.chdir(repo)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    out = tmp_path / "drafts" / "claims.csv"
+    drafted = run(
+        "draft", str(documents / "uk_01.txt"), "--source-id", "genshtab-uk-01", "--out", str(out)
+    )
+    assert drafted.exit_code == 0, drafted.output
+    assert "Warning" not in drafted.stderr
+
+    def read(name: str) -> list[dict[str, str]]:
+        with (out.parent / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    (source,) = read("sources.csv")
+    assert (source["language"], source["published_date"]) == ("uk", "2024-11-08")
+    claims = read("claims.csv")
+    assert len(claims) == 6
+    for row in claims:  # what a reader decides
+        row.update(
+            metric_id="losses_per_period",
+            claimant_id="ua-szru",
+            period_start="2024-11-01",
+            period_end="2024-11-08",
+            date_precision="day",
+            verification="unverified",
+            notes="Read from the test document.",
+        )
+    metrics = tmp_path / "metrics.csv"
+    metric = {
+        "metric_id": "losses_per_period",
+        "topic": "casualties",
+        "label": "Losses in a period",
+        "description": "Test metric for the Ukrainian worked example.",
+        "unit": "persons",
+        "counting_basis": "flow",
+    }
+    write_table(metrics, [metric], "metrics")
+    write_table(out, claims, "claims")
+    result = run(
+        "submit",
+        str(out.parent / "sources.csv"),
+        str(metrics),
+        str(out),
+        str(out.parent / "exclusions.csv"),
+    )
+    assert result.exit_code == 0, result.output
+    covered = run("coverage", "genshtab-uk-01")
+    assert covered.exit_code == 0, covered.output
+    assert covered.output.startswith("covered: 7 figures in 1 document")
