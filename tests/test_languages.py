@@ -292,6 +292,7 @@ def test_submit_reads_the_quote_in_its_language(
         assert digest(repo / "data") == before
 
 
+@pytest.mark.slow  # a draft, a submit and a coverage run: about 10 s on a shared machine
 def test_the_worked_example_in_ukrainian(make_repo, tmp_path, monkeypatch):
     """draft -> fill the empty cells -> submit -> coverage, on a Ukrainian document."""
     import csv
