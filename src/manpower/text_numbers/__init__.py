@@ -272,8 +272,22 @@ class Grammar:
             if v.bare_multipliers
             else None,
         ]
+        # what a figure can start with: every form needs a non-word character before it; the
+        # lookahead lets the engine skip every other position at once (several times faster)
+        firsts = {w[0] for w in (*v.units, *v.multipliers, *v.special, *v.ordinals)}
+        firsts |= {a[0] for a, _ in v.between} | {w[0] for w in v.scale_articles}
+        # a vague pattern may open with a group: any letter in it may start it (a superset)
+        firsts |= {c for p in (*v.vague, *v.elsewhere, *v.elsewhere_plural) for c in p}
+        firsts = {c for c in firsts if c.isalpha()}
+        letters = "".join(sorted({c.lower() for c in firsts} | {c.upper() for c in firsts}))
+        start = rf"(?<!\w)(?=[\d$€£{re.escape(letters)}])"
         # longest forms first: a range is one figure, not two
-        self.figure = re.compile("|".join(p for p in parts if p), re.IGNORECASE)
+        self.figure = re.compile(
+            start + "(?:" + "|".join(p for p in parts if p) + ")", re.IGNORECASE
+        )
+        joiners = [r"\s*[-–—]\s*", *(rf"\s+{re.escape(w)}\s+" for w in v.range_words)]
+        joiners += [rf"\s+{re.escape(b)}\s+" for _, b in v.between]
+        self.range_high = re.compile(rf"(?:{'|'.join(joiners)})(?:{self.digits})(?:\s*%)?")
         self.is_range = re.compile(
             rf"^(?:{'|'.join(re.escape(a) for a, _ in v.between)})\b|[\d%]\s*[-–—]\s*[$€£]?\d"
             + "".join(rf"|\s+{re.escape(w)}\s+" for w in v.range_words),
@@ -349,12 +363,10 @@ def _value(digits: str, decimals: str | None, g: Grammar) -> float:
 
 def _range_scale(text: str, end: int, g: Grammar) -> float | None:
     """The multiplier of a range's high end, for a bare low end ("10 to 12 thousand")."""
-    joiners = [r"\s*[-–—]\s*", *(rf"\s+{re.escape(w)}\s+" for w in g.v.range_words)]
-    joiners += [rf"\s+{re.escape(b)}\s+" for _, b in g.v.between]
-    match = re.match(rf"(?:{'|'.join(joiners)})(?:{g.digits})(?:\s*%)?", text[end:])
+    match = g.range_high.match(text, end)
     if not match:
         return None
-    scaled = g.scale_word.match(text, end + match.end())
+    scaled = g.scale_word.match(text, match.end())
     return g.v.multipliers[scaled.group(1)] if scaled else None
 
 
