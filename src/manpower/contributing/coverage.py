@@ -20,6 +20,7 @@ from typing import Any
 from manpower import problems as catalogue
 from manpower.config import DOCUMENTS_ENV, documents_dir
 from manpower.contributing.figures import (
+    CONTEXT_CHARS,
     Figure,
     find_figures,
     line_of,
@@ -30,6 +31,7 @@ from manpower.contributing.figures import (
 from manpower.errors import ManpowerError, UsageError
 from manpower.fsutil import sha256_file
 from manpower.limits import document_too_large
+from manpower.limits import excerpt as shorten
 from manpower.paths import data_path
 from manpower.schema import read_rows as read_table_rows
 
@@ -133,7 +135,7 @@ def account(
                     catalogue.QUOTE_NOT_FOUND,
                     None,
                     "",
-                    quote,
+                    shorten(quote, CONTEXT_CHARS),
                     catalogue.message(catalogue.QUOTE_NOT_FOUND, claim_id=claim["claim_id"]),
                 )
             )
@@ -201,7 +203,7 @@ def _apply_exclusion(
             catalogue.EXCLUSION_NOT_FOUND,
             None,
             written,
-            excerpt,
+            shorten(excerpt, CONTEXT_CHARS),
             message,
         )
     )
