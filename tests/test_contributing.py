@@ -59,12 +59,14 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
     steps = next(b for b in blocks("sh") if "manpower submit examples/" in b).splitlines()
     expected_draft, expected_submit, expected_coverage, expected_error = blocks("text")
 
-    # Draft: the filled example is the draft with its empty cells filled, and one row moved to
-    # the exclusions.
+    # Draft: the filled example is the draft with its empty cells filled; the duration it
+    # proposed as an exclusion is the example's exclusion, its reason kept.
     before = digest(repo / "data")
     result = invoke(draft_line)
     assert result.exit_code == 0, result.output
-    assert result.output == expected_draft
+    assert result.stdout == expected_draft
+    # the example's document is not in the documents folder: draft says so, on stderr
+    assert "is outside the documents folder" in result.stderr
     assert digest(repo / "data") == before
     drafted = rows(repo / "drafts" / "claims.csv")
     filled = rows(repo / EXAMPLE / "claims.csv")
@@ -73,12 +75,15 @@ def test_worked_example_runs_green(tmp_path, monkeypatch):
         for r in drafted
         if r["claim_id"] in {f["claim_id"] for f in filled}
     ]
-    (excluded,) = [r for r in drafted if r["claim_id"] not in {f["claim_id"] for f in filled}]
+    assert len(drafted) == len(filled)
+    (proposed,) = rows(repo / "drafts" / "exclusions.csv")
     (exclusion,) = rows(repo / EXAMPLE / "exclusions.csv")
-    assert exclusion["excerpt"] in excluded["quote"]
+    for column in ("exclusion_id", "source_id", "figure", "reason"):
+        assert proposed[column] == exclusion[column]
+    assert exclusion["excerpt"] in proposed["excerpt"]
     (drafted_source,) = rows(repo / "drafts" / "sources.csv")
     (source,) = rows(repo / EXAMPLE / "sources.csv")
-    for column in ("source_id", "title", "document", "sha256"):
+    for column in ("source_id", "title", "published_date", "language", "document", "sha256"):
         assert drafted_source[column] == source[column]
 
     # The error example: a wrong figure is rejected and nothing is written.

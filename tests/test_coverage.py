@@ -52,7 +52,7 @@ def test_figure_forms_are_found_and_dates_are_not():
 def test_figure_values_follow_the_quote_grammar():
     found = {f.text: set(f.values) for f in find_figures("1 million, 60 to 90, half, thousands")}
     assert found == {
-        "1 million": {1.0, 1_000_000.0},
+        "1 million": {1_000_000.0},  # a multiplier belongs to its number
         "60 to 90": {60.0, 90.0},
         "half": {0.5, 50.0},
         "thousands": set(),

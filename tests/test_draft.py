@@ -6,6 +6,7 @@ import csv
 import hashlib
 import importlib.util
 import io
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,7 @@ from conftest import ROOT, SOURCES, digest, write_table
 from manpower.cli import cli
 from manpower.config import documents_dir
 from manpower.contributing.draft import sentence_around
-from manpower.contributing.wording import draft_kind
+from manpower.text_numbers import draft_kind
 
 DOCUMENTS = documents_dir(ROOT)
 TEXT = (
@@ -25,7 +26,7 @@ TEXT = (
 HINT = (
     "Fill metric_id, claimant_id, period_end, date_precision and verification; check value_kind "
     "and the values against the quote. If the figure is not a claim (a date, an age limit, a "
-    "headline repeat...), move it to data/exclusions.csv instead."
+    "headline repeat...), move it to exclusions.csv instead."
 )
 
 
@@ -86,7 +87,7 @@ def test_draft_of_an_existing_source_numbers_after_its_claims(make_repo, tmp_pat
     before = digest(repo)
     result = run("draft", str(path), "--source-id", "paper-2025-01-03")
     assert result.exit_code == 0, result.output
-    drafted = rows(result.output)
+    drafted = rows(result.stdout)
     # 140,000 to 180,000 is claim -01 already (its quote is in the text); the rest is new
     assert [
         (r["claim_id"], r["value_kind"], r["value_low"], r["value"], r["value_high"], r["quote"])
@@ -126,7 +127,7 @@ def test_draft_of_a_new_source_writes_its_sources_row(make_repo, tmp_path, monke
     result = run("draft", str(path), "--source-id", "wire-2025-01-03-convicts", "--out", str(out))
     assert result.exit_code == 0, result.output
     sources = tmp_path / "drafts" / "sources.csv"
-    assert result.output == (
+    assert result.stdout == (
         f"Drafted 4 claims from article.txt: {out}, {sources}. Fill the empty cells, then run "
         f"`manpower submit {sources} {out}`.\n"
     )
@@ -145,11 +146,11 @@ def test_draft_of_a_new_source_writes_its_sources_row(make_repo, tmp_path, monke
         "author": "",
         "published_date": "",
         "url": "",
-        "language": "",
+        "language": "en",
         "document": "article.txt",
         "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
-        "notes": "Fill publisher, author, published_date, url and language only as the document "
-        "states them; leave the others empty and say here why. Check the title.",
+        "notes": "Fill publisher, author and url only as the document states them; leave the "
+        "others empty and say here why. Title: the document's headline; check it.",
     }
 
 
@@ -212,6 +213,7 @@ def test_a_drafted_row_once_filled_is_accepted_by_submit(make_repo, tmp_path, mo
 def test_draft_recovers_the_curated_claims():
     spec = importlib.util.spec_from_file_location("draft_recall", ROOT / "scripts/draft_recall.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     per_source = module.recall(ROOT, DOCUMENTS)
     assert len(per_source) == 5

@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from manpower.validation.quote_numbers import states
+from manpower.text_numbers import states
 from manpower.validation.rules import _stated_fast
 
 

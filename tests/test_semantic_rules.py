@@ -384,7 +384,7 @@ WORDING_CASES = [
 
 @pytest.mark.parametrize(("quote", "value", "kind"), WORDING_CASES)
 def test_kind_from_wording(quote, value, kind):
-    from manpower.contributing.wording import kind_from_wording
+    from manpower.text_numbers import kind_from_wording
 
     assert kind_from_wording(quote, value) == kind
 
@@ -397,7 +397,7 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
     """The rule looks only at rows suspect_rust matches: it must match every disagreement."""
     import polars as pl
 
-    from manpower.contributing.wording import maybe_suspect, suspect
+    from manpower.text_numbers import maybe_suspect, suspect
 
     frame = pl.DataFrame({"quote": [quote, quote.upper()]})
     for recorded in KINDS:
@@ -409,7 +409,7 @@ def test_the_fast_filter_keeps_every_quote_that_disagrees(quote, value, kind):
 def test_typographic_quotes_alone_do_not_send_a_row_to_the_slow_check():
     import polars as pl
 
-    from manpower.contributing.wording import maybe_suspect, suspect
+    from manpower.text_numbers import maybe_suspect, suspect
 
     frame = pl.DataFrame({"quote": ["Russia’s “12,000” soldiers in 2024", "12,000 soldiers"]})
     for check in (suspect, maybe_suspect):

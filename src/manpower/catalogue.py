@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage")
+LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage", "draft")
 
 
 @dataclass(frozen=True, order=True)
@@ -728,6 +728,14 @@ DOCUMENT_MISSING = _define(
         "(default ../shared/sources beside the repository)",
     ),
 )
+DOCUMENT_TOO_LARGE = _define(
+    "document-too-large",
+    "coverage",
+    "an archived document has at most MAX_DOCUMENT_BYTES (1 MiB; README, Limits)",
+    "a news report is far smaller: check that the file is the article's text, not a whole site "
+    "or a binary file",
+    "document {name} has {size:,} bytes, more than the {limit:,} bytes a document may have",
+)
 DOCUMENT_CHANGED = _define(
     "document-changed",
     "coverage",
@@ -735,6 +743,22 @@ DOCUMENT_CHANGED = _define(
     "the document must be byte-identical to the one sources.csv pins: restore it, or for a new "
     "source give its sha256 (sha256sum FILE) in sources.csv",
     "document {name} has sha256 {digest}, sources.csv pins {pinned}",
+)
+
+# ---- draft: proposing rows for a document (contributing.draft) -------------------------------
+DRAFT_WOULD_OVERWRITE = _define(
+    "draft-would-overwrite",
+    "draft",
+    "draft never replaces an existing file unless --force is given",
+    "give another --out, move the file away, or add --force to replace it",
+    "{path} exists already: draft leaves it as it is",
+)
+DRAFT_INTO_DATA = _define(
+    "draft-into-data",
+    "draft",
+    "draft never writes into the curated data/ folder",
+    "write the draft elsewhere (e.g. --out drafts/claims.csv), fill it, then `manpower submit` it",
+    "{path} is in the curated data/ folder, which only `manpower submit` changes",
 )
 
 

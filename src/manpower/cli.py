@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from manpower.errors import ManpowerError, UsageError
+from manpower.errors import ManpowerError
 from manpower.releasing.versioning import BUMPS
 from manpower.validation.text_rules import terminal_safe
 
@@ -312,44 +312,59 @@ def repair(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Claims CSV to write (default: print it). For a new source, its sources.csv row is "
-    "written beside it as sources.csv.",
+    help="Claims CSV to write (default: print it). Beside it go exclusions.csv (the figures "
+    "proposed as no claim) and, for a new source, sources.csv. Never inside data/.",
 )
-def draft_command(document: Path, source_id: str, out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace files --out and its neighbours that exist.")
+def draft_command(document: Path, source_id: str, out: Path | None, force: bool) -> None:
     """Draft a claims CSV for DOCUMENT: one row per figure not yet a claim or an exclusion.
 
     Each row has the claim_id (numbered after the source's claims), the quote (the sentence
-    stating the figure, at most 300 characters), value_kind and values read from the wording;
-    metric_id, claimant_id, period and verification are left empty with a hint in notes. Edit
-    the rows, then `manpower submit` them.
+    stating the figure, at most 300 characters), value_kind and values read from the wording,
+    in the document's language; metric_id, claimant_id, period and verification are left empty
+    with a hint in notes. Figures that are plainly no claim (ordinals, durations, article
+    numbers, unit names, a headline repeat) are proposed as exclusions. An existing file is
+    never replaced without --force, and nothing is written into data/. Edit the rows, then
+    `manpower submit` them.
     """
-    from manpower.contributing.draft import draft, to_csv
-    from manpower.files import write_atomic
+    from manpower.contributing.draft import draft, to_csv, write_draft
     from manpower.paths import find_root
 
-    result = draft(find_root(), document, source_id)
-    claims = to_csv(result.claims, result.claim_fields)
+    root = find_root()
+    result = draft(root, document, source_id)
+    for warning in result.warnings:
+        click.echo(f"Warning: {terminal_safe(warning)}", err=True)
+    if result.covered:
+        click.echo(
+            f"{source_id}: already covered: {result.figures} figure"
+            f"{'s' * (result.figures != 1)} in {terminal_safe(result.document)}, each a claim or "
+            "an exclusion; nothing to draft."
+        )
+        return
     if out is None:
-        click.echo(claims, nl=False)
+        click.echo(terminal_safe(to_csv(result.claims, result.claim_fields)), nl=False)
+        if result.exclusions:
+            click.echo(
+                f"{len(result.exclusions)} figure{'s' * (len(result.exclusions) != 1)} proposed "
+                "as exclusions: give --out to write them to exclusions.csv",
+                err=True,
+            )
         if result.source is not None:
             click.echo(
                 f"{source_id} is a new source: give --out to draft its sources.csv row too",
                 err=True,
             )
         return
-    written = [out]
-    sources = out.parent / "sources.csv"
-    if result.source is not None:
-        if sources.resolve() == out.resolve():
-            raise UsageError("--out must not be named sources.csv: the source row goes there")
-        written.append(sources)
-    write_atomic(out, claims)
-    if result.source is not None:
-        write_atomic(sources, to_csv([result.source], result.source_fields))
+    written = write_draft(root, result, out, force)
+    names = ", ".join(terminal_safe(str(p)) for p in written)
+    # submit reads the sources first, then the claims and the exclusions that name them
+    order = sorted(written, key=lambda p: (p.name != "sources.csv", p.name == "exclusions.csv"))
+    n = len(result.exclusions)
+    excluded = f" ({n} proposed as exclusion{'s' * (n != 1)})" if n else ""
     click.echo(
-        f"Drafted {len(result.claims)} claim{'s' * (len(result.claims) != 1)} from "
-        f"{result.document}: {', '.join(map(str, written))}. Fill the empty cells, then run "
-        f"`manpower submit {' '.join(map(str, reversed(written)))}`."
+        f"Drafted {len(result.claims)} claim{'s' * (len(result.claims) != 1)}{excluded} from "
+        f"{terminal_safe(result.document)}: {names}. Fill the empty cells, then run "
+        f"`manpower submit {' '.join(terminal_safe(str(p)) for p in order)}`."
     )
 
 

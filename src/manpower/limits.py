@@ -33,6 +33,10 @@ MAX_TABLE_BYTES_ENV = "MANPOWER_MAX_TABLE_BYTES"
 # reporting it, has no business outside this range; a date such as 0001-01-02 is a typing slip.
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
+
+# Bytes of a document `draft` and `coverage` read: the largest archived news report is about
+# 10 KB; 1 MiB is a hundred times that, and reading it stays under a second.
+MAX_DOCUMENT_BYTES = 1024 * 1024
 # Problems printed per rule; the rest are counted (validate and submit, in every format).
 MAX_PROBLEMS_PER_RULE = 50
 # Characters of a value from a file that a message repeats.
@@ -132,6 +136,20 @@ def check_table_size(path: Path, display: str) -> None:
     reason = table_too_large(display, size)
     if reason:
         raise TableTooLarge(f"{reason}; {TOO_LARGE_FIX}")
+
+
+def document_too_large(path: Path, name: str) -> str | None:
+    """The one-line reason the document at ``path`` is refused (over MAX_DOCUMENT_BYTES), or
+    None when it is not (or cannot be read: the reader reports that in its own words)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= MAX_DOCUMENT_BYTES:
+        return None
+    return catalogue.message(
+        catalogue.DOCUMENT_TOO_LARGE, name=name, size=size, limit=MAX_DOCUMENT_BYTES
+    )
 
 
 def excerpt(value: str, limit: int = MAX_ECHO_CHARS) -> str:

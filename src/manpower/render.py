@@ -225,6 +225,7 @@ _COVERAGE_TABLE = {
     catalogue.EXCLUSION_NOT_FOUND: "exclusions",
     catalogue.DOCUMENT_MISSING: "sources",
     catalogue.DOCUMENT_CHANGED: "sources",
+    catalogue.DOCUMENT_TOO_LARGE: "sources",
 }
 
 

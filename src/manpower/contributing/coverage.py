@@ -12,6 +12,7 @@ sha256; the folder holding them is configurable (``manpower.config.documents_dir
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from manpower import catalogue
 from manpower.config import DOCUMENTS_ENV, documents_dir
 from manpower.contributing.figures import (
+    CONTEXT_CHARS,
     Figure,
     find_figures,
     line_of,
@@ -29,6 +31,8 @@ from manpower.contributing.figures import (
 )
 from manpower.errors import ManpowerError, UsageError
 from manpower.files import sha256_file
+from manpower.limits import MAX_DOCUMENT_BYTES
+from manpower.limits import excerpt as shorten
 from manpower.paths import data_path
 from manpower.schema import read_rows as read_table_rows
 
@@ -110,10 +114,16 @@ def account(
     text: str,
     claims: list[dict[str, str]],
     exclusions: list[dict[str, str]],
+    language: str | None = None,
 ) -> tuple[DocumentCoverage, list[Gap]]:
-    """Match every figure of one document text to its claims and exclusions."""
+    """Match every figure of one document text to its claims and exclusions.
+
+    ``language`` is the source's (``sources.language``): it picks the vocabulary the figures
+    are read with. Each quote and excerpt looks only at the figures inside its span, found by
+    bisection, so the work grows with the document, not with its square."""
     text = normalise(text)
-    result = DocumentCoverage(source_id, document, find_figures(text))
+    result = DocumentCoverage(source_id, document, find_figures(text, language))
+    starts = [f.start for f in result.figures]
     gaps: list[Gap] = []
     for claim in claims:
         quote = normalise(claim.get("quote", ""))
@@ -126,19 +136,20 @@ def account(
                     catalogue.QUOTE_NOT_FOUND,
                     None,
                     "",
-                    quote,
+                    shorten(quote, CONTEXT_CHARS),
                     catalogue.message(catalogue.QUOTE_NOT_FOUND, claim_id=claim["claim_id"]),
                 )
             )
         for start, end in spans:
-            for i, figure in enumerate(result.figures):
-                if start <= figure.start and figure.end <= end and states_figure(claim, figure):
+            for i in _inside(starts, start, end):
+                figure = result.figures[i]
+                if figure.end <= end and states_figure(claim, figure):
                     result.accounted.setdefault(i, []).append(claim["claim_id"])
     for i, ids in list(result.accounted.items()):
         if len(set(ids)) < result.figures[i].needs:
             del result.accounted[i]
     for row in exclusions:
-        _apply_exclusion(text, row, result, gaps)
+        _apply_exclusion(text, row, result, gaps, starts)
     for i, figure in enumerate(result.figures):
         if i not in result.accounted:
             gaps.append(
@@ -155,13 +166,18 @@ def account(
     return result, gaps
 
 
+def _inside(starts: list[int], start: int, end: int) -> range:
+    """The indexes of the figures that start within [start, end) (``starts`` is sorted)."""
+    return range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))
+
+
 def quote_spans(text: str, claim: dict[str, str]) -> list[tuple[int, int]]:
     """Where a claim's quote stands in a (normalised) document text; none: not found."""
     return occurrences(text, normalise(claim.get("quote", "")))
 
 
 def match_exclusion(
-    text: str, figures: list[Figure], row: dict[str, str]
+    text: str, figures: list[Figure], row: dict[str, str], starts: list[int] | None = None
 ) -> tuple[list[int], str | None]:
     """The figures an exclusion accounts for, and what is wrong with it (None: nothing).
 
@@ -169,13 +185,19 @@ def match_exclusion(
     (its figure is not a figure of the excerpt) or ``"other-needs-notes"``. ``coverage`` and
     ``submit`` both judge an exclusion with this one function.
     """
+    if starts is None:
+        starts = [f.start for f in figures]
     excerpt, written = normalise(row.get("excerpt", "")), normalise(row.get("figure", ""))
     hits: list[int] = []
     spans = occurrences(text, excerpt)
     for start, _end in spans:
         for offset, offset_end in occurrences(excerpt, written):
             lo, hi = start + offset, start + offset_end
-            hits += [i for i, f in enumerate(figures) if f.start < hi and lo < f.end]
+            # a figure overlapping [lo, hi) starts before hi; figures are short, so one that
+            # starts far before lo cannot reach it
+            hits += [
+                i for i in _inside(starts, max(0, lo - 200), hi) if lo < figures[i].end
+            ]
     if row.get("reason") == "other" and not row.get("notes", "").strip():
         return hits, "other-needs-notes"
     if not spans:
@@ -240,10 +262,10 @@ def _from_first_difference(passage: str, found: str) -> str:
 
 
 def _apply_exclusion(
-    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap]
+    text: str, row: dict[str, str], result: DocumentCoverage, gaps: list[Gap], starts: list[int]
 ) -> None:
     ident, written = row.get("exclusion_id", ""), normalise(row.get("figure", ""))
-    hits, wrong = match_exclusion(text, result.figures, row)
+    hits, wrong = match_exclusion(text, result.figures, row, starts)
     for i in hits:
         result.accounted.setdefault(i, []).append(ident)
     if wrong is None:
@@ -257,7 +279,7 @@ def _apply_exclusion(
             catalogue.EXCLUSION_NOT_FOUND,
             None,
             written,
-            normalise(row.get("excerpt", "")),
+            shorten(normalise(row.get("excerpt", "")), CONTEXT_CHARS),
             message,
         )
     )
@@ -282,6 +304,11 @@ def read_document(folder: Path, source: dict[str, str]) -> tuple[str | None, Doc
     if not name or Path(name).name != name or not path.is_file():
         return None, DocumentIssue(
             catalogue.DOCUMENT_MISSING, {"name": name, "folder": folder, "env": DOCUMENTS_ENV}
+        )
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        return None, DocumentIssue(
+            catalogue.DOCUMENT_TOO_LARGE, {"name": name, "size": size, "limit": MAX_DOCUMENT_BYTES}
         )
     raw = path.read_bytes()
     text = normalise(raw.decode("utf-8", errors="replace"))
@@ -353,6 +380,7 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
             text,
             [c for c in claims if c.get("source_id") == sid],
             [x for x in exclusions if x.get("source_id") == sid],
+            source.get("language"),
         )
         coverage.documents.append(doc)
         coverage.gaps.extend(gaps)

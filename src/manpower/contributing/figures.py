@@ -1,104 +1,23 @@
-"""Find every figure a document states, with where it stands, so none goes unaccounted.
+"""Where the figures of a document stand, for coverage and draft.
 
-A figure is what a reader would take for a number: digits with or without separators
-("10,000", "3.5", "7%", "$3,524", "20th"), digits with a multiplier ("1 million"), number words
-("six", "two dozen", "half", "fourth"), multipliers ("six times", "twice"), ranges ("60 to 90",
-"60-90", "2–3", "two to four", "between 18 and 65"), vague quantities ("hundreds", "tens of
-thousands") and references to a figure stated elsewhere ("the same number", "similar numbers").
-
-Calendar dates and clock times ("December 31", "Jan. 2", "2025-12-15", "9:57 AM", a bare year
-such as 2024) and web addresses are not figures: they are what a claim's period and a source's
-url record, so they are masked before the search. The values of a figure are read with the
-package's own quote grammar (``manpower.validation.quote_numbers.numbers_in_text``), so a figure
-and a claim agree on what "1 million" or "half" means.
+The figures themselves (what counts as one, in which language, with which values) are read by
+:mod:`manpower.text_numbers`, the package's one reader of numbers; this module adds what
+coverage needs around them: the text as the tables store it, the line a figure stands on (with a
+bounded context), and where a quote or an excerpt stands in the document.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from dataclasses import dataclass
 
-from manpower.validation.quote_numbers import _MULTIPLIERS, _SPECIAL, _UNITS, numbers_in_text
+from manpower.text_numbers import Figure, find_figures, same_value
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-# Spans that look numeric but are dates, times or addresses; replaced by spaces before the search.
-_NOT_FIGURES = re.compile(
-    "|".join(
-        [
-            r"\b(?:https?://|www\.)\S+",
-            r"\b[\w.-]+\.(?:com|org|net|me|co|io|ua|ru)/\S*",
-            r"\S*\.(?:jpe?g|png|gif|webp|svg)\)?",
-            r"\b\d{4}-\d{2}-\d{2}\b",
-            r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?",
-            rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,\s*\d{{4}}\b(?!-\d))?",
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:\s+\d{{4}}\b)?",
-            r"(?<![\d,.$€£])\b(?:19|20)\d{2}\b(?![%\d]|,\d|\.\d)",
-        ]
-    ),
-    re.IGNORECASE,
-)
+__all__ = ["Figure", "context_around", "find_figures", "line_of", "normalise", "occurrences"]
+__all__ += ["same_value"]
 
-_DIGITS = r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_AMOUNT = rf"[$€£]?(?:{_DIGITS})(?:\s*%)?"
-_SCALE = r"(?:\s+(?:dozen|hundred|thousand|million|billion))*"
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_ONES = "one|two|three|four|five|six|seven|eight|nine"
-_NUMBER_WORD = (
-    rf"(?:(?:{_TENS})(?:-(?:{_ONES}))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")"
-)
-_WORDS = rf"(?:{_NUMBER_WORD}){_SCALE}"
-_ORDINALS = (
-    "third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
-    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
-)
-_VAGUE = (
-    r"(?:tens|hundreds|dozens)\s+of\s+(?:thousands|millions)|hundreds\s+of\s+thousands|"
-    r"dozens|hundreds|thousands|millions|billions|"
-    # a share without a number ("the majority of POWs"): only an interpreted claim reads one
-    r"majority"
-)
-_ELSEWHERE = r"the\s+same\s+number|a\s+similar\s+number|similar\s+numbers"
-_DASH = r"\s*[-–—]\s*|\s+to\s+"
-
-# Longest forms first: a range is one figure, not two.
-_FIGURE = re.compile(
-    "|".join(
-        [
-            rf"(?P<between>between\s+(?:{_AMOUNT}{_SCALE}|{_WORDS})\s+and\s+(?:{_AMOUNT}{_SCALE}|{_WORDS}))",
-            rf"(?<![\w.]){_AMOUNT}{_SCALE}(?:{_DASH}){_AMOUNT}{_SCALE}(?![\w.]\w)",
-            rf"\b{_WORDS}(?:{_DASH}){_WORDS}\b(?:\s+times\b)?",
-            rf"(?<![\w.]){_AMOUNT}(?:st|nd|rd|th)?{_SCALE}(?:\s+times\b)?(?![\w]|\.\d)",
-            rf"\b(?:a\s+)?{_WORDS}\b(?:\s+times\b)?",
-            rf"\b(?:{_ORDINALS})\b",
-            rf"\b(?:{'|'.join(_SPECIAL)})\b",
-            rf"\b(?:{_VAGUE})\b",
-            rf"\b(?:{_ELSEWHERE})\b",
-            r"\ba\s+(?:dozen|hundred|thousand|million|billion)\b",
-        ]
-    ),
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure in a text: where it stands (``start``/``end``, 1-based ``line``) and its values.
-
-    ``values`` is empty for a vague quantity or a reference to a figure stated elsewhere: only a
-    claim marked ``interpreted`` reads a value into those. ``needs`` is how many claims it takes.
-    """
-
-    start: int
-    end: int
-    line: int
-    text: str
-    values: frozenset[float]
-    # "similar numbers" stands for several figures stated elsewhere: one claim is not all of them
-    needs: int = 1
+# Characters of document text a message repeats around a figure: the README promises at most
+# 1,000 characters per message, and the message adds its own words.
+CONTEXT_CHARS = 400
 
 
 def normalise(text: str) -> str:
@@ -106,46 +25,31 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _mask(text: str) -> str:
-    return _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def find_figures(text: str) -> list[Figure]:
-    """Every figure in ``text``, in order of position."""
-    masked = _mask(text)
-    found = []
-    for match in _FIGURE.finditer(masked):
-        raw = text[match.start() : match.end()]
-        if not raw.strip():
-            continue
-        values = frozenset(numbers_in_text(raw))
-        if re.fullmatch(r"a\s+\w+", raw, re.IGNORECASE):
-            values = frozenset({float(_MULTIPLIERS[raw.split()[-1].lower()])})
-        found.append(
-            Figure(
-                start=match.start(),
-                end=match.end(),
-                line=text.count("\n", 0, match.start()) + 1,
-                text=raw,
-                values=values,
-                needs=2
-                if re.fullmatch(rf"(?:{_ELSEWHERE})", raw, re.I) and raw.endswith("s")
-                else 1,
-            )
-        )
-    return found
+def context_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> str:
+    """The line holding text[start:end], stripped, cut to about ``limit`` characters around it
+    (with "…" where it was cut): a figure on a very long line never repeats the whole line.
+    Reads only the ``limit`` characters either side, so it costs the same on any line."""
+    window = max(0, start - limit)
+    newline = text.rfind("\n", window, start)
+    begin = newline + 1 if newline >= 0 else window
+    newline = text.find("\n", end, end + limit)
+    finish = newline if newline >= 0 else min(len(text), end + limit)
+    lo = max(begin, start - max(0, limit - (end - start)) // 2)
+    hi = min(finish, lo + max(limit, end - start))
+    lo = max(begin, min(lo, hi - limit))
+    cut_left = lo > begin or (begin == window and window > 0 and text[window - 1] != "\n")
+    cut_right = hi < finish or (finish == end + limit and finish < len(text))
+    return ("…" if cut_left else "") + text[lo:hi].strip() + ("…" if cut_right else "")
 
 
 def line_of(text: str, figure: Figure) -> str:
-    """The line a figure stands on, stripped, for a report."""
-    begin = text.rfind("\n", 0, figure.start) + 1
-    end = text.find("\n", figure.end)
-    return text[begin : end if end >= 0 else len(text)].strip()
+    """The line a figure stands on, stripped and bounded, for a report."""
+    return context_around(text, figure.start, figure.end)
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     """Every (start, end) where ``needle`` stands in ``text``."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     if not needle:
         return spans
     at = text.find(needle)
@@ -153,7 +57,3 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
         spans.append((at, at + len(needle)))
         at = text.find(needle, at + 1)
     return spans
-
-
-def same_value(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))

@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from manpower import catalogue, grammar
+from manpower import catalogue, grammar, text_numbers
 from manpower.catalogue import Problem
 from manpower.validation import text_rules as textrules
 from manpower.validation.columnar import ROW
-from manpower.validation.quote_numbers import numbers_in_text
 from manpower.validation.text_tables import parse_date
 
 if TYPE_CHECKING:
@@ -323,11 +322,15 @@ def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
     """Rows whose every value surely appears in the quote, found with column expressions.
 
     Only a figure written in plain ASCII digits (1234 or 1,234), with ASCII context that cannot
-    extend it into another number, counts here: wherever this says yes, ``numbers_in_text`` says
-    yes too. Every other row is left to it.
+    extend it into another number, counts here: wherever this says yes, ``numbers_in_text`` (in
+    English) says yes too. Every other row is left to it, and so is a quote with a multiplier
+    word ("77 thousand" states 77000, not 77).
     """
     import polars as pl
 
+    from manpower.text_numbers import vocabulary
+
+    scales = "|".join(sorted(vocabulary("en").multipliers, key=len, reverse=True))
     frame = values.select(pl.col(VALUE_FIELDS).cast(pl.Float64)).with_columns(
         quotes.fill_null("").alias("_quote")
     )
@@ -335,7 +338,7 @@ def _stated_fast(quotes: pl.Series, values: pl.DataFrame) -> pl.Series:
     numbers = found.list.eval(
         pl.element().str.extract(r"([0-9][0-9,]*)").str.replace_all(",", "").cast(pl.Float64)
     )
-    ok = pl.lit(True)
+    ok = ~pl.col("_quote").str.contains(f"(?i:{scales})")
     for f in VALUE_FIELDS:
         ok &= pl.col(f).is_nan() | pl.col(f).is_null() | numbers.list.contains(pl.col(f))
     return frame.select(ok.fill_null(False).alias("ok")).to_series()
@@ -348,25 +351,31 @@ def _quote_states_value(t: Tables) -> pl.Series:
     c = (
         _claims(t)
         .lazy()
-        .select("value_kind", "quote", *VALUE_FIELDS)
+        .select("value_kind", "quote", *VALUE_FIELDS, "source_id")
         .with_row_index("_pos")
         .filter(pl.col("value_kind") != "interpreted")
     )
     # quotes repeat (several figures of one sentence, one figure in several claims): each
-    # distinct (quote, values) is checked once, and the failing ones are mapped back to rows
-    keys = ["quote", *VALUE_FIELDS]
+    # distinct (quote, values, source) is checked once, and the failing ones are mapped back to
+    # rows; the source gives the language the quote is read in
+    keys = ["quote", *VALUE_FIELDS, "source_id"]
     combos = c.select(keys).unique().collect()
     surely = (
         _stated_fast(combos["quote"], combos) if combos.height else pl.Series([], dtype=pl.Boolean)
     )
-    read: dict[str, set[float]] = {}
+    languages = _languages(t)
+    # the fast path reads English digits: a quote of another language reads through its own
+    other = [sid for sid, tag in languages.items() if text_numbers.language_of(tag) != "en"]
+    if other and combos.height:
+        surely = surely & ~combos["source_id"].is_in(other).fill_null(False)
+    read: dict[tuple[str, str], set[float]] = {}
     wrong = []
     for row in combos.filter(~surely).iter_rows():
-        quote = str(row[0])
-        stated = read.get(quote)
+        quote, language = str(row[0]), text_numbers.language_of(languages.get(row[-1]))
+        stated = read.get((quote, language))
         if stated is None:
-            stated = read[quote] = numbers_in_text(quote)
-        for v in row[1:]:
+            stated = read[quote, language] = text_numbers.numbers_in_text(quote, language)
+        for v in row[1:-1]:
             if (
                 v is not None
                 and not math.isnan(v)
@@ -379,6 +388,20 @@ def _quote_states_value(t: Tables) -> pl.Series:
     wrong_frame = pl.DataFrame(wrong, schema=combos.schema, orient="row")
     bad = c.join(wrong_frame.lazy(), on=keys, how="semi", nulls_equal=True).select("_pos")
     return _flag(_claims(t), bad.collect()["_pos"].to_list(), "quote")
+
+
+def _languages(t: Tables) -> dict[str, str]:
+    """Each source's language tag (the first row with that source_id)."""
+    if "languages" not in t.memo:
+        sources = t.text["sources"]
+        if "language" not in sources.columns:
+            t.memo["languages"] = {}
+        else:
+            first = sources.unique("source_id", keep="first", maintain_order=True)
+            t.memo["languages"] = dict(
+                zip(first["source_id"], first["language"].fill_null(""), strict=True)
+            )
+    return t.memo["languages"]
 
 
 def _interpreted_note(t: Tables) -> pl.Series:
@@ -477,9 +500,13 @@ def _undated_end(t: Tables) -> pl.Series:
 def _kind_agrees_with_wording(t: Tables) -> pl.Series:
     import polars as pl
 
-    from manpower.contributing.wording import compatible, kind_from_wording, maybe_suspect, suspect
+    from manpower.text_numbers import compatible, kind_from_wording, maybe_suspect, suspect
 
-    c = _claims(t).with_row_index("_pos").select("_pos", "value_kind", "quote", *VALUE_FIELDS)
+    c = (
+        _claims(t)
+        .with_row_index("_pos")
+        .select("_pos", "value_kind", "quote", *VALUE_FIELDS, "source_id")
+    )
     # only a quote with a qualifier of another kind can disagree: each kind's rows get a
     # literal search, then a regex on what it keeps, and the few rows left are checked one by one
     groups = c.partition_by("value_kind", as_dict=True, include_key=True)
@@ -490,17 +517,19 @@ def _kind_agrees_with_wording(t: Tables) -> pl.Series:
         if k in checked
     ]
     suspects = pl.concat(kept) if kept else c.clear()
-    # quotes repeat (several figures of one sentence): read each distinct row once
-    keys = ["value_kind", "quote", *VALUE_FIELDS]
+    # quotes repeat (several figures of one sentence): read each distinct row once, in the
+    # language of its source
+    keys = ["value_kind", "quote", *VALUE_FIELDS, "source_id"]
     combos = suspects.select(keys).unique()
+    languages = _languages(t)
     wrong = [
         row
         for row in combos.iter_rows()
         if any(
             v is not None
             and not math.isnan(v)
-            and not compatible(row[0], kind_from_wording(row[1], v))
-            for v in row[2:]
+            and not compatible(row[0], kind_from_wording(row[1], v, languages.get(row[-1])))
+            for v in row[2:-1]
         )
     ]
     if not wrong:
@@ -806,7 +835,7 @@ def _stated(cells: dict[str, Any], _t: Tables) -> dict[str, Any]:
 
 
 def _stated_and_wording(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
-    return {**_stated(cells, t), "wording": _wording(cells)}
+    return {**_stated(cells, t), "wording": _wording(cells, _languages(t).get(cells["source_id"]))}
 
 
 def _period_and_publication(cells: dict[str, Any], t: Tables) -> dict[str, Any]:
@@ -820,13 +849,13 @@ def _values(row: dict[str, Any]) -> str:
     return ", ".join(f"{f}={row[f]}" for f in VALUE_FIELDS if row[f].strip()) or "no value"
 
 
-def _wording(row: dict[str, Any]) -> str:
-    from manpower.contributing.wording import kind_from_wording
+def _wording(row: dict[str, Any], language: str | None = None) -> str:
+    from manpower.text_numbers import kind_from_wording
 
     kinds = []
     for f in VALUE_FIELDS:
         try:
-            kind = kind_from_wording(row["quote"], float(row[f]))
+            kind = kind_from_wording(row["quote"], float(row[f]), language)
         except ValueError:
             continue
         if kind and kind not in kinds:

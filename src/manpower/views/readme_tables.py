@@ -22,6 +22,7 @@ LAYER_NAMES = {
     "submit": "what only a merge with `data/` can see (`submit`)",
     "fmt": "canonical form (`fmt --check`)",
     "coverage": "coverage of the archived documents (`coverage`)",
+    "draft": "drafting rows for a document (`draft`)",
 }
 
 
