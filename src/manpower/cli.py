@@ -257,6 +257,37 @@ def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
     sys.exit(int(not result.ok))
 
 
+@cli.command("import")
+@click.argument("mapping", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--snapshot", default=None, help="The snapshot's date (when the mapping has several)."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and summarise; write nothing.")
+@format_option()
+def import_command(mapping: Path, snapshot: str | None, dry_run: bool, fmt: str) -> None:
+    """Import a dataset snapshot's records as claims, through a mapping in mappings/.
+
+    The snapshot (read from $MANPOWER_DATASETS, default ../shared/datasets beside the
+    repository) becomes a source; each mapped figure of each record a claim, checked and written
+    like `manpower submit` (all or nothing, under the lock). A record whose figure changed since
+    an earlier snapshot becomes a claim superseding the earlier one; an unchanged record adds
+    nothing; a record that disappeared is reported and its claim kept. Exit 1 on any bad record.
+    """
+    from manpower.contributing.dataset_import import import_snapshot
+    from manpower.contributing.datasets import Rejected
+    from manpower.paths import find_root
+    from manpower.render import render_import, render_rejected
+
+    try:
+        result = import_snapshot(find_root(), mapping, snapshot, dry_run=dry_run, notify=_warn)
+    except Rejected as exc:
+        unlisted = getattr(exc, "unlisted", {})
+        click.echo(terminal_safe(render_rejected(exc.problems, unlisted, fmt)))
+        sys.exit(1)
+    click.echo(terminal_safe(render_import(result, fmt)))
+    sys.exit(int(not result.valid))
+
+
 @cli.command("draft")
 @click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source-id", required=True, help="The source the document is (new or existing).")

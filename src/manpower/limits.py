@@ -32,6 +32,10 @@ MAX_ECHO_CHARS = 80
 # Characters of a whole message: its quoted values are excerpts already; this is a backstop for
 # messages a library (frictionless) words with values of its own.
 MAX_MESSAGE_CHARS = 1000
+# A dataset snapshot `manpower import` reads (the relays' files are 0.2 to 0.8 MB), and one record
+# of it (a few hundred bytes): a larger file or record is a mistake or an attack.
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024
 
 
 class _HasRule(Protocol):

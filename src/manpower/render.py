@@ -18,6 +18,7 @@ from manpower.releasing.changelog import diff_markdown, listed
 if TYPE_CHECKING:
     from manpower.contributing.canonical_form import FormatResult
     from manpower.contributing.coverage import Coverage
+    from manpower.contributing.dataset_import import ImportResult
     from manpower.contributing.submit import SubmitResult
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
@@ -260,4 +261,65 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
             f"({coverage.figures} figures in {documents}). Fix: "
             + catalogue.fix(catalogue.UNACCOUNTED)
         )
+    return "\n".join(lines)
+
+
+def render_import(result: ImportResult, fmt: str) -> str:
+    """What importing a dataset snapshot added, revised and kept, or why it was rejected."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if fmt == "github":
+        lines = [
+            _annotation(p.file or p.table, p.row, p.rule, finding_line(p)) for p in result.problems
+        ]
+    else:
+        lines = [finding_line(p) for p in result.problems]
+    if not result.valid:
+        lines += _unlisted(result.unlisted)
+        errors = len(result.problems) + sum(result.unlisted.values())
+        lines.append(
+            f"rejected: {errors} error{'s' * (errors != 1)} ({result.mapping}, snapshot "
+            f"{result.snapshot}); nothing was written to data/"
+        )
+        return "\n".join(lines)
+    for locator, metric, claim_id in result.disappeared:
+        lines.append(
+            f"disappeared: {metric} of record {locator} is not in snapshot {result.snapshot}; "
+            f"its claim {claim_id} stays (it was asserted in the snapshot it came from)"
+        )
+    verb = "would add" if result.dry_run else "added"
+    lines.append(
+        f"{result.source_id}: {result.records} records; {verb} {len(result.added)} new claims "
+        f"and {len(result.revised)} revisions (superseding the earlier claim), "
+        f"{result.unchanged} unchanged (the earlier claim stands), "
+        f"{len(result.disappeared)} disappeared"
+    )
+    if not result.added and not result.revised and not result.new_source:
+        lines.append("Nothing to import: the snapshot is in data/ already; nothing was written.")
+    elif result.dry_run:
+        lines.append("Dry run: the import is valid; nothing was written.")
+    else:
+        lines.append(f"Wrote {', '.join(result.written)}. Next: run `manpower build`.")
+    return "\n".join(lines)
+
+
+def render_rejected(problems: list[Problem], unlisted: dict[str, int], fmt: str) -> str:
+    """A mapping, snapshot or records refused before any claim was made."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "valid": False,
+                "problems": [p.to_dict() for p in problems],
+                "unlisted_by_rule": dict(sorted(unlisted.items())),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt == "github":
+        lines = [_annotation(p.file or p.table, p.row, p.rule, finding_line(p)) for p in problems]
+    else:
+        lines = [finding_line(p) for p in problems]
+    lines += _unlisted(unlisted)
+    errors = len(problems) + sum(unlisted.values())
+    lines.append(f"rejected: {errors} error{'s' * (errors != 1)}; nothing was written to data/")
     return "\n".join(lines)

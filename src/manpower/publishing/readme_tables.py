@@ -22,6 +22,8 @@ LAYER_NAMES = {
     "submit": "what only a merge with `data/` can see (`submit`)",
     "fmt": "canonical form (`fmt --check`)",
     "coverage": "coverage of the archived documents (`coverage`)",
+    "import": "reading a dataset snapshot (`import`)",
+    "compare": "several sources of one figure (`compare`, warnings of `validate`)",
 }
 
 
