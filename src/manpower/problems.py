@@ -678,6 +678,10 @@ DATASET_NOT_COVERED = _define(
     "run manpower import with the snapshot's mapping, or add a row of data/exclusions.csv whose "
     "excerpt is in the record and whose figure is the field's value",
     "record {locator}: {field} {figure} is neither a claim nor an exclusion",
+    no_mapping=(
+        "no mapping in mappings/ names this snapshot, so its records cannot be checked",
+        "add the dataset's mapping to mappings/ (manpower import reads it)",
+    ),
 )
 
 # ---- import: a dataset snapshot read through its mapping (contributing.dataset_import) -------

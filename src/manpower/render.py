@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from manpower.contributing.coverage import Coverage
     from manpower.contributing.dataset_import import ImportResult
     from manpower.contributing.submit import SubmitResult
+    from manpower.publishing.compare import Group
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
 
@@ -233,6 +234,7 @@ _COVERAGE_TABLE = {
     catalogue.EXCLUSION_NOT_FOUND: "exclusions",
     catalogue.DOCUMENT_MISSING: "sources",
     catalogue.DOCUMENT_CHANGED: "sources",
+    catalogue.DATASET_NOT_COVERED: "claims",
 }
 
 
@@ -323,3 +325,55 @@ def render_rejected(problems: list[Problem], unlisted: dict[str, int], fmt: str)
     errors = len(problems) + sum(unlisted.values())
     lines.append(f"rejected: {errors} error{'s' * (errors != 1)}; nothing was written to data/")
     return "\n".join(lines)
+
+
+def _group_line(group: Group) -> str:
+    from manpower.publishing.compare import stated
+
+    category = f" [{group.category}]" if group.category else ""
+    values = "; ".join(f"{stated(c)} ({c['source_id']}: {c['claim_id']})" for c in group.claims)
+    verdict = "agree" if group.agree else "DISAGREE"
+    return (
+        f"{group.claimant_id} {group.metric_id}{category} on {group.period_end}: {verdict}: "
+        f"{values}"
+    )
+
+
+def render_compare(groups: list[Group], fmt: str) -> str:
+    """The claims of each quantity reported by several sources, and whether they agree."""
+    if fmt == "json":
+        return json.dumps({"groups": [g.to_dict() for g in groups]}, indent=2, ensure_ascii=False)
+    lines = []
+    for group in groups:
+        if fmt == "github":
+            if not group.agree:
+                lines.append(
+                    _warning("data/claims.csv", catalogue.CLAIMS_DISAGREE, _group_line(group))
+                )
+        else:
+            lines.append(_group_line(group))
+    disagree = sum(not g.agree for g in groups)
+    lines.append(
+        f"{len(groups)} quantit{'ies' if len(groups) != 1 else 'y'} reported by several "
+        f"sources: {len(groups) - disagree} agree, {disagree} disagree"
+    )
+    return "\n".join(lines)
+
+
+def _warning(file: str, rule: str, text: str) -> str:
+    return f"::warning file={_escape_property(file)},title={_escape_property(rule)}::" + (
+        _escape_data(text)
+    )
+
+
+def disagreement_lines(groups: list[Group], fmt: str) -> list[str]:
+    """``validate``'s warnings: each quantity whose sources disagree (the exit code is kept)."""
+    out = []
+    for group in groups:
+        if group.agree:
+            continue
+        text = f"warning: [{catalogue.CLAIMS_DISAGREE}] {_group_line(group)}"
+        if fmt == "github":
+            text = _warning("data/claims.csv", catalogue.CLAIMS_DISAGREE, text)
+        out.append(text)
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower import problems as catalogue
-from manpower.config import DOCUMENTS_ENV, documents_dir
+from manpower.config import DOCUMENTS_ENV, datasets_dir, documents_dir
 from manpower.contributing.figures import (
     Figure,
     find_figures,
@@ -56,6 +56,7 @@ class DocumentCoverage:
     document: str
     figures: list[Figure] = field(default_factory=list)
     accounted: dict[int, list[str]] = field(default_factory=dict)
+    records: int = 0  # for a dataset snapshot: the mapped figures of its records
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Coverage:
 
     @property
     def figures(self) -> int:
-        return sum(len(d.figures) for d in self.documents)
+        return sum(len(d.figures) + d.records for d in self.documents)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -190,8 +191,17 @@ def _apply_exclusion(
     )
 
 
-def check(root: Path, source_ids: list[str] | None = None, folder: Path | None = None) -> Coverage:
-    """Coverage of the archived documents of ``source_ids`` (default: every source with one)."""
+def check(
+    root: Path,
+    source_ids: list[str] | None = None,
+    folder: Path | None = None,
+    datasets: Path | None = None,
+) -> Coverage:
+    """Coverage of the archived documents of ``source_ids`` (default: every source with one).
+
+    A dataset snapshot (``kind`` dataset) is read from ``datasets`` (default
+    ``manpower.config.datasets_dir``) through its mapping: see :func:`account_dataset`.
+    """
     folder = folder or documents_dir(root)
     if not folder.is_dir():
         raise ManpowerError(
@@ -214,7 +224,8 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         if not source.get("document"):
             continue
         sid, name = source["source_id"], source["document"]
-        path = folder / name
+        dataset = source.get("kind") == "dataset"
+        path = (datasets or datasets_dir(root)) / name if dataset else folder / name
         if not path.is_file():
             coverage.gaps.append(
                 Gap(
@@ -224,7 +235,7 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                     None,
                     "",
                     "",
-                    catalogue.message(catalogue.DOCUMENT_MISSING, name=name, folder=folder),
+                    catalogue.message(catalogue.DOCUMENT_MISSING, name=name, folder=path.parent),
                 )
             )
             continue
@@ -246,6 +257,18 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                     ),
                 )
             )
+        if dataset:
+            doc, gaps = account_dataset(
+                root,
+                source,
+                path,
+                [c for c in claims if c.get("source_id") == sid],
+                claims,
+                exclusions,
+            )
+            coverage.documents.append(doc)
+            coverage.gaps.extend(gaps)
+            continue
         doc, gaps = account(
             sid,
             name,
@@ -256,3 +279,58 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         coverage.documents.append(doc)
         coverage.gaps.extend(gaps)
     return coverage
+
+
+def account_dataset(
+    root: Path,
+    source: dict[str, str],
+    path: Path,
+    own: list[dict[str, str]],
+    claims: list[dict[str, str]],
+    exclusions: list[dict[str, str]],
+) -> tuple[DocumentCoverage, list[Gap]]:
+    """Every mapped field of every record of one imported snapshot is a claim or an exclusion.
+
+    The claim may be one of an earlier snapshot of the same dataset: an unchanged record keeps
+    the claim of the snapshot that first stated it (``contributing.dataset_import``). Each claim
+    of the snapshot must quote its record as written, on one line (``datasets.one_line``).
+    """
+    from manpower.contributing.datasets import (
+        Rejected,
+        mappings,
+        one_line,
+        read_records,
+        read_snapshot,
+        uncovered,
+    )
+
+    sid, name = source["source_id"], source["document"]
+    doc = DocumentCoverage(sid, name)
+
+    def gap(kind: str, locator: str | None, figure: str, context: str, text: str) -> Gap:
+        return Gap(sid, name, kind, None, figure, context, text)
+
+    found = [(m, s) for m in mappings(root) for s in m.snapshots if m.source_id(s) == sid]
+    if not found:
+        variant = "no-mapping"
+        text = catalogue.message(catalogue.DATASET_NOT_COVERED, variant)
+        return doc, [gap(catalogue.DATASET_NOT_COVERED, None, "", "", text)]
+    mapping, snapshot = found[0]
+    try:
+        _digest, records = read_snapshot(path, name)
+        readings, problems = read_records(mapping, records, name)
+    except Rejected as exc:
+        problems, readings = exc.problems, []
+    gaps = [gap(p.rule, None, "", "", p.message) for p in problems]
+    text = one_line(path.read_text(encoding="utf-8"))
+    for claim in own:
+        if one_line(claim.get("quote", "")) not in text:
+            message = catalogue.message(catalogue.QUOTE_NOT_FOUND, claim_id=claim["claim_id"])
+            gaps.append(gap(catalogue.QUOTE_NOT_FOUND, None, "", claim.get("quote", ""), message))
+    doc.records = len(readings)
+    for r in uncovered(mapping, snapshot, readings, claims, exclusions):
+        message = catalogue.message(
+            catalogue.DATASET_NOT_COVERED, locator=r.locator, field=r.figure.field, figure=r.number
+        )
+        gaps.append(gap(catalogue.DATASET_NOT_COVERED, r.locator, r.number, r.quote, message))
+    return doc, gaps
