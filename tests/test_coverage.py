@@ -198,7 +198,14 @@ def test_curated_documents_are_fully_covered():
 
 
 def _rows() -> list[tuple[str, dict[str, str]]]:
-    claims = read_rows(ROOT / "data" / "claims.csv")
+    # the rows of the documents (articles); a dataset snapshot's records are checked through
+    # their mapping (tests/test_dataset_import.py deletes a claim of one)
+    datasets = {
+        s["source_id"]
+        for s in read_rows(ROOT / "data" / "sources.csv")
+        if s.get("kind") == "dataset"
+    }
+    claims = [c for c in read_rows(ROOT / "data" / "claims.csv") if c["source_id"] not in datasets]
     exclusions = read_rows(ROOT / "data" / "exclusions.csv")
     return [("claims", c) for c in claims] + [("exclusions", x) for x in exclusions]
 

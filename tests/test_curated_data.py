@@ -8,12 +8,18 @@ import json
 import pytest
 
 from conftest import ROOT
-from manpower.config import documents_dir
+from manpower.config import datasets_dir, documents_dir
 from manpower.descriptor import build_descriptor, dumps
 from manpower.flat_table import flat_rows
 from manpower.validation.runner import validate
 
 SOURCES_DIR = documents_dir(ROOT)  # $MANPOWER_DOCUMENTS, else ../shared/sources
+DATASETS_DIR = datasets_dir(ROOT)  # $MANPOWER_DATASETS, else ../shared/datasets
+
+
+def folder_of(source: dict[str, str]):
+    """Where a source's archived file is: a dataset snapshot or a document."""
+    return DATASETS_DIR if source.get("kind") == "dataset" else SOURCES_DIR
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -30,13 +36,19 @@ def test_curated_package_is_valid():
 @pytest.mark.documents
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_quote_is_verbatim_from_its_document():
-    documents = {s["source_id"]: s["document"] for s in rows("sources")}
+    from manpower.contributing.datasets import one_line
+
+    sources = {s["source_id"]: s for s in rows("sources")}
     texts = {
-        name: (SOURCES_DIR / name).read_text(encoding="utf-8") for name in set(documents.values())
+        sid: (folder_of(s) / s["document"]).read_text(encoding="utf-8")
+        for sid, s in sources.items()
     }
-    missing = [
-        c["claim_id"] for c in rows("claims") if c["quote"] not in texts[documents[c["source_id"]]]
-    ]
+    # a dataset's quote is its record on one line (layout whitespace as single spaces)
+    texts = {
+        sid: one_line(text) if sources[sid].get("kind") == "dataset" else text
+        for sid, text in texts.items()
+    }
+    missing = [c["claim_id"] for c in rows("claims") if c["quote"] not in texts[c["source_id"]]]
     assert missing == []
 
 
@@ -45,13 +57,14 @@ def test_every_quote_is_verbatim_from_its_document():
 def test_every_document_is_pinned_by_its_sha256():
     from manpower.files import sha256_file
 
-    pinned = {s["document"]: s["sha256"] for s in rows("sources") if s["document"]}
-    assert pinned == {name: sha256_file(SOURCES_DIR / name) for name in pinned}
+    sources = [s for s in rows("sources") if s["document"]]
+    pinned = {s["document"]: s["sha256"] for s in sources}
+    assert pinned == {s["document"]: sha256_file(folder_of(s) / s["document"]) for s in sources}
 
 
 @pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the repo")
 def test_every_document_is_a_source_with_claims():
-    documents = {s["document"]: s["source_id"] for s in rows("sources")}
+    documents = {s["document"]: s["source_id"] for s in rows("sources") if s["kind"] != "dataset"}
     assert sorted(documents) == sorted(p.name for p in SOURCES_DIR.glob("*.txt"))
     claimed = {c["source_id"] for c in rows("claims")}
     assert set(documents.values()) <= claimed

@@ -18,7 +18,18 @@ from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-LAYERS = ("intake", "schema", "semantic", "submit", "fmt", "package", "coverage", "draft")
+LAYERS = (
+    "intake",
+    "schema",
+    "semantic",
+    "submit",
+    "fmt",
+    "package",
+    "coverage",
+    "draft",
+    "import",
+    "compare",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -759,6 +770,115 @@ DRAFT_INTO_DATA = _define(
     "draft never writes into the curated data/ folder",
     "write the draft elsewhere (e.g. --out drafts/claims.csv), fill it, then `manpower submit` it",
     "{path} is in the curated data/ folder, which only `manpower submit` changes",
+)
+DATASET_NOT_COVERED = _define(
+    "record-unaccounted",
+    "coverage",
+    "every mapped field of every record of an imported dataset snapshot is a claim or an exclusion",
+    "run manpower import with the snapshot's mapping, or add a row of data/exclusions.csv whose "
+    "excerpt is in the record and whose figure is the field's value",
+    "record {locator}: {field} {figure} is neither a claim nor an exclusion",
+    no_mapping=(
+        "no mapping in mappings/ names this snapshot, so its records cannot be checked",
+        "add the dataset's mapping to mappings/ (manpower import reads it)",
+    ),
+)
+
+# ---- import: a dataset snapshot read through its mapping (contributing.dataset_import) -------
+MAPPING_INVALID = _define(
+    "mapping-invalid",
+    "import",
+    "a dataset mapping is TOML with the keys the import needs",
+    "see mappings/README.md for the keys of a mapping",
+    "{why}",
+)
+SNAPSHOT_UNREADABLE = _define(
+    "snapshot-unreadable",
+    "import",
+    "a dataset snapshot is a JSON array of records, at most 64 MiB",
+    "use the snapshot file the mapping names, unchanged",
+    "{why}",
+)
+SNAPSHOT_CHANGED = _define(
+    "snapshot-changed",
+    "import",
+    "a dataset snapshot has the sha256 its mapping pins",
+    "use the snapshot the mapping names, unchanged (or pin the new file in the mapping)",
+    "has sha256 {digest}, the mapping pins {pinned}",
+)
+RECORD_TOO_LARGE = _define(
+    "record-too-large",
+    "import",
+    "a dataset record is at most 64 KiB long",
+    "check that the file is the dataset's snapshot; records are a few hundred bytes",
+    "the record is {size:,} bytes long, more than {limit:,}",
+)
+RECORD_MALFORMED = _define(
+    "record-malformed",
+    "import",
+    "a dataset record is a JSON object whose names appear once",
+    "each record is one JSON object, each name once",
+    "{why}",
+)
+RECORD_NOT_A_NUMBER = _define(
+    "record-not-a-number",
+    "import",
+    "a record's mapped figure is a JSON number (or null: no figure)",
+    "the figure must be a plain JSON number such as 30150",
+    "{field} is {value}, not a number",
+)
+RECORD_NEGATIVE = _define(
+    "record-negative",
+    "import",
+    "a record's mapped figure is not negative",
+    "a running total cannot be negative; check the record",
+    "{field} is negative",
+)
+RECORD_BAD_KEY = _define(
+    "record-bad-key",
+    "import",
+    "a record's key is a real date written YYYY-MM-DD (the package's date grammar)",
+    "write the date as YYYY-MM-DD",
+    "{field} is {value}, not a date YYYY-MM-DD",
+)
+RECORD_DUPLICATE_KEY = _define(
+    "record-duplicate-key",
+    "import",
+    "a snapshot has each record's key once",
+    "a snapshot states one figure per key: remove or correct the repeated record",
+    "{field} {value} is also the key of record {earlier}",
+)
+RECORD_UNKNOWN_QUALIFIER = _define(
+    "record-unknown-qualifier",
+    "import",
+    "a record's qualifier is one its mapping maps to a value_kind",
+    "add the word to the mapping's qualifiers, with the value_kind it means",
+    "{field} is {value}; the mapping knows {known}",
+)
+RECORD_BAD_URI = _define(
+    "record-bad-uri",
+    "import",
+    "a record's source URI is an http:// or https:// address",
+    "the record's source must be a web address",
+    "{field} is {value}, not an http(s) address",
+)
+SNAPSHOT_OUT_OF_ORDER = _define(
+    "snapshot-out-of-order",
+    "import",
+    "a dataset's snapshots are imported oldest first",
+    "import the snapshots of a dataset in the order of their dates",
+    "snapshot {date} is older than {latest}, already imported: its records would supersede "
+    "later ones",
+)
+
+# ---- compare: claims of one quantity by several sources (publishing.compare) ------------------
+CLAIMS_DISAGREE = _define(
+    "claims-disagree",
+    "compare",
+    "claims of one claimant, metric, category and date from different sources agree (a warning)",
+    "see manpower compare: the sources differ; record a correction with supersedes only if one "
+    "of them is wrong",
+    "{claimant} {metric}{category} on {period_end}: {values}",
 )
 
 

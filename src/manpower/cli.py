@@ -93,8 +93,43 @@ def validate(path: Path | None, output_format: str) -> None:
     if path is None and (warning := pending(find_root())):
         _warn(warning)
     report = run(path)
-    click.echo(terminal_safe(render(report, output_format)))
+    warnings = _disagreements(Path(report.root)) if report.valid else []
+    if output_format == "json":
+        import json
+
+        data = {**report.to_dict(), "warnings": [g.to_dict() for g in warnings]}
+        click.echo(terminal_safe(json.dumps(data, indent=2, ensure_ascii=False)))
+    else:
+        from manpower.render import disagreement_lines
+
+        lines = [*disagreement_lines(warnings, output_format), render(report, output_format)]
+        click.echo(terminal_safe("\n".join(lines)))
     sys.exit(int(not report.valid))
+
+
+def _disagreements(root: Path) -> list[Any]:
+    """Quantities whose sources disagree, for validate's warnings (valid data only)."""
+    from manpower.views.compare import compare
+
+    if not (root / "data" / "claims.csv").is_file():
+        return []
+    return [g for g in compare(root) if not g.agree]
+
+
+@cli.command("compare")
+@click.argument("name", required=False, metavar="[TOPIC|METRIC|CLAIMANT]")
+@format_option()
+def compare_command(name: str | None, output_format: str) -> None:
+    """For each claimant, metric, category and date reported by more than one source: the
+    values side by side with their sources, and whether they agree within the precision the
+    claims state (an approximate 782,500 and an exact 782,510 agree). Superseded and undated
+    claims are left out. Exit 0 (a disagreement is information, not an error).
+    """
+    from manpower.paths import find_root
+    from manpower.render import render_compare
+    from manpower.views.compare import compare
+
+    click.echo(terminal_safe(render_compare(compare(find_root(), name), output_format)))
 
 
 @cli.command()
@@ -302,6 +337,34 @@ def repair(
         verb = "Would withdraw" if dry_run else "Withdrew"
         click.echo(terminal_safe(f"{verb} {ident} (retraction {retraction}){by}."))
     click.echo(terminal_safe(render_submit(result, output_format)))
+@cli.command("import")
+@click.argument("mapping", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--snapshot", default=None, help="The snapshot's date (when the mapping has several)."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and summarise; write nothing.")
+@format_option()
+def import_command(mapping: Path, snapshot: str | None, dry_run: bool, output_format: str) -> None:
+    """Import a dataset snapshot's records as claims, through a mapping in mappings/.
+
+    The snapshot (read from $MANPOWER_DATASETS, default ../shared/datasets beside the
+    repository) becomes a source; each mapped figure of each record a claim, checked and written
+    like `manpower submit` (all or nothing, under the lock). A record whose figure changed since
+    an earlier snapshot becomes a claim superseding the earlier one; an unchanged record adds
+    nothing; a record that disappeared is reported and its claim kept. Exit 1 on any bad record.
+    """
+    from manpower.contributing.dataset_import import import_snapshot
+    from manpower.contributing.datasets import Rejected
+    from manpower.paths import find_root
+    from manpower.render import render_import, render_rejected
+
+    try:
+        result = import_snapshot(find_root(), mapping, snapshot, dry_run=dry_run, notify=_warn)
+    except Rejected as exc:
+        unlisted = getattr(exc, "unlisted", {})
+        click.echo(terminal_safe(render_rejected(exc.problems, unlisted, output_format)))
+        sys.exit(1)
+    click.echo(terminal_safe(render_import(result, output_format)))
     sys.exit(int(not result.valid))
 
 

@@ -38,3 +38,15 @@ def documents_dir(root: Path) -> Path:
     """``$MANPOWER_DOCUMENTS``, else ``../shared/sources`` relative to the repository root."""
     given = os.environ.get(DOCUMENTS_ENV)
     return Path(given) if given else (root / DEFAULT_DOCUMENTS_DIR).resolve()
+
+
+# The dataset snapshots (sources of kind dataset: ``document`` is folder/file under this folder),
+# read by ``manpower import`` and checked by ``manpower coverage``; not redistributed either.
+DATASETS_ENV = "MANPOWER_DATASETS"
+DEFAULT_DATASETS_DIR = "../shared/datasets"
+
+
+def datasets_dir(root: Path) -> Path:
+    """``$MANPOWER_DATASETS``, else ``../shared/datasets`` relative to the repository root."""
+    given = os.environ.get(DATASETS_ENV)
+    return Path(given) if given else (root / DEFAULT_DATASETS_DIR).resolve()

@@ -89,6 +89,15 @@ def _document_sources(root: Path) -> list[dict[str, str]]:
         entry = {"title": row.get("title") or row["source_id"]}
         if row.get("url"):
             entry["path"] = row["url"]
+        if row.get("kind") == "dataset":
+            # a relayed dataset: its licence and the attribution that licence asks to keep
+            # (the Data Package's own licences are about this package, not about the relays)
+            if row.get("commit"):
+                entry["version"] = row["commit"]
+            if row.get("licence"):
+                entry["licenses"] = [{"name": row["licence"]}]
+            if row.get("attribution"):
+                entry["attribution"] = row["attribution"]
         out.append(entry)
     return out
 

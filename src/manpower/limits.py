@@ -85,6 +85,10 @@ MAX_MEMBER_NAME_SHOWN = 80
 # ---- the changelog and diff (releasing.changelog) --------------------------------------------
 # Keys listed per kind of change; the rest are counted ("... and N more").
 MAX_CHANGES_LISTED = 50
+# A dataset snapshot `manpower import` reads (the relays' files are 0.2 to 0.8 MB), and one record
+# of it (a few hundred bytes): a larger file or record is a mistake or an attack.
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024
 
 
 class _HasRule(Protocol):

@@ -17,9 +17,11 @@ from manpower.releasing.changelog import diff_markdown, listed
 if TYPE_CHECKING:
     from manpower.contributing.canonical_form import FormatResult
     from manpower.contributing.coverage import Coverage
+    from manpower.contributing.dataset_import import ImportResult
     from manpower.contributing.submit import SubmitResult
     from manpower.releasing.diff import PackageDiff
     from manpower.validation.runner import Report
+    from manpower.views.compare import Group
 
 def _where(p: Problem) -> str:
     parts = [f"{p.table}.csv" if p.table != "datapackage" else "datapackage.json"]
@@ -226,6 +228,7 @@ _COVERAGE_TABLE = {
     catalogue.DOCUMENT_MISSING: "sources",
     catalogue.DOCUMENT_CHANGED: "sources",
     catalogue.DOCUMENT_TOO_LARGE: "sources",
+    catalogue.DATASET_NOT_COVERED: "claims",
 }
 
 
@@ -255,3 +258,116 @@ def render_coverage(coverage: Coverage, fmt: str) -> str:
             + catalogue.fix(catalogue.UNACCOUNTED)
         )
     return "\n".join(lines)
+
+
+def render_import(result: ImportResult, fmt: str) -> str:
+    """What importing a dataset snapshot added, revised and kept, or why it was rejected."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if fmt == "github":
+        lines = [
+            _annotation(p.file or p.table, p.row, p.rule, finding_line(p)) for p in result.problems
+        ]
+    else:
+        lines = [finding_line(p) for p in result.problems]
+    if not result.valid:
+        lines += _unlisted(result.unlisted)
+        errors = len(result.problems) + sum(result.unlisted.values())
+        lines.append(
+            f"rejected: {errors} error{'s' * (errors != 1)} ({result.mapping}, snapshot "
+            f"{result.snapshot}); nothing was written to data/"
+        )
+        return "\n".join(lines)
+    for locator, metric, claim_id in result.disappeared:
+        lines.append(
+            f"disappeared: {metric} of record {locator} is not in snapshot {result.snapshot}; "
+            f"its claim {claim_id} stays (it was asserted in the snapshot it came from)"
+        )
+    verb = "would add" if result.dry_run else "added"
+    lines.append(
+        f"{result.source_id}: {result.records} records; {verb} {len(result.added)} new claims "
+        f"and {len(result.revised)} revisions (superseding the earlier claim), "
+        f"{result.unchanged} unchanged (the earlier claim stands), "
+        f"{len(result.disappeared)} disappeared"
+    )
+    if not result.added and not result.revised and not result.new_source:
+        lines.append("Nothing to import: the snapshot is in data/ already; nothing was written.")
+    elif result.dry_run:
+        lines.append("Dry run: the import is valid; nothing was written.")
+    else:
+        lines.append(f"Wrote {', '.join(result.written)}. Next: run `manpower build`.")
+    return "\n".join(lines)
+
+
+def render_rejected(problems: list[Problem], unlisted: dict[str, int], fmt: str) -> str:
+    """A mapping, snapshot or records refused before any claim was made."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "valid": False,
+                "problems": [p.to_dict() for p in problems],
+                "unlisted_by_rule": dict(sorted(unlisted.items())),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt == "github":
+        lines = [_annotation(p.file or p.table, p.row, p.rule, finding_line(p)) for p in problems]
+    else:
+        lines = [finding_line(p) for p in problems]
+    lines += _unlisted(unlisted)
+    errors = len(problems) + sum(unlisted.values())
+    lines.append(f"rejected: {errors} error{'s' * (errors != 1)}; nothing was written to data/")
+    return "\n".join(lines)
+
+
+def _group_line(group: Group) -> str:
+    from manpower.views.compare import stated
+
+    category = f" [{group.category}]" if group.category else ""
+    values = "; ".join(f"{stated(c)} ({c['source_id']}: {c['claim_id']})" for c in group.claims)
+    verdict = "agree" if group.agree else "DISAGREE"
+    return (
+        f"{group.claimant_id} {group.metric_id}{category} on {group.period_end}: {verdict}: "
+        f"{values}"
+    )
+
+
+def render_compare(groups: list[Group], fmt: str) -> str:
+    """The claims of each quantity reported by several sources, and whether they agree."""
+    if fmt == "json":
+        return json.dumps({"groups": [g.to_dict() for g in groups]}, indent=2, ensure_ascii=False)
+    lines = []
+    for group in groups:
+        if fmt == "github":
+            if not group.agree:
+                lines.append(
+                    _warning("data/claims.csv", catalogue.CLAIMS_DISAGREE, _group_line(group))
+                )
+        else:
+            lines.append(_group_line(group))
+    disagree = sum(not g.agree for g in groups)
+    lines.append(
+        f"{len(groups)} quantit{'ies' if len(groups) != 1 else 'y'} reported by several "
+        f"sources: {len(groups) - disagree} agree, {disagree} disagree"
+    )
+    return "\n".join(lines)
+
+
+def _warning(file: str, rule: str, text: str) -> str:
+    return f"::warning file={_escape_property(file)},title={_escape_property(rule)}::" + (
+        _escape_data(text)
+    )
+
+
+def disagreement_lines(groups: list[Group], fmt: str) -> list[str]:
+    """``validate``'s warnings: each quantity whose sources disagree (the exit code is kept)."""
+    out = []
+    for group in groups:
+        if group.agree:
+            continue
+        text = f"warning: [{catalogue.CLAIMS_DISAGREE}] {_group_line(group)}"
+        if fmt == "github":
+            text = _warning("data/claims.csv", catalogue.CLAIMS_DISAGREE, text)
+        out.append(text)
+    return out

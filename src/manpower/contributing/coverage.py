@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower import catalogue
-from manpower.config import DOCUMENTS_ENV, documents_dir
+from manpower.config import DATASETS_ENV, DOCUMENTS_ENV, datasets_dir, documents_dir
 from manpower.contributing.figures import (
     CONTEXT_CHARS,
     Figure,
@@ -31,7 +31,7 @@ from manpower.contributing.figures import (
 )
 from manpower.errors import ManpowerError, UsageError
 from manpower.files import sha256_file
-from manpower.limits import MAX_DOCUMENT_BYTES
+from manpower.limits import MAX_DOCUMENT_BYTES, MAX_SNAPSHOT_BYTES
 from manpower.limits import excerpt as shorten
 from manpower.paths import data_path
 from manpower.schema import read_rows as read_table_rows
@@ -61,6 +61,7 @@ class DocumentCoverage:
     document: str
     figures: list[Figure] = field(default_factory=list)
     accounted: dict[int, list[str]] = field(default_factory=dict)
+    records: int = 0  # for a dataset snapshot: the mapped figures of its records
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Coverage:
 
     @property
     def figures(self) -> int:
-        return sum(len(d.figures) for d in self.documents)
+        return sum(len(d.figures) + d.records for d in self.documents)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -293,22 +294,28 @@ class DocumentIssue:
     params: dict[str, Any]
 
 
-def read_document(folder: Path, source: dict[str, str]) -> tuple[str | None, DocumentIssue | None]:
+def read_document(
+    folder: Path, source: dict[str, str], *, dataset: bool = False
+) -> tuple[str | None, DocumentIssue | None]:
     """The text of a source's archived document, and what is wrong with it (None: nothing).
 
-    The text is None when the document is not in ``folder``; a document whose sha256 differs
-    from the one ``sources.csv`` pins is returned with a ``document-changed`` issue.
+    The text is None when the document is not in ``folder`` (or is over its size limit); a
+    document whose sha256 differs from the one ``sources.csv`` pins is returned with a
+    ``document-changed`` issue. A dataset snapshot (``dataset``) has its own folder variable and
+    size limit.
     """
+    env = DATASETS_ENV if dataset else DOCUMENTS_ENV
+    limit = MAX_SNAPSHOT_BYTES if dataset else MAX_DOCUMENT_BYTES
     name = source.get("document", "")
     path = folder / name
     if not name or Path(name).name != name or not path.is_file():
         return None, DocumentIssue(
-            catalogue.DOCUMENT_MISSING, {"name": name, "folder": folder, "env": DOCUMENTS_ENV}
+            catalogue.DOCUMENT_MISSING, {"name": name, "folder": folder, "env": env}
         )
     size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
+    if size > limit:
         return None, DocumentIssue(
-            catalogue.DOCUMENT_TOO_LARGE, {"name": name, "size": size, "limit": MAX_DOCUMENT_BYTES}
+            catalogue.DOCUMENT_TOO_LARGE, {"name": name, "size": size, "limit": limit}
         )
     raw = path.read_bytes()
     text = normalise(raw.decode("utf-8", errors="replace"))
@@ -331,8 +338,17 @@ def withdrawn(root: Path) -> set[str]:
     }
 
 
-def check(root: Path, source_ids: list[str] | None = None, folder: Path | None = None) -> Coverage:
-    """Coverage of the archived documents of ``source_ids`` (default: every source with one)."""
+def check(
+    root: Path,
+    source_ids: list[str] | None = None,
+    folder: Path | None = None,
+    datasets: Path | None = None,
+) -> Coverage:
+    """Coverage of the archived documents of ``source_ids`` (default: every source with one).
+
+    A dataset snapshot (``kind`` dataset) is read from ``datasets`` (default
+    ``manpower.config.datasets_dir``) through its mapping: see :func:`account_dataset`.
+    """
     folder = folder or documents_dir(root)
     if not folder.is_dir():
         raise ManpowerError(
@@ -359,7 +375,9 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         if not source.get("document"):
             continue
         sid, name = source["source_id"], source["document"]
-        text, issue = read_document(folder, source)
+        dataset = source.get("kind") == "dataset"
+        base = (datasets or datasets_dir(root)) if dataset else folder
+        text, issue = read_document(base, source, dataset=dataset)
         if issue is not None:
             coverage.gaps.append(
                 Gap(
@@ -374,6 +392,18 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
             )
         if text is None:
             continue
+        if dataset:
+            doc, gaps = account_dataset(
+                root,
+                source,
+                base / name,
+                [c for c in claims if c.get("source_id") == sid],
+                claims,
+                exclusions,
+            )
+            coverage.documents.append(doc)
+            coverage.gaps.extend(gaps)
+            continue
         doc, gaps = account(
             sid,
             name,
@@ -385,3 +415,58 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
         coverage.documents.append(doc)
         coverage.gaps.extend(gaps)
     return coverage
+
+
+def account_dataset(
+    root: Path,
+    source: dict[str, str],
+    path: Path,
+    own: list[dict[str, str]],
+    claims: list[dict[str, str]],
+    exclusions: list[dict[str, str]],
+) -> tuple[DocumentCoverage, list[Gap]]:
+    """Every mapped field of every record of one imported snapshot is a claim or an exclusion.
+
+    The claim may be one of an earlier snapshot of the same dataset: an unchanged record keeps
+    the claim of the snapshot that first stated it (``contributing.dataset_import``). Each claim
+    of the snapshot must quote its record as written, on one line (``datasets.one_line``).
+    """
+    from manpower.contributing.datasets import (
+        Rejected,
+        mappings,
+        one_line,
+        read_records,
+        read_snapshot,
+        uncovered,
+    )
+
+    sid, name = source["source_id"], source["document"]
+    doc = DocumentCoverage(sid, name)
+
+    def gap(kind: str, locator: str | None, figure: str, context: str, text: str) -> Gap:
+        return Gap(sid, name, kind, None, figure, context, text)
+
+    found = [(m, s) for m in mappings(root) for s in m.snapshots if m.source_id(s) == sid]
+    if not found:
+        variant = "no-mapping"
+        text = catalogue.message(catalogue.DATASET_NOT_COVERED, variant)
+        return doc, [gap(catalogue.DATASET_NOT_COVERED, None, "", "", text)]
+    mapping, snapshot = found[0]
+    try:
+        _digest, records = read_snapshot(path, name)
+        readings, problems = read_records(mapping, records, name)
+    except Rejected as exc:
+        problems, readings = exc.problems, []
+    gaps = [gap(p.rule, None, "", "", p.message) for p in problems]
+    text = one_line(path.read_text(encoding="utf-8"))
+    for claim in own:
+        if one_line(claim.get("quote", "")) not in text:
+            message = catalogue.message(catalogue.QUOTE_NOT_FOUND, claim_id=claim["claim_id"])
+            gaps.append(gap(catalogue.QUOTE_NOT_FOUND, None, "", claim.get("quote", ""), message))
+    doc.records = len(readings)
+    for r in uncovered(mapping, snapshot, readings, claims, exclusions):
+        message = catalogue.message(
+            catalogue.DATASET_NOT_COVERED, locator=r.locator, field=r.figure.field, figure=r.number
+        )
+        gaps.append(gap(catalogue.DATASET_NOT_COVERED, r.locator, r.number, r.quote, message))
+    return doc, gaps

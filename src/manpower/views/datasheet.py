@@ -111,13 +111,32 @@ def _changelog(root: Path) -> str:
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
     from manpower.views.charts import caption, render
+    from manpower.views.series import split
+    from manpower.views.series_chart import caption as series_caption
+    from manpower.views.series_chart import render_series
 
     sections, rendered = [], {}
     for topic in data.topics:
         section = TopicSection(topic=topic, title=topic_title(topic))
         for metric in data.metrics_in(topic):
             claims = data.claims_for(metric.metric_id)
-            if len(claims) >= MIN_CLAIMS_FOR_CHART:
+            long, rest = split(data, claims)
+            if long:
+                # a relayed daily series: a line per relay, the other claims as marks
+                chart = render_series(metric, long, rest)
+                rendered[metric.metric_id] = chart
+                section.charts.append(
+                    {
+                        "metric": metric,
+                        "unit": UNIT_LABEL.get(metric.unit, metric.unit),
+                        "svg": chart.inline_svg,
+                        "caption": series_caption(metric, long, rest),
+                        "claims": rest,
+                        "series": long,
+                        "colours": chart.colours,
+                    }
+                )
+            elif len(claims) >= MIN_CLAIMS_FOR_CHART:
                 chart = render(metric, claims)
                 rendered[metric.metric_id] = chart
                 section.charts.append(
@@ -144,6 +163,7 @@ def build_site(root: Path, out: Path) -> Site:
 
     from manpower.views.charts import VERIFICATION_LABEL
     from manpower.views.citation import CFF, from_metadata
+    from manpower.views.compare import compare, stated
 
     meta = read_json(root / BASE_METADATA)
     data = load(root)
@@ -173,6 +193,8 @@ def build_site(root: Path, out: Path) -> Site:
         markup=Markup,
         charts_dir=CHARTS,
         sources_by_id={s["source_id"]: s for s in data.sources},
+        disagreements=[g for g in compare(root) if not g.agree],
+        stated=stated,
     )
     files: dict[str, bytes] = {"index.html": html.encode("utf-8")}
     files["style.css"] = (Path(__file__).parent / "templates" / "style.css").read_bytes()

@@ -23,6 +23,8 @@ LAYER_NAMES = {
     "fmt": "canonical form (`fmt --check`)",
     "coverage": "coverage of the archived documents (`coverage`)",
     "draft": "drafting rows for a document (`draft`)",
+    "import": "reading a dataset snapshot (`import`)",
+    "compare": "several sources of one figure (`compare`, warnings of `validate`)",
 }
 
 

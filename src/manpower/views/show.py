@@ -32,6 +32,10 @@ class Rows:
     table_columns: dict[str, str]
     grouped: bool = False  # claims of several metrics: a heading line per metric
     labels: dict[str, str] = field(default_factory=dict)  # metric_id -> label (unit)
+    # long relayed series (manpower.views.series): the table prints each as one summary
+    # instead of a claim per day; csv and json keep every claim
+    series: list[tuple[str, str]] = field(default_factory=list)  # (metric_id, summary)
+    in_series: frozenset[str] = frozenset()
 
 
 def overview(data: Dataset) -> Rows:
@@ -206,11 +210,16 @@ def select(data: Dataset, name: str) -> Rows:
                 "quote": c.quote,
             }
         )
+    from manpower.views.series import split
+
+    long, _rest = split(data, claims)
     return Rows(
         title=f"{title}: {_plural(len(rows), 'claim')}",
         columns=list(rows[0]) if rows else [],
         rows=rows,
         table_columns={},
+        series=[(s.metric_id, s.summary()) for s in long],
+        in_series=frozenset(cid for s in long for cid in s.claim_ids),
         grouped=target.kind != "metric",
         labels={
             m.metric_id: f"{m.label} ({UNIT_LABEL.get(m.unit, m.unit)})"
@@ -281,10 +290,18 @@ def _joined(first: str, second: str, width: int, indent: str = "    ") -> list[s
 def _claim_lines(rows: Rows, width: int, bold: Any) -> list[str]:
     lines: list[str] = []
     metric = None
+    summaries: dict[str, list[str]] = {}
+    for metric_id, text in rows.series:
+        summaries.setdefault(metric_id, []).append(text)
     for r in rows.rows:
         if rows.grouped and r["metric_id"] != metric:
             metric = r["metric_id"]
             lines += ["", fit(f"{metric}: {rows.labels.get(metric, '')}", width)]
+        if r["claim_id"] in rows.in_series:
+            for text in summaries.pop(r["metric_id"], []):
+                wrapped = textwrap.wrap(text, max(width - 4, 20), break_long_words=False)
+                lines += [bold(f"  {wrapped[0]}"), *(f"    {w}" for w in wrapped[1:])]
+            continue
         category = f" ({r['category']})" if r["category"] else ""
         value = f"  {r['value_as_stated']}{category} · {r['period']} · {r['verification']}"
         lines.append(bold(fit(value, width)))
