@@ -308,7 +308,11 @@ def read_document(
     limit = MAX_SNAPSHOT_BYTES if dataset else MAX_DOCUMENT_BYTES
     name = source.get("document", "")
     path = folder / name
-    if not name or Path(name).name != name or not path.is_file():
+    # an article is a file name; a dataset snapshot sits in its dataset's folder
+    plain = Path(name).name == name or (
+        dataset and not Path(name).is_absolute() and ".." not in Path(name).parts
+    )
+    if not name or not plain or not path.is_file():
         return None, DocumentIssue(
             catalogue.DOCUMENT_MISSING, {"name": name, "folder": folder, "env": env}
         )
