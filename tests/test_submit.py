@@ -188,7 +188,8 @@ def test_reordered_columns_are_accepted(repo, upd):
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerow(NEW)
-    assert run_submit(upd / "claims.csv").exit_code == 0
+    result = run_submit(upd / "claims.csv")
+    assert result.exit_code == 0, result.output
     assert CliRunner().invoke(cli, ["fmt", "--check"]).exit_code == 0
 
 
