@@ -150,6 +150,8 @@ def test_draft_of_a_new_source_writes_its_sources_row(make_repo, tmp_path, monke
         "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
         "notes": "Fill publisher, author, published_date, url and language only as the document "
         "states them; leave the others empty and say here why. Check the title.",
+        **dict.fromkeys(("kind", "repository", "commit", "licence", "attribution"), ""),
+        "snapshot_date": "",
     }
 
 
