@@ -128,8 +128,8 @@ def curated(root: Path, folder: Path) -> dict[str, tuple[str, Score]]:
         claims = read_rows(root / "data" / "claims.csv")
         for source in read_rows(root / "data" / "sources.csv"):
             sid = source["source_id"]
-            if not source.get("document"):
-                continue
+            if not source.get("document") or source.get("kind") == "dataset":
+                continue  # a dataset is imported through its mapping, not drafted
             for table in ("sources", "claimants", "metrics", "claims", "exclusions"):
                 rows = read_rows(root / "data" / f"{table}.csv")
                 kept = [r for r in rows if r.get("source_id") != sid or table == "sources"]

@@ -72,6 +72,8 @@ CLAIM = {
     "verification": "not_independently_verified",
     "supersedes": "",
     "notes": "",
+    "locator": "",
+    "source_uri": "",
 }
 
 

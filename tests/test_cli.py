@@ -93,7 +93,7 @@ def test_validate_json_equals_library_result(make_repo):
     )
     result = run("validate", str(repo), "--format", "json")
     assert result.exit_code == 1
-    # plus the disagreements between sources (manpower compare), listed only for valid data
+    # the library's report, plus the disagreements between sources (manpower compare)
     assert json.loads(result.output) == {**validate(repo).to_dict(), "warnings": []}
 
 

@@ -151,6 +151,8 @@ def test_draft_of_a_new_source_writes_its_sources_row(make_repo, tmp_path, monke
         "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
         "notes": "Fill publisher, author and url only as the document states them; leave the "
         "others empty and say here why. Title: the document's headline; check it.",
+        **dict.fromkeys(("kind", "repository", "commit", "licence", "attribution"), ""),
+        "snapshot_date": "",
     }
 
 

@@ -83,23 +83,28 @@ BROKEN: dict[str, tuple[bytes, str]] = {
         + ". Fix: rename or remove the column.",
     ),
     "missing column": (
-        text([FIELDS[:-1], list(NEW.values())[:-1]]).encode(),
+        text(
+            [
+                [f for f in FIELDS if f != "notes"],
+                [v for f, v in NEW.items() if f != "notes"],
+            ]
+        ).encode(),
         ", row 1: [missing-column] missing column notes (table claims). Fix: add the column to "
         "the header, with an empty cell where there is no value.",
     ),
     "duplicated column": (
         text([[*FIELDS, "quote"], [*NEW.values(), "x"]]).encode(),
         ", row 1: [duplicate-label] column 'quote' appears twice in the header (columns 14 and "
-        "18). Fix: keep one of them.",
+        "20). Fix: keep one of them.",
     ),
     "ragged row (short)": (
         (HEADER + "\n" + ROW.rsplit(",", 2)[0] + "\n").encode(),
-        ", row 2: [missing-cell] row has 15 cells but the header has 17. Fix: give every row one "
+        ", row 2: [missing-cell] row has 17 cells but the header has 19. Fix: give every row one "
         "cell per column (quote cells that contain commas).",
     ),
     "ragged row (long)": (
         (GOOD + ROW + ",extra\n").encode(),
-        ", row 3: [extra-cell] row has 18 cells but the header has 17. Fix: give every row one "
+        ", row 3: [extra-cell] row has 20 cells but the header has 19. Fix: give every row one "
         "cell per column (quote cells that contain commas).",
     ),
     "unbalanced quote swallowing rows": (

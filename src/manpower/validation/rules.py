@@ -431,13 +431,16 @@ def _cumulative_monotonic(t: Tables) -> pl.Series:
         .filter((pl.col("_basis") == "cumulative") & pl.col("_end").is_not_null())
         .drop("_basis")
     )
-    # A claim that a later claim corrects no longer stands: it is out of the series, so that a
-    # revised figure (a relay's record rewritten between two snapshots) does not make every
-    # figure after it look like a fall.
-    corrected = c.select(pl.col("supersedes").drop_nulls().unique())
-    cumulative = cumulative.join(
-        corrected.rename({"supersedes": "claim_id"}), on="claim_id", how="anti"
+    # A claim corrected by a claim about the same date (a relay's record revised between two
+    # snapshots) no longer stands: it is out of the series, so that the revised figure does not
+    # make every figure after it look like a fall. A claim "corrected" by one about another date
+    # stays in: only the excuse below can explain a fall then.
+    revised = (
+        cumulative.filter(pl.col("supersedes").is_not_null())
+        .select(*keys, "_end", pl.col("supersedes").alias("claim_id"))
+        .unique()
     )
+    cumulative = cumulative.join(revised, on=[*keys, "_end", "claim_id"], how="anti")
     if cumulative.height == 0:
         return _flag(c, [], "value")
     # Only a row with a higher figure on an earlier date can break the rule: find those groups
