@@ -103,6 +103,7 @@ def test_release_zip_holds_the_package(released):
             "schemas/claims.schema.json",
             "schemas/exclusions.schema.json",
             "schemas/metrics.schema.json",
+            "schemas/retractions.schema.json",
             "schemas/sources.schema.json",
             "README.md",
             "LICENSE",

@@ -243,3 +243,20 @@ def test_a_valid_hand_written_retraction_is_accepted(repo, tmp_path):
     write_table(path, [retraction()])
     assert run("submit", str(path)).exit_code == 0
     assert "paper-2025-01-03-02" not in run("coverage").output
+
+
+def test_a_retraction_of_another_sources_row_is_refused(repo, tmp_path):
+    other = {**SOURCES[0], "source_id": "paper-2025-02-01", "document": "", "sha256": ""}
+    write_table(tmp_path / "sources.csv", [other])
+    path = tmp_path / "retractions.csv"
+    write_table(
+        path, [retraction(retraction_id="paper-2025-02-01-r01", source_id=other["source_id"])]
+    )
+    before = digest(repo / "data")
+    result = run("submit", str(tmp_path / "sources.csv"), str(path))
+    assert result.exit_code == 1
+    assert (
+        "the retraction is of source 'paper-2025-02-01', but paper-2025-01-03-02 is of "
+        "'paper-2025-01-03'." in result.output
+    )
+    assert digest(repo / "data") == before

@@ -188,7 +188,8 @@ def test_file_for_no_known_table_is_rejected(repo, tmp_path):
         result,
         path,
         f"{path}: [unknown-table] cannot tell which table the file is for (its name is not one "
-        "of sources.csv, claimants.csv, metrics.csv, claims.csv, exclusions.csv and its header "
+        "of sources.csv, claimants.csv, metrics.csv, claims.csv, exclusions.csv, retractions.csv "
+        "and its header "
         "matches no table exactly). Fix: name the file after its table, e.g. claims.csv, or use "
         "that table's exact header.",
     )
