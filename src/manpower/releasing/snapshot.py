@@ -23,7 +23,9 @@ PACKAGE_PATHS = ("datapackage.json", "data", "schemas")
 
 
 @dataclass(frozen=True)
-class Table:
+class TableFile:
+    """One table of a snapshot: its name, its schema and the file that holds it."""
+
     name: str
     schema: dict[str, Any]  # the descriptor as the package writes it (diff compares these)
     path: Path
@@ -43,7 +45,7 @@ class Snapshot:
     def version(self) -> str:
         return str(self.descriptor.get("version") or "")
 
-    def tables(self) -> dict[str, Table]:
+    def tables(self) -> dict[str, TableFile]:
         from manpower.safe_paths import check_descriptor
 
         check_descriptor(self.root, self.descriptor)  # before any file is read
@@ -52,7 +54,9 @@ class Snapshot:
             schema = resource.get("schema", {})
             if isinstance(schema, str):
                 schema = read_json(self.root / schema)
-            out[resource["name"]] = Table(resource["name"], schema, self.root / resource["path"])
+            out[resource["name"]] = TableFile(
+                resource["name"], schema, self.root / resource["path"]
+            )
         return out
 
 

@@ -91,8 +91,12 @@ class Check:
         return catalogue.RULES[self.id].fix
 
 
-def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+def semantic_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
     """``text`` with number fields as Float64 and dates as Date (null when empty or unparsable).
+
+    Not :func:`manpower.schema.typed_frame`: the rules compare integers as floats, keep text
+    cells as read (no missing-value mapping) and never raise: the Table Schema layer reports the
+    cells that do not parse.
 
     NaN becomes null, as pandas treated it: a rule sees a missing number either way.
     """
@@ -647,7 +651,7 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     import pandera.polars as pa
     import polars as pl
 
-    # the dtypes typed_frame gives the columns
+    # the dtypes semantic_frame gives the columns
     dtypes = {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}
     columns = {
         f["name"]: pa.Column(
