@@ -101,13 +101,13 @@ def validate(path: Path | None, output_format: str, engine: str) -> None:
     """
     from manpower.contributing.transaction import pending
     from manpower.paths import find_root
-    from manpower.render import render
+    from manpower.render import render_report
     from manpower.validation.runner import validate as run
 
     if path is None and (warning := pending(find_root())):
         _warn(warning)
     report = run(path, engine=engine)
-    click.echo(terminal_safe(render(report, output_format)))
+    click.echo(terminal_safe(render_report(report, output_format)))
     sys.exit(int(not report.valid))
 
 
@@ -233,7 +233,7 @@ def show(name: str | None, output_format: str) -> None:
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(terminal_safe(view.render(rows, output_format, color=sys.stdout.isatty())))
+    click.echo(terminal_safe(view.render_rows(rows, output_format, color=sys.stdout.isatty())))
 
 
 @cli.command()

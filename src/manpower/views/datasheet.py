@@ -105,7 +105,7 @@ def _changelog(root: Path) -> str:
 
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
-    from manpower.views.charts import caption, render
+    from manpower.views.charts import caption, draw
 
     sections, rendered = [], {}
     for topic in data.topics:
@@ -113,7 +113,7 @@ def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
         for metric in data.metrics_in(topic):
             claims = data.claims_for(metric.metric_id)
             if len(claims) >= MIN_CLAIMS_FOR_CHART:
-                chart = render(metric, claims)
+                chart = draw(metric, claims)
                 rendered[metric.metric_id] = chart
                 section.charts.append(
                     {
