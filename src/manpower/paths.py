@@ -13,6 +13,10 @@ TABLES: tuple[str, ...] = ("sources", "claimants", "metrics", "claims", "exclusi
 # Tables a package made before they existed may lack (releases before exclusions.csv).
 OPTIONAL_TABLES: tuple[str, ...] = ("exclusions",)
 BASE_METADATA = "schemas/package.json"
+# The file layout of a release, the one list of it: the package itself (what a snapshot of a
+# git revision reads) and the documents a release archive ships beside it.
+PACKAGE_PATHS: tuple[str, ...] = ("datapackage.json", "data", "schemas")
+RELEASE_DOCUMENTS: tuple[str, ...] = ("README.md", "LICENSE", "LICENSE-DATA", "CHANGELOG.md")
 
 
 def find_root(start: Path | None = None) -> Path:
