@@ -492,10 +492,10 @@ def rule_counts(stdout: str) -> dict[str, int]:
 def unbroken_rules() -> list[str]:
     """The semantic rules of a claims row that no entry of BREAKS breaks (so a rule added to the
     package cannot be left out of the 1% errors unnoticed)."""
-    from manpower.validation.rules import table_rules
+    from manpower.validation.rules import table_checks
 
     wanted = {rule for rules, _ in BREAKS for rule in rules} | set(SHADOWED)
-    return sorted({rule.id for rule in table_rules("claims")} - wanted)
+    return sorted({rule.id for rule in table_checks("claims")} - wanted)
 
 
 def coverage(counts: dict[str, int]) -> list[str]:

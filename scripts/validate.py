@@ -8,7 +8,7 @@ from pathlib import Path
 
 from manpower.files import write_atomic
 from manpower.pipeline import run_stage
-from manpower.render import render
+from manpower.render import render_report
 from manpower.validation.runner import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ def main() -> int:
     }
     write_atomic(ROOT / "reports" / "validation.json", json.dumps(summary, indent=2) + "\n")
     if not report.valid:
-        print(render(report, "text"), file=sys.stderr)
+        print(render_report(report, "text"), file=sys.stderr)
     return int(not report.valid)
 
 

@@ -17,8 +17,8 @@ from manpower.views.charts import (
     _figure,
     caption,
     colours,
+    draw,
     is_breakdown,
-    render,
     subset_note,
 )
 from manpower.views.claims_view import Claim, Metric
@@ -101,7 +101,7 @@ def test_a_breakdown_is_a_bar_chart_labelled_with_values_as_stated():
     assert {"83 %", "3 %", "13 %"} <= set(labels)
     assert "category" in ax.get_xlabel()
     # the SVG keeps one countable mark per claim, each a bar
-    chart = render(SHARES, RANKS)
+    chart = draw(SHARES, RANKS)
     assert chart.svg.count('class="mark"') == 3
 
 
@@ -144,7 +144,7 @@ def test_each_way_of_stating_has_its_own_legended_style():
     legend_texts = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     for label in STATUS_LABEL.values():
         assert label in legend_texts
-    chart = render(SHARES, STATUS_CLAIMS)
+    chart = draw(SHARES, STATUS_CLAIMS)
     assert 'id="c-pow_share_by_rank-mark-1-interpreted"' in chart.svg
     assert 'id="c-pow_share_by_rank-mark-2-forecast"' in chart.svg
     assert 'id="c-pow_share_by_rank-mark-4-undated"' in chart.svg

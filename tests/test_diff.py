@@ -174,6 +174,27 @@ def test_revision_without_package_is_refused(tmp_path):
         diff("HEAD", "HEAD", tmp_path)
 
 
+def test_extracting_paths_a_revision_lacks_writes_nothing(tmp_path):
+    """``git archive`` given no path writes the whole tree: a revision that holds none of the
+    release's paths must give an empty folder, not the repository."""
+    from conftest import git
+    from manpower.gitutil import extract_paths
+    from manpower.paths import PACKAGE_PATHS, RELEASE_DOCUMENTS
+
+    repo, into = tmp_path / "repo", tmp_path / "into"
+    repo.mkdir()
+    into.mkdir()
+    (repo / "secret.txt").write_text("not part of a release\n")
+    (repo / "LICENSE").write_text("MIT\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    assert extract_paths(repo, "HEAD", PACKAGE_PATHS, into) == []
+    assert list(into.iterdir()) == []
+    assert extract_paths(repo, "HEAD", PACKAGE_PATHS + RELEASE_DOCUMENTS, into) == ["LICENSE"]
+    assert [p.name for p in into.iterdir()] == ["LICENSE"]
+
+
 def test_a_table_without_a_primary_key_is_compared_row_by_row(make_repo):
     from conftest import METRICS
 

@@ -131,7 +131,7 @@ def _broken_claims(path, rows: int) -> None:
 
 
 def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo, monkeypatch):
-    from manpower.render import render
+    from manpower.render import render_report
     from manpower.validation import columnar
     from parity.oracle import validate
 
@@ -156,7 +156,7 @@ def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo,
     assert listed[0].row == 2 and listed[-1].row == 26  # the first rows, both keys of each
     more = "... and 199,950 more [foreign-key] errors not listed (the first 50 of each rule are)"
     for fmt in ("text", "github"):
-        out = render(report, fmt)
+        out = render_report(report, fmt)
         lines = out.splitlines()
         assert more in lines
         rows = "sources 1, claimants 1, metrics 2, claims 100000, exclusions 0 rows"
@@ -165,7 +165,7 @@ def test_200k_foreign_key_errors_print_50_and_a_count_in_every_format(make_repo,
         rules = {p.rule for p in report.problems}
         assert len(lines) == len(report.problems) + len(report.unlisted) + 1
         assert len(report.problems) <= 50 * len(rules)
-    data = json.loads(render(report, "json"))
+    data = json.loads(render_report(report, "json"))
     assert data["errors"] == report.errors
     assert data["errors_by_rule"]["foreign-key"] == 200_000
     assert data["unlisted_by_rule"]["foreign-key"] == 199_950

@@ -205,11 +205,11 @@ def test_impossible_calendar_date(make_repo):
 def test_real_date_rule_by_itself():
     import polars as pl
 
-    from manpower.validation.rules import ROW, RULES, Tables
+    from manpower.validation.rules import CHECKS, ROW, Tables
 
     text = pl.DataFrame({"period_start": ["2025-02-30", "2025-02-28", ""], ROW: [2, 3, 4]})
     tables = Tables(typed={}, text={"claims": text}, schemas={}, today=TODAY)
-    rule = next(r for r in RULES if r.id == "real-date" and r.field == "period_start")
+    rule = next(r for r in CHECKS if r.id == "real-date" and r.field == "period_start")
     assert list(rule.check(tables)) == [False, True, True]
 
 
@@ -423,14 +423,14 @@ def test_rules_are_pandera_checks_named_by_rule_id_on_the_row_column():
 
     from conftest import ROOT
     from manpower.validation.columnar import ROW
-    from manpower.validation.rules import pandera_schema, table_rules
+    from manpower.validation.rules import pandera_schema, table_checks
 
     for table in ("sources", "claimants", "metrics", "claims"):
         schema = json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text())
         pandera = pandera_schema(table, schema, None)  # type: ignore[arg-type]
         # the checks run on the row numbers: pandera's failure cases are the failing rows
         assert [c.name for c in pandera.columns[ROW].checks] == [
-            r.id for r in table_rules(table)
+            r.id for r in table_checks(table)
         ]
         assert pandera.checks == []
 

@@ -15,7 +15,7 @@ import pytest
 
 import manpower
 from manpower.errors import ManpowerError
-from manpower.releasing.export import typed_frame
+from manpower.releasing.export import typed_table
 from manpower.releasing.snapshot import open_snapshot
 
 FIELDS = [
@@ -49,7 +49,7 @@ def package(folder: Path, rows: str) -> Path:
 
 def exported(folder: Path):
     with open_snapshot(str(folder), None) as snapshot:
-        return typed_frame(snapshot.tables()["t"])
+        return typed_table(snapshot.tables()["t"])
 
 
 def test_load_and_exports_read_the_schemas_booleans(tmp_path):

@@ -87,7 +87,7 @@ def validate(path: Path | None, output_format: str) -> None:
     """
     from manpower.contributing.transaction import pending
     from manpower.paths import find_root
-    from manpower.render import render
+    from manpower.render import render_report
     from manpower.validation.runner import validate as run
 
     if path is None and (warning := pending(find_root())):
@@ -102,7 +102,7 @@ def validate(path: Path | None, output_format: str) -> None:
     else:
         from manpower.render import disagreement_lines
 
-        lines = [*disagreement_lines(warnings, output_format), render(report, output_format)]
+        lines = [*disagreement_lines(warnings, output_format), render_report(report, output_format)]
         click.echo(terminal_safe("\n".join(lines)))
     sys.exit(int(not report.valid))
 
@@ -256,7 +256,7 @@ def show(name: str | None, output_format: str) -> None:
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(terminal_safe(view.render(rows, output_format, color=sys.stdout.isatty())))
+    click.echo(terminal_safe(view.render_rows(rows, output_format, color=sys.stdout.isatty())))
 
 
 @cli.command()

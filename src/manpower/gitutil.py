@@ -27,6 +27,20 @@ def git_bytes(root: Path, *args: str) -> bytes:
     return proc.stdout
 
 
+def extract_paths(root: Path, rev: str, paths: tuple[str, ...], into: Path) -> list[str]:
+    """Those of ``paths`` that ``rev`` holds, written under ``into``; returns them (when there
+    is none, nothing is written: ``git archive`` without a path would write the whole tree)."""
+    import io
+    import tarfile
+
+    present = git(root, "ls-tree", "--name-only", rev, "--", *paths).stdout.split()
+    if present:
+        data = git_bytes(root, "archive", "--format=tar", rev, "--", *present)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(into, filter="data")
+    return present
+
+
 def is_repo(root: Path) -> bool:
     return git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode == 0
 

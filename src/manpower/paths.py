@@ -21,6 +21,10 @@ TABLES: tuple[str, ...] = (
 # package in which nothing was ever withdrawn: retractions.csv is written by `manpower repair`).
 OPTIONAL_TABLES: tuple[str, ...] = ("exclusions", "retractions")
 BASE_METADATA = "schemas/package.json"
+# The file layout of a release, the one list of it: the package itself (what a snapshot of a
+# git revision reads) and the documents a release archive ships beside it.
+PACKAGE_PATHS: tuple[str, ...] = ("datapackage.json", "data", "schemas")
+RELEASE_DOCUMENTS: tuple[str, ...] = ("README.md", "LICENSE", "LICENSE-DATA", "CHANGELOG.md")
 
 
 def find_root(start: Path | None = None) -> Path:

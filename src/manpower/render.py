@@ -57,7 +57,7 @@ def text_line(p: Problem) -> str:
     return _line(_where(p), p.value, p.rule, p.message, p.fix)
 
 
-def render(report: Report, fmt: str) -> str:
+def render_report(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
     # people read the plain-words translation; JSON keeps the engines' own notes for machines

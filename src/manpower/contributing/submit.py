@@ -88,14 +88,16 @@ class SubmitResult:
 
 
 @dataclass(frozen=True)
-class Origin:
+class FileRow:
+    """Where a row comes from: the file as the user named it and the row number in it."""
+
     file: str
     row: int
 
 
 @dataclass
 class _Submitted:
-    origin: Origin
+    origin: FileRow
     raw: Row
     row: Row  # canonical
 
@@ -176,14 +178,14 @@ def _evaluate(
         fields = schemas[table].field_names
         for line, raw in parsed.rows():
             submitted[table].append(
-                _Submitted(Origin(display, line), raw, canonical_row(raw, fields))
+                _Submitted(FileRow(display, line), raw, canonical_row(raw, fields))
             )
     if result.findings:
         return result
 
     findings = _identifier_findings(schemas, existing, submitted)
     findings += _url_findings(submitted["sources"])
-    merged: dict[str, list[tuple[Row, Origin]]] = {}
+    merged: dict[str, list[tuple[Row, FileRow]]] = {}
     for table in TABLES:
         rows, table_findings = _merge(
             table, schemas[table], existing[table], submitted[table], allow_edits, result
@@ -211,7 +213,7 @@ def _evaluate(
 
 
 def _changed(
-    existing: list[tuple[Row, Origin]], submitted: list[_Submitted], key: list[str]
+    existing: list[tuple[Row, FileRow]], submitted: list[_Submitted], key: list[str]
 ) -> list[_Submitted]:
     """The submitted rows that are new or differ from the existing row of their key."""
     old = {_key(row, key): row for row, _ in existing}
@@ -219,7 +221,7 @@ def _changed(
 
 
 def retraction_findings(
-    submitted: dict[str, list[_Submitted]], merged: dict[str, list[tuple[Row, Origin]]]
+    submitted: dict[str, list[_Submitted]], merged: dict[str, list[tuple[Row, FileRow]]]
 ) -> list[Problem]:
     """A new retraction names one claim or exclusion of its own source, not withdrawn before.
 
@@ -273,9 +275,9 @@ def retraction_findings(
 
 def document_findings(
     root: Path,
-    existing: dict[str, list[tuple[Row, Origin]]],
+    existing: dict[str, list[tuple[Row, FileRow]]],
     submitted: dict[str, list[_Submitted]],
-    merged: dict[str, list[tuple[Row, Origin]]],
+    merged: dict[str, list[tuple[Row, FileRow]]],
 ) -> list[Problem]:
     """Each new claim's quote and exclusion's excerpt stands in its source's pinned document.
 
@@ -378,7 +380,7 @@ def document_findings(
     return findings
 
 
-def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, Origin]]:
+def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, FileRow]]:
     path = data_path(root, table)
     display = f"data/{table}.csv"
     if table not in present_tables(root):
@@ -392,7 +394,7 @@ def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Ro
     # to a canonical row (a million rows make this the bulk of a submit's own work)
     header = parsed.header
     return [
-        (dict(zip(header, map(canonical_cell, cells), strict=True)), Origin(display, line))
+        (dict(zip(header, map(canonical_cell, cells), strict=True)), FileRow(display, line))
         for line, cells in parsed.records
     ]
 
@@ -408,16 +410,16 @@ def _key_text(key: tuple[str, ...]) -> str:
 def _merge(
     table: str,
     schema: TableSchema,
-    existing: list[tuple[Row, Origin]],
+    existing: list[tuple[Row, FileRow]],
     submitted: list[_Submitted],
     allow_edits: bool,
     result: SubmitResult,
-) -> tuple[list[tuple[Row, Origin]], list[Problem]]:
+) -> tuple[list[tuple[Row, FileRow]], list[Problem]]:
     """The merged rows of one table, in canonical order, and the findings only a merge sees."""
     key = primary_key(schema)
     merged = list(existing)
     index = {_key(row, key): n for n, (row, _) in enumerate(existing)}
-    first_seen: dict[tuple[str, ...], Origin] = {}
+    first_seen: dict[tuple[str, ...], FileRow] = {}
     change = TableChange()
     findings = []
     for item in submitted:
@@ -467,7 +469,7 @@ def _edit_finding(
     k: tuple[str, ...],
     item: _Submitted,
     old: Row,
-    old_origin: Origin,
+    old_origin: FileRow,
     differing: list[str],
 ) -> Problem:
     changes = "; ".join(
@@ -510,7 +512,7 @@ class _KnownIds:
         self.where: dict[str, str] = {}
         self.folded: dict[str, str] = {}
 
-    def add(self, value: str, origin: Origin) -> None:
+    def add(self, value: str, origin: FileRow) -> None:
         if value not in self.where:
             self.where[value] = f"{origin.file} row {origin.row}"
             if value:
@@ -524,7 +526,7 @@ class _KnownIds:
 
 def _identifier_findings(
     schemas: dict[str, TableSchema],
-    existing: dict[str, list[tuple[Row, Origin]]],
+    existing: dict[str, list[tuple[Row, FileRow]]],
     submitted: dict[str, list[_Submitted]],
 ) -> list[Problem]:
     """Identifiers that differ from a known one only by case, whitespace or Unicode form."""
@@ -575,7 +577,7 @@ def _identifier_findings(
 
 
 def claim_id_findings(
-    existing: list[tuple[Row, Origin]], submitted: list[_Submitted], sources: set[str]
+    existing: list[tuple[Row, FileRow]], submitted: list[_Submitted], sources: set[str]
 ) -> list[Problem]:
     """New claim ids must be ``<source_id>-NN``; a wrong one is told the next free id.
 
@@ -663,7 +665,7 @@ def _url_findings(sources: list[_Submitted]) -> list[Problem]:
 def _validate_merged(
     root: Path,
     texts: dict[str, str],
-    merged: dict[str, list[tuple[Row, Origin]]],
+    merged: dict[str, list[tuple[Row, FileRow]]],
     today: dt.date | None,
     unlisted: dict[str, int],
     own: list[Problem],
@@ -706,7 +708,7 @@ def _validate_merged(
 class _Ids:
     """The ids of a column of the merged tables, for a suggestion; each column listed once."""
 
-    def __init__(self, merged: dict[str, list[tuple[Row, Origin]]]) -> None:
+    def __init__(self, merged: dict[str, list[tuple[Row, FileRow]]]) -> None:
         self.merged = merged
         self.cache: dict[tuple[str, str], list[str]] = {}
 
@@ -718,7 +720,7 @@ class _Ids:
 
 
 def _locate(
-    problem: Problem, merged: dict[str, list[tuple[Row, Origin]]], known: Known, ids: _Ids
+    problem: Problem, merged: dict[str, list[tuple[Row, FileRow]]], known: Known, ids: _Ids
 ) -> Problem:
     """A problem in the merged copy, told about the file and row the offending row came from.
 

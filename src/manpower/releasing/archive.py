@@ -28,8 +28,6 @@ from manpower.limits import (
 
 # Fixed member timestamps and permissions, so that the same files give the same archive bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-# What a release archive carries besides the package itself.
-DOC_FILES = ("README.md", "LICENSE", "LICENSE-DATA", "CHANGELOG.md")
 
 
 def archive_name(version: str) -> str:

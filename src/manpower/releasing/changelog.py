@@ -1,7 +1,7 @@
 """The changelog entry a release writes: what changed, per table, in Markdown.
 
 Library work, not presentation: ``release.plan`` writes it into ``CHANGELOG.md``, and
-``manpower diff --format markdown`` prints the same text through ``render``.
+``manpower diff --format markdown`` prints the same text through ``render.render_diff``.
 """
 
 from __future__ import annotations

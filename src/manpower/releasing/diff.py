@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manpower.releasing.snapshot import Snapshot, Table
+from manpower.releasing.snapshot import Snapshot, TableFile
 from manpower.releasing.versioning import bump, highest, is_version
 from manpower.schema import primary_key
 
@@ -117,7 +117,7 @@ def _key_text(row: dict[str, Any], key: list[str]) -> str:
     return ", ".join(str(row[k]) for k in key)
 
 
-def diff_rows(old: Table, new: Table, into: TableDiff) -> None:
+def diff_rows(old: TableFile, new: TableFile, into: TableDiff) -> None:
     import polars as pl
 
     from manpower.schema import read_text

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from manpower.errors import ManpowerError
-from manpower.releasing.snapshot import Snapshot, Table
+from manpower.releasing.snapshot import Snapshot, TableFile
 
 if TYPE_CHECKING:
     import polars as pl
@@ -32,10 +32,9 @@ SQL_TYPES = {
 }
 
 
-def typed_frame(table: Table) -> pl.DataFrame:
+def typed_table(table: TableFile) -> pl.DataFrame:
     """The table's schema fields with the types the schema declares; empty cells are null."""
-    from manpower.schema import read_text
-    from manpower.schema import typed_frame as typed
+    from manpower.schema import read_text, typed_frame
 
     model = table.model
     text = read_text(table.path)
@@ -44,7 +43,7 @@ def typed_frame(table: Table) -> pl.DataFrame:
         columns = ", ".join(missing)
         raise ManpowerError(f"{table.path.name}: no column {columns} (the schema has it)")
     try:
-        return typed(text, model).select(model.field_names)
+        return typed_frame(text, model).select(model.field_names)
     except ManpowerError as exc:
         raise ManpowerError(f"{table.path.name}: a cell does not match its type ({exc})") from None
 
@@ -54,7 +53,7 @@ def write_parquet(snapshot: Snapshot, folder: Path, prefix: str) -> list[Path]:
     out = []
     for name, table in snapshot.tables().items():
         path = folder / f"{prefix}{name}.parquet"
-        typed_frame(table).write_parquet(path, compression="zstd", statistics=True)
+        typed_table(table).write_parquet(path, compression="zstd", statistics=True)
         out.append(path)
     return out
 
@@ -95,7 +94,7 @@ def write_sqlite(snapshot: Snapshot, path: Path) -> dict[str, int]:
     try:
         for name, table in snapshot.tables().items():
             con.execute(create_table_sql(table.model))
-            frame = typed_frame(table)
+            frame = typed_table(table)
             marks = ", ".join("?" * len(frame.columns))
             con.executemany(
                 f"INSERT INTO {_quote(name)} VALUES ({marks})",

@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower.releasing.snapshot import Table
+from manpower.releasing.snapshot import TableFile
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def read_table(table: Table) -> pd.DataFrame:
+def read_table(table: TableFile) -> pd.DataFrame:
     """One table typed from its schema (:func:`manpower.schema.typed_pandas`): numbers float64,
     integers Int64, booleans boolean, dates datetime64 (dates as dates, not text), text as
     strings; missing values are missing. pandas, not polars: ``manpower.load`` is light core."""

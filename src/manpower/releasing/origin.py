@@ -25,22 +25,12 @@ from pathlib import Path
 
 from manpower.errors import ManpowerError, UsageError
 from manpower.files import sha256_file
-from manpower.paths import BASE_METADATA, read_json
+from manpower.paths import BASE_METADATA, PACKAGE_PATHS, RELEASE_DOCUMENTS, read_json
 from manpower.releasing.release_index import INDEX_NAME, Index, Release, ReleaseFile, parse_index
 
 RECORD = INDEX_NAME  # releases.json at the repository root
 URL_KEY = "releases_url"
 PUBLISHED = Path(__file__).with_name("published.json")
-# What a release archive is built from: the package and the documents it ships with.
-TREE_PATHS = (
-    "datapackage.json",
-    "data",
-    "schemas",
-    "README.md",
-    "LICENSE",
-    "LICENSE-DATA",
-    "CHANGELOG.md",
-)
 _GITHUB = re.compile(
     r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
     r"(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
@@ -209,16 +199,10 @@ def ensure_commit(root: Path, commit: str) -> str:
 
 
 def tree_of(root: Path, commit: str, into: Path) -> None:
-    """The package files of ``commit`` written under ``into``."""
-    import io
-    import tarfile
+    """What a release of ``commit`` is built from (the package, its documents), under ``into``."""
+    from manpower.gitutil import extract_paths
 
-    from manpower.gitutil import git, git_bytes
-
-    present = git(root, "ls-tree", "--name-only", commit, "--", *TREE_PATHS).stdout.split()
-    data = git_bytes(root, "archive", "--format=tar", commit, "--", *present)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
+    extract_paths(root, commit, PACKAGE_PATHS + RELEASE_DOCUMENTS, into)
 
 
 def rebuild(

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from manpower.files import sha256_file
-from manpower.paths import read_json
-from manpower.releasing.archive import DOC_FILES, archive_name, write_zip
+from manpower.paths import RELEASE_DOCUMENTS, read_json
+from manpower.releasing.archive import archive_name, write_zip
 from manpower.releasing.release_index import FORMATS, ReleaseFile
 
 
@@ -34,7 +34,7 @@ def build_files(
     # schemas/package.json is build input, not package content: datapackage.json carries it.
     schemas = (root / "schemas").glob("*.schema.json")
     members += sorted(p.relative_to(root).as_posix() for p in schemas)
-    members += [name for name in DOC_FILES if (root / name).is_file()]
+    members += [name for name in RELEASE_DOCUMENTS if (root / name).is_file()]
     wanted = set(formats)
     files = []
     if "csv" in wanted:

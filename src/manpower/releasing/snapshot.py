@@ -6,8 +6,6 @@ revision or tag, a package folder, a release archive (.zip), or the working tree
 
 from __future__ import annotations
 
-import io
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from manpower.errors import ManpowerError, UsageError
-from manpower.paths import read_json
+from manpower.paths import PACKAGE_PATHS, read_json
 from manpower.schema import TableSchema
-
-PACKAGE_PATHS = ("datapackage.json", "data", "schemas")
 
 
 @dataclass(frozen=True)
-class Table:
+class TableFile:
+    """One table of a snapshot: its name, its schema and the file that holds it."""
+
     name: str
     schema: dict[str, Any]  # the descriptor as the package writes it (diff compares these)
     path: Path
@@ -43,7 +41,7 @@ class Snapshot:
     def version(self) -> str:
         return str(self.descriptor.get("version") or "")
 
-    def tables(self) -> dict[str, Table]:
+    def tables(self) -> dict[str, TableFile]:
         from manpower.safe_paths import check_descriptor
 
         check_descriptor(self.root, self.descriptor)  # before any file is read
@@ -52,7 +50,9 @@ class Snapshot:
             schema = resource.get("schema", {})
             if isinstance(schema, str):
                 schema = read_json(self.root / schema)
-            out[resource["name"]] = Table(resource["name"], schema, self.root / resource["path"])
+            out[resource["name"]] = TableFile(
+                resource["name"], schema, self.root / resource["path"]
+            )
         return out
 
 
@@ -67,14 +67,11 @@ def load_descriptor(root: Path) -> dict[str, Any]:
 
 
 def _from_git(repo: Path, rev: str, into: Path) -> None:
-    from manpower.gitutil import git, git_bytes
+    from manpower.gitutil import extract_paths
 
-    present = git(repo, "ls-tree", "--name-only", rev, "--", *PACKAGE_PATHS).stdout.split()
+    present = extract_paths(repo, rev, PACKAGE_PATHS, into)
     if "datapackage.json" not in present and "data" not in present:
         raise ManpowerError(f"revision {rev} holds no package (no datapackage.json, data/)")
-    data = git_bytes(repo, "archive", "--format=tar", rev, "--", *present)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
 
 
 @contextmanager

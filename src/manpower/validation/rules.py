@@ -66,8 +66,9 @@ class Tables:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A semantic rule applied to one column of one table; its texts are the catalogue's."""
+class Check:
+    """How a catalogue rule (:class:`manpower.catalogue.Rule`) is checked on one column of one
+    table: the id names the rule, whose texts are the catalogue's."""
 
     id: str  # an id of manpower.catalogue
     table: str
@@ -89,8 +90,12 @@ class Rule:
         return catalogue.RULES[self.id].fix
 
 
-def typed_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+def semantic_frame(text: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
     """``text`` with number fields as Float64 and dates as Date (null when empty or unparsable).
+
+    Not :func:`manpower.schema.typed_frame`: the rules compare integers as floats, keep text
+    cells as read (no missing-value mapping) and never raise: the Table Schema layer reports the
+    cells that do not parse.
 
     NaN becomes null, as pandas treated it: a rule sees a missing number either way.
     """
@@ -624,37 +629,37 @@ def _outside_range(_field: str, text: str) -> bool:
     return day is not None and not DATE_MIN <= day <= DATE_MAX
 
 
-def _rules() -> list[Rule]:
+def _checks() -> list[Check]:
     rules = [
-        Rule(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
-        Rule(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
-        Rule(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
-        Rule(catalogue.SHARE_SUM, "claims", "value", _share_sum),
-        Rule(catalogue.NON_NEGATIVE, "claims", "value", _non_negative),
-        Rule(catalogue.FINITE, "claims", "value", _finite),
-        Rule(catalogue.PERIOD_ORDER, "claims", "period_start", _period_order),
-        Rule(
+        Check(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
+        Check(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
+        Check(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
+        Check(catalogue.SHARE_SUM, "claims", "value", _share_sum),
+        Check(catalogue.NON_NEGATIVE, "claims", "value", _non_negative),
+        Check(catalogue.FINITE, "claims", "value", _finite),
+        Check(catalogue.PERIOD_ORDER, "claims", "period_start", _period_order),
+        Check(
             catalogue.PERIOD_AFTER_PUBLICATION,
             "claims",
             "period_end",
             _before_publication,
             params=_period_and_publication,
         ),
-        Rule(catalogue.FUTURE_DATE, "claims", "period_end", _not_future("period_end")),
-        Rule(catalogue.FUTURE_DATE, "claims", "period_start", _not_future("period_start")),
-        Rule(
+        Check(catalogue.FUTURE_DATE, "claims", "period_end", _not_future("period_end")),
+        Check(catalogue.FUTURE_DATE, "claims", "period_start", _not_future("period_start")),
+        Check(
             catalogue.FUTURE_DATE,
             "sources",
             "published_date",
             _not_future("published_date", "sources"),
         ),
-        Rule(catalogue.QUOTE_STATES_VALUE, "claims", "quote", _quote_states_value, params=_stated),
-        Rule(catalogue.INTERPRETED_NEEDS_NOTE, "claims", "notes", _interpreted_note),
-        Rule(catalogue.CUMULATIVE_MONOTONIC, "claims", "value", _cumulative_monotonic),
-        Rule(catalogue.SUPERSEDES_CYCLE, "claims", "supersedes", _supersedes_acyclic),
-        Rule(catalogue.STOCK_NO_START, "claims", "period_start", _stock_without_start),
-        Rule(catalogue.UNDATED_PERIOD_END, "claims", "period_end", _undated_end),
-        Rule(
+        Check(catalogue.QUOTE_STATES_VALUE, "claims", "quote", _quote_states_value, params=_stated),
+        Check(catalogue.INTERPRETED_NEEDS_NOTE, "claims", "notes", _interpreted_note),
+        Check(catalogue.CUMULATIVE_MONOTONIC, "claims", "value", _cumulative_monotonic),
+        Check(catalogue.SUPERSEDES_CYCLE, "claims", "supersedes", _supersedes_acyclic),
+        Check(catalogue.STOCK_NO_START, "claims", "period_start", _stock_without_start),
+        Check(catalogue.UNDATED_PERIOD_END, "claims", "period_end", _undated_end),
+        Check(
             catalogue.VALUE_KIND_WORDING,
             "claims",
             "value_kind",
@@ -667,10 +672,10 @@ def _rules() -> list[Rule]:
         ("claims", "period_end"),
         ("sources", "published_date"),
     ):
-        rules.append(Rule(catalogue.REAL_DATE, table, field, _real_date(field, table)))
+        rules.append(Check(catalogue.REAL_DATE, table, field, _real_date(field, table)))
     for table in ("sources", "claimants", "metrics", "claims"):
         rules.append(
-            Rule(
+            Check(
                 catalogue.SPREADSHEET_FORMULA,
                 table,
                 "*",
@@ -679,7 +684,7 @@ def _rules() -> list[Rule]:
             )
         )
         rules.append(
-            Rule(
+            Check(
                 catalogue.DATE_RANGE,
                 table,
                 "*",
@@ -689,7 +694,7 @@ def _rules() -> list[Rule]:
             )
         )
         rules.append(
-            Rule(
+            Check(
                 catalogue.CONTROL_CHARACTER,
                 table,
                 "*",
@@ -698,7 +703,7 @@ def _rules() -> list[Rule]:
             )
         )
         rules.append(
-            Rule(
+            Check(
                 catalogue.INVISIBLE_TEXT,
                 table,
                 "*",
@@ -710,9 +715,9 @@ def _rules() -> list[Rule]:
     return rules
 
 
-def table_rules(table: str) -> list[Rule]:
+def table_checks(table: str) -> list[Check]:
     """The rules of one table, in the order of its pandera checks (pandera's check_number)."""
-    return [rule for rule in RULES if rule.table == table]
+    return [rule for rule in CHECKS if rule.table == table]
 
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
@@ -728,7 +733,7 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     import pandera.polars as pa
     import polars as pl
 
-    # the dtypes typed_frame gives the columns
+    # the dtypes semantic_frame gives the columns
     dtypes = {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}
     columns = {
         f["name"]: pa.Column(
@@ -737,10 +742,10 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
         for f in schema["fields"]
     }
 
-    def check(rule: Rule) -> Callable[[Any], pl.LazyFrame]:
+    def check(rule: Check) -> Callable[[Any], pl.LazyFrame]:
         return lambda _data: rule.check(tables).alias("check_output").to_frame().lazy()
 
-    checks = [pa.Check(check(rule), name=rule.id) for rule in table_rules(table)]
+    checks = [pa.Check(check(rule), name=rule.id) for rule in table_checks(table)]
     columns[ROW] = pa.Column(pl.Int64, checks=checks, nullable=True, required=True)
     return pa.DataFrameSchema(columns, strict=False)
 
@@ -770,14 +775,14 @@ def _problems(
     """The Problems of pandera's failure cases of one table's checks.
 
     A case of a rule's check is the number of a failing row (the check is on ``ROW``) and its
-    ``check_number`` the rule's place in :func:`table_rules`; other cases (a column's dtype)
+    ``check_number`` the rule's place in :func:`table_checks`; other cases (a column's dtype)
     are the Table Schema layer's to report.
     """
     import polars as pl
 
     from manpower import limits
 
-    rules = table_rules(table)
+    rules = table_checks(table)
     cases = (
         cases.filter(
             (pl.col("column") == ROW) & pl.col("check").cast(pl.String).is_in(list(catalogue.RULES))
@@ -874,4 +879,4 @@ def _wording(row: dict[str, Any], language: str | None = None) -> str:
 
 
 # built last: the rules name the message helpers above
-RULES: list[Rule] = _rules()
+CHECKS: list[Check] = _checks()

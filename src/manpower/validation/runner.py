@@ -185,7 +185,7 @@ def check_semantics_of(
     report: Report,
     frames: dict[str, Any] | None = None,
 ) -> list[Problem]:
-    from manpower.validation.rules import Tables, check_semantics, typed_frame
+    from manpower.validation.rules import Tables, check_semantics, semantic_frame
 
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
     wanted = [t for t in TABLES if t in resources or t not in OPTIONAL_TABLES]
@@ -211,7 +211,7 @@ def check_semantics_of(
         if [c for c in frame.columns if c != ROW] != names:
             return []  # the Table Schema layer reports the header; rules need the schema's columns
         text[table] = frame
-        typed_frames[table] = typed_frame(frame, schemas[table])
+        typed_frames[table] = semantic_frame(frame, schemas[table])
         report.rows.setdefault(table, frame.height)
     return check_semantics(Tables(typed_frames, text, schemas, today), report.unlisted)
 

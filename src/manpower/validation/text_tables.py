@@ -1,7 +1,7 @@
 """Read a curated CSV table into a pandas frame of text, and parse ISO dates strictly.
 
 Everything is read as text so that no bad cell is lost to type inference (the semantic layer
-types the columns itself, ``manpower.validation.rules.typed_frame``). The index is the
+types the columns itself, ``manpower.validation.rules.semantic_frame``). The index is the
 frictionless row number: header = 1, first data row = 2.
 """
 

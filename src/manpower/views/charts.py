@@ -630,7 +630,7 @@ def _annotate(svg: bytes, prefix: str, claims: list[Claim], metric_id: str) -> s
     return ET.tostring(root, encoding="unicode")
 
 
-def render(metric: Metric, claims: list[Claim]) -> Chart:
+def draw(metric: Metric, claims: list[Claim]) -> Chart:
     """The chart of ``metric`` as SVG and PNG bytes, identical on every run."""
     import matplotlib
 

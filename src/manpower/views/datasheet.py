@@ -110,7 +110,7 @@ def _changelog(root: Path) -> str:
 
 
 def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
-    from manpower.views.charts import caption, render
+    from manpower.views.charts import caption, draw
     from manpower.views.series import split
     from manpower.views.series_chart import caption as series_caption
     from manpower.views.series_chart import render_series
@@ -137,7 +137,7 @@ def _sections(data: Dataset) -> tuple[list[TopicSection], dict[str, Any]]:
                     }
                 )
             elif len(claims) >= MIN_CLAIMS_FOR_CHART:
-                chart = render(metric, claims)
+                chart = draw(metric, claims)
                 rendered[metric.metric_id] = chart
                 section.charts.append(
                     {

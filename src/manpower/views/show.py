@@ -311,7 +311,7 @@ def _claim_lines(rows: Rows, width: int, bold: Any) -> list[str]:
     return lines
 
 
-def render(rows: Rows, fmt: str, color: bool = False) -> str:
+def render_rows(rows: Rows, fmt: str, color: bool = False) -> str:
     """The rows as text lines fitted to the terminal ($COLUMNS), CSV or JSON."""
     if fmt == "json":
         return json.dumps(rows.rows, indent=2, ensure_ascii=False)
