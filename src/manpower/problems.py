@@ -526,8 +526,8 @@ SPREADSHEET_FORMULA = _define(
 CONTROL_CHARACTER = _define(
     "control-character",
     "semantic",
-    "no control, bidirectional-override or line-separator character in text "
-    "(line breaks only in quote, notes and description)",
+    "no control, bidirectional-override or line-separator character in text, and no line "
+    "break (each cell is on one line, as fmt and submit require)",
     "delete the invisible character (copying from a web page or PDF brings them in)",
     intake=(
         "the file contains the control character U+{code:04X} on line {line}",
@@ -537,8 +537,9 @@ CONTROL_CHARACTER = _define(
 INVISIBLE_TEXT = _define(
     "invisible-text",
     "semantic",
-    "a required text has at least one visible character",
-    "write the text; blank-looking characters (zero-width, fillers) do not count",
+    "a text that is not empty has at least one visible character",
+    "write the text, or leave the cell empty; blank-looking characters (zero-width, fillers) "
+    "do not count",
 )
 
 # ---- submit: what only a merge with data/ can see (contributing.submit) -----------------------

@@ -135,9 +135,11 @@ def maybe_suspect(kind: str) -> Any:
 
 
 def _either(patterns: list[str]) -> str:
-    """Any of ``patterns`` in any case, or a character NFKC rewrites. The class stays outside
-    the case-insensitive group: folded, it would take in "k" (Kelvin sign) and "s" (long s)."""
-    return f"(?i:{'|'.join(patterns)})|{_nfkc_changes()}"
+    """Any of ``patterns`` in any case, a character NFKC rewrites, or an invisible format
+    character (U+200B...: :func:`_clean` deletes them, so "more\u200bthan" may hide a
+    qualifier). The class stays outside the case-insensitive group: folded, it would take in
+    "k" (Kelvin sign) and "s" (long s)."""
+    return f"(?i:{'|'.join(patterns)})|{_nfkc_changes()}|\\p{{Cf}}"
 
 
 _AFTER = (
@@ -148,8 +150,18 @@ _AFTER = (
 _RANGE_JOIN = re.compile(r"^(?:[-–—]|\s+to\s+)$")
 
 
+@functools.cache
+def _format_characters() -> dict[int, None]:
+    """Every format character (Unicode category Cf: zero-width space and joiners, soft hyphen,
+    bidi marks, tags...), mapped to nothing for ``str.translate``."""
+    planes = (*range(0x10000), *range(0xE0000, 0xE0080))
+    return {c: None for c in planes if unicodedata.category(chr(c)) == "Cf"}
+
+
 def _clean(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """The quote as a reader sees it: format characters draw nothing, so they are deleted
+    before the words are read ("more\u200b than 5,000" says "more than"), then NFKC, lower case."""
+    return unicodedata.normalize("NFKC", text.translate(_format_characters())).lower()
 
 
 def _figures(text: str) -> list[re.Match[str]]:
@@ -189,7 +201,15 @@ def kind_from_wording(quote: str, value: float) -> str | None:
     None also when the quote does not state ``value``, or states it more than once in
     different ways (once bare, once as "more than"): then the words do not decide.
     """
-    text = _clean(quote)
+    kind = _read_kind(_clean(quote), value)
+    if kind is None and quote != quote.translate(_format_characters()):
+        # a format character may stand where a space was ("more\u200bthan"): read it as one too
+        spaced = {c: " " for c in _format_characters()}
+        kind = _read_kind(unicodedata.normalize("NFKC", quote.translate(spaced)).lower(), value)
+    return kind
+
+
+def _read_kind(text: str, value: float) -> str | None:
     figures = _figures(text)
     kinds = {
         _kind_at(text, figures, i)
