@@ -369,6 +369,24 @@ TABLE_TOO_LARGE = _define(
     "(MANPOWER_MAX_TABLE_BYTES; README, Limits)",
     reported_as="schema",
 )
+UNSUPPORTED_PACKAGE = _define(
+    "unsupported-package",
+    "package",
+    "datapackage.json and the table schemas have the shape manpower reads: an object whose "
+    "resources each have a unique name, a CSV path (UTF-8, comma-separated, with a header, "
+    "uncompressed) and a schema of fields with names, known types and valid patterns and keys",
+    "restore datapackage.json or the schema from the release, or write the package as "
+    "README, Data package, describes it",
+    "{where}: {why}; refused, nothing was read",
+)
+TABLE_TOO_WIDE = _define(
+    "table-too-wide",
+    "package",
+    "a table's header has at most as many columns as its schema has fields, plus a few",
+    "remove the extra columns (each column is a field of the table's schema)",
+    "the header has more than {limit:,} columns ({fields} fields in its schema and {extra} "
+    "extra allowed); no row was read",
+)
 PACKAGE_ERROR = _define(
     "package-error",
     "package",
