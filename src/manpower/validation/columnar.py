@@ -184,6 +184,11 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
         return table
     except UnicodeDecodeError:
         return _encoding_error(table, path)
+    except csv.Error as exc:  # a header label over the csv module's 131,072 characters
+        table.problems.append(
+            (0, 0, _problem(name, None, None, None, catalogue.SOURCE_ERROR, f"header: {exc}"))
+        )
+        return table
     except _TooWide as wide:
         note = catalogue.message(
             catalogue.TABLE_TOO_WIDE,
