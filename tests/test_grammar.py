@@ -42,6 +42,15 @@ BAD_NUMBERS = [
     "0x10",
     "1e",
     "1\u00a0000",
+    # beyond what float64 reads back as written (issue 22 item 13)
+    "9007199254740993",
+    "1234567890123456",
+    "1.234567890123456",
+    "1e999",
+    "1e309",
+    "1e-400",
+    "-1e-400",
+    "1e100",
 ]
 BAD_DATES = [
     "2024-7-1",
@@ -91,7 +100,10 @@ def test_date_outside_the_grammar_is_a_type_error_in_both_engines(make_repo, cel
         assert schema_problems(repo, engine) == expected, engine
 
 
-@pytest.mark.parametrize("cell", ["140000", "-0", "1.5e5", "1E5", "0140000", "1.0", "2e-3"])
+@pytest.mark.parametrize(
+    "cell",
+    ["140000", "-0", "1.5e5", "1E5", "0140000", "1.0", "2e-3", "123456789012345", "1e99", "-1e-99"],
+)
 def test_numbers_in_the_grammar_are_numbers(make_repo, cell):
     repo = make_repo(claims=[claim(value_low=cell)])
     for engine in ENGINES:
@@ -245,3 +257,40 @@ def test_one_cell_one_message(make_repo, cell):
     for engine in ENGINES:
         problems = oracle_validate(repo, today=TODAY, engine=engine).problems
         assert [(p.field, p.rule) for p in problems] == [("value_low", "type-error")], engine
+
+
+def test_numbers_float64_cannot_hold_are_refused_by_validate_and_submit(make_repo, monkeypatch):
+    """9007199254740993 > 9007199254740992 compared as float64 are equal (value-bounds passed);
+    1e-400 read as 0 (non-negative passed for -1e-400): the grammar stops at 15 digits and a
+    two-digit exponent, so every number that validates compares and reads back as written."""
+    big = claim(value_low="9007199254740993", value_high="9007199254740992")
+    tiny = claim(claim_id="paper-2025-01-03-02", value_low="-1e-400", value_high="1e-400")
+    repo = make_repo(claims=[big, tiny])
+    found = [(p.row, p.field, p.rule) for p in validate(repo, today=TODAY).problems]
+    assert found == [
+        (2, "value_low", "type-error"),
+        (2, "value_high", "type-error"),
+        (3, "value_low", "type-error"),
+        (3, "value_high", "type-error"),
+    ]
+    clean = make_repo()
+    monkeypatch.chdir(clean)
+    before = digest(clean / "data")
+    path = clean / "update.csv"
+    write_table(
+        path, [claim(claim_id="paper-2025-01-03-02", value_high="9007199254740993")], "claims"
+    )
+    result = run_submit(path)
+    assert result.exit_code == 1
+    assert "value '9007199254740993': [type-error]" in result.output
+    assert digest(clean / "data") == before
+
+
+@pytest.mark.parametrize("cell", ["123456789012345", "1.23456789012345", "-0.00000000000001"])
+def test_the_largest_numbers_read_back_as_written(cell):
+    """Every number of the grammar is a float64 whose shortest repr is the number written."""
+    assert grammar.is_number(cell)
+    assert float(repr(float(cell))) == float(cell)
+    from decimal import Decimal
+
+    assert Decimal(repr(float(cell))) == Decimal(cell)

@@ -193,12 +193,12 @@ def test_the_cap_is_the_same_in_both_engines(make_repo, monkeypatch):
 
 
 def test_a_huge_header_prints_short_lines(make_repo, monkeypatch):
-    """The reported bug: a 1,000,000-column header printed one 10.9 MB line. Here a 10 MB
-    header of 2,000 long labels (fewer columns keep the test fast; the caps are the same)."""
+    """The reported bug: a 1,000,000-column header printed one 10.9 MB line. Here a 5 MB
+    header of 50 long labels (a wider header is refused whole: tests/test_wide_tables.py)."""
     repo = make_repo()
     path = repo / "data" / "claims.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    extra = [f"x{n:04d}" * 1000 for n in range(2_000)]  # 2,000 labels of 5,000 characters
+    extra = [f"x{n:04d}" * 20_000 for n in range(50)]  # 50 labels of 100,000 characters
     lines[0] += "," + ",".join(extra)
     lines[1] += "," * len(extra)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -208,9 +208,7 @@ def test_a_huge_header_prints_short_lines(make_repo, monkeypatch):
     out = result.output.splitlines()
     assert max(map(len, out)) <= 1200
     assert len(result.output) < 100_000
-    assert (
-        "... and 1,950 more [extra-label] errors not listed (the first 50 of each rule are)" in out
-    )
+    assert sum("[extra-label]" in line for line in out) == 50
 
 
 def test_a_huge_cell_is_echoed_as_an_excerpt(make_repo, monkeypatch):

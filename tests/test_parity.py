@@ -118,3 +118,37 @@ def test_engines_agree_on_a_published_file_edited_afterwards(make_repo):
     assert {e[3] for e in reference} == {"hash-count", "byte-count", "row-count"}
     assert columnar == reference
     assert columnar_rows == reference_rows
+
+
+# Package features the product does not read: it refuses each in one line before reading a
+# table (tests/test_descriptor_shape.py); frictionless, reading them, finds the package invalid
+# too (a ";" or "'" dialect misreads the comma-separated, double-quoted tables).
+UNSUPPORTED = (
+    "duplicate names",
+    "dialect delimiter",
+    "dialect quoteChar",
+    "dialect header false",
+    "encoding utf-16",
+    "encoding bogus",
+    "format xlsx",
+    "compression zip",
+    "foreign key to a missing resource",
+)
+
+
+@pytest.mark.parametrize("case", UNSUPPORTED)
+def test_unsupported_package_features_are_refused_where_frictionless_refuses(make_repo, case):
+    import json
+
+    from click.testing import CliRunner
+
+    from manpower.cli import cli
+    from manpower.validation.runner import Report
+    from parity.oracle import check_structure
+    from test_descriptor_shape import CASES, broken, one_line_error
+
+    folder = broken(make_repo, case)
+    one_line_error(CliRunner().invoke(cli, ["validate", str(folder)]), CASES[case][1])
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    reference = check_structure(folder, descriptor, Report(root=str(folder)))
+    assert reference, f"frictionless accepts {case}"

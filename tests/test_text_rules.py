@@ -107,9 +107,9 @@ def test_required_text_needs_a_visible_character(repo, tmp_path, name):
     assert_rejected(
         result,
         path,
-        f"{path}, row 2, column name: value {name!r}: [invisible-text] a required text has at "
-        "least one visible character. Fix: write the text; blank-looking characters "
-        "(zero-width, fillers) do not count.",
+        f"{path}, row 2, column name: value {name!r}: [invisible-text] a text that is not "
+        "empty has at least one visible character. Fix: write the text, or leave the cell "
+        "empty; blank-looking characters (zero-width, fillers) do not count.",
     )
     assert digest(repo / "data") == before
 
@@ -156,16 +156,19 @@ def test_submit_refuses_a_control_character_with_one_escaped_line(repo, tmp_path
         result,
         path,
         f"{path}, row 2, column notes: value 'x\\x9b31m': [control-character] no control, "
-        "bidirectional-override or line-separator character in text (line breaks only in "
-        "quote, notes and description). Fix: delete the invisible character (copying from a "
-        "web page or PDF brings them in).",
+        "bidirectional-override or line-separator character in text, and no line break (each "
+        "cell is on one line, as fmt and submit require). Fix: delete the invisible character "
+        "(copying from a web page or PDF brings them in).",
     )
     assert "\x9b" not in result.output
     assert digest(repo / "data") == before
 
 
-def test_newline_only_in_long_text(make_repo):
-    assert found(make_repo(claims=[claim(notes="line one\nline two")])) == set()
+def test_newline_in_no_text_cell(make_repo):
+    """Line breaks are refused in every cell, long text included (fmt and submit agree)."""
+    assert ("claims", 2, "notes", "control-character") in found(
+        make_repo(claims=[claim(notes="line one\nline two")])
+    )
     assert ("claims", 2, "via", "control-character") in found(make_repo(claims=[claim(via="a\nb")]))
 
 

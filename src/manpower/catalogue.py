@@ -408,6 +408,24 @@ TABLE_TOO_LARGE = _define(
     "(MANPOWER_MAX_TABLE_BYTES; README, Limits)",
     reported_as="schema",
 )
+UNSUPPORTED_PACKAGE = _define(
+    "unsupported-package",
+    "package",
+    "datapackage.json and the table schemas have the shape manpower reads: an object whose "
+    "resources each have a unique name, a CSV path (UTF-8, comma-separated, with a header, "
+    "uncompressed) and a schema of fields with names, known types and valid patterns and keys",
+    "restore datapackage.json or the schema from the release, or write the package as "
+    "README, Data package, describes it",
+    "{where}: {why}; refused, nothing was read",
+)
+TABLE_TOO_WIDE = _define(
+    "table-too-wide",
+    "package",
+    "a table's header has at most as many columns as its schema has fields, plus a few",
+    "remove the extra columns (each column is a field of the table's schema)",
+    "the header has more than {limit:,} columns ({fields} fields in its schema and {extra} "
+    "extra allowed); no row was read",
+)
 PACKAGE_ERROR = _define(
     "package-error",
     "package",
@@ -577,8 +595,8 @@ SPREADSHEET_FORMULA = _define(
 CONTROL_CHARACTER = _define(
     "control-character",
     "semantic",
-    "no control, bidirectional-override or line-separator character in text "
-    "(line breaks only in quote, notes and description)",
+    "no control, bidirectional-override or line-separator character in text, and no line "
+    "break (each cell is on one line, as fmt and submit require)",
     "delete the invisible character (copying from a web page or PDF brings them in)",
     intake=(
         "the file contains the control character U+{code:04X} on line {line}",
@@ -588,8 +606,9 @@ CONTROL_CHARACTER = _define(
 INVISIBLE_TEXT = _define(
     "invisible-text",
     "semantic",
-    "a required text has at least one visible character",
-    "write the text; blank-looking characters (zero-width, fillers) do not count",
+    "a text that is not empty has at least one visible character",
+    "write the text, or leave the cell empty; blank-looking characters (zero-width, fillers) "
+    "do not count",
 )
 
 # ---- submit: what only a merge with data/ can see (contributing.submit) -----------------------

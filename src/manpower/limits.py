@@ -41,6 +41,9 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_PROBLEMS_PER_RULE = 50
 # Characters of a value from a file that a message repeats.
 MAX_ECHO_CHARS = 80
+# Header labels beyond a table's schema fields reported one by one (extra-label); a wider header
+# is refused before any row is read (table-too-wide), since the schema knows the width.
+MAX_EXTRA_COLUMNS = 50
 # Characters of a whole message: its quoted values are excerpts already; this is a backstop for
 # messages a library (frictionless) words with values of its own.
 MAX_MESSAGE_CHARS = 1000

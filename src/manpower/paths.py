@@ -58,3 +58,7 @@ def read_json(path: Path) -> Any:
         raise ManpowerError(f"{path}: file not found") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManpowerError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    except RecursionError:  # json nests by recursion: 100,000 "[" exhaust the stack
+        raise ManpowerError(f"{path}: JSON nested too deeply; refused") from None
+    except OSError as exc:  # a folder, an unreadable file
+        raise ManpowerError(f"{path}: cannot be read ({exc.strerror or exc})") from None

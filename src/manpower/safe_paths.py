@@ -53,19 +53,27 @@ def inside(root: Path, path: Any, what: str) -> Path:
     return root / path
 
 
-def check_descriptor(root: Path, descriptor: dict[str, Any]) -> None:
-    """Every resource path and schema path the descriptor names stays inside ``root``."""
+def check_descriptor(root: Path, descriptor: Any) -> None:
+    """Every resource path and schema path the descriptor names stays inside ``root``, and the
+    descriptor and its schemas have the shape the readers need (manpower.package_check)."""
+    from manpower import package_check
+    from manpower.paths import read_json
+
+    package_check.check_resources(descriptor)  # an object, resources named, paths given
     resources = descriptor.get("resources", [])
-    if not isinstance(resources, list):
-        raise ManpowerError("datapackage.json: resources is not a list; refused")
-    for number, resource in enumerate(resources, start=1):
-        if not isinstance(resource, dict):
-            raise ManpowerError(f"datapackage.json: resource {number} is not an object; refused")
-        name = _shown(str(resource.get("name", number)))
-        if "path" in resource or "data" not in resource:
-            inside(root, resource.get("path"), f"resource {name}")
+    for resource in resources:
+        name = _shown(str(resource["name"]))
+        path = inside(root, resource.get("path"), f"resource {name}")
         if isinstance(resource.get("schema"), str):
             inside(root, resource["schema"], f"resource {name} schema")
+        package_check.check_file(f"datapackage.json, resource {name}", path)
+    names = {r["name"] for r in resources}
+    for resource in resources:
+        schema = resource["schema"]
+        if isinstance(schema, str):
+            schema = read_json(root / schema)
+        where = f"resource {_shown(str(resource['name']))} schema"
+        package_check.check_schema(where, schema, names)
 
 
 def check_folder(folder: Path) -> None:

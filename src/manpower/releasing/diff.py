@@ -218,8 +218,8 @@ def _resource_meta(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> PackageDiff:
+    a, b = old.tables(), new.tables()  # first: it checks both descriptors' shape
     result = PackageDiff(old.label, new.label, old.version, new.version)
-    a, b = old.tables(), new.tables()
     for name in a:
         if name not in b:
             result.metadata.append(SchemaChange("major", f"table {name} removed"))

@@ -205,8 +205,18 @@ def detect_language(text: str) -> str | None:
     return None
 
 
+@functools.cache
+def _format_characters() -> dict[int, None]:
+    """Every format character (Unicode category Cf: zero-width space and joiners, soft hyphen,
+    bidi marks, tags...), mapped to nothing for ``str.translate``."""
+    planes = (*range(0x10000), *range(0xE0000, 0xE0080))
+    return {c: None for c in planes if unicodedata.category(chr(c)) == "Cf"}
+
+
 def clean(text: str) -> str:
-    """NFKC, lower case, one apostrophe: the text as the values are read."""
+    """The text as the values are read: format characters draw nothing, so they are deleted
+    ("more\u200b than 5,000" says "more than"), then NFKC, lower case, one apostrophe."""
+    text = text.translate(_format_characters())
     return unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
 
 
@@ -530,8 +540,16 @@ def kind_from_wording(quote: str, value: float, language: str | None = None) -> 
     None also when the quote does not state ``value``, or states it more than once in
     different ways (once bare, once as "more than"): then the words do not decide.
     """
+    kind = _read_kind(clean(quote), value, language)
+    if kind is None and quote != quote.translate(_format_characters()):
+        # a format character may stand where a space was ("more\u200bthan"): read it as one too
+        spaced = {c: " " for c in _format_characters()}
+        kind = _read_kind(clean(quote.translate(spaced)), value, language)
+    return kind
+
+
+def _read_kind(text: str, value: float, language: str | None) -> str | None:
     g = grammar(language)
-    text = clean(quote)
     kinds = set()
     for figure in find_figures(text, language, masked=False):
         if not any(same_value(f, value) for f in figure.values):
@@ -686,9 +704,11 @@ def maybe_suspect(kind: str) -> Any:
 
 
 def _either(patterns: list[str]) -> str:
-    """Any of ``patterns`` in any case, or a character NFKC rewrites. The class stays outside
-    the case-insensitive group: folded, it would take in "k" (Kelvin sign) and "s" (long s)."""
-    return f"(?i:{'|'.join(patterns)})|{_nfkc_changes()}"
+    """Any of ``patterns`` in any case, a character NFKC rewrites, or an invisible format
+    character (:func:`clean` deletes them, so "more\u200bthan" may hide a qualifier). The class
+    stays outside the case-insensitive group: folded, it would take in "k" (Kelvin sign) and "s"
+    (long s)."""
+    return f"(?i:{'|'.join(patterns)})|{_nfkc_changes()}|\\p{{Cf}}"
 
 
 # ---- dates a document states (for draft's published_date) ---------------------------------

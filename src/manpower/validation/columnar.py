@@ -174,7 +174,7 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
     table = Table(name, schema, [], [], None, [])
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            table.labels = next(csv.reader(handle), [])
+            table.labels = _header(handle, len(schema["fields"]) + limits.MAX_EXTRA_COLUMNS)
     except OSError as exc:
         table.problems.append(
             (0, 0, _problem(name, None, None, None, catalogue.SCHEME_ERROR, str(exc)))
@@ -182,6 +182,21 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
         return table
     except UnicodeDecodeError:
         return _encoding_error(table, path)
+    except csv.Error as exc:  # a header label over the csv module's 131,072 characters
+        table.problems.append(
+            (0, 0, _problem(name, None, None, None, catalogue.SOURCE_ERROR, f"header: {exc}"))
+        )
+        return table
+    except _TooWide as wide:
+        note = catalogue.message(
+            catalogue.TABLE_TOO_WIDE,
+            limit=wide.limit,
+            fields=len(schema["fields"]),
+            extra=limits.MAX_EXTRA_COLUMNS,
+        )
+        problem = _problem(name, None, None, None, catalogue.TABLE_TOO_WIDE, note)
+        table.problems.append((0, 0, dataclasses.replace(problem, layer="package")))
+        return table
     _check_header(table)
     width = len(table.labels)
     ragged = False
@@ -232,6 +247,33 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
     table.frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     table.rows = table.frame.height
     return table
+
+
+class _TooWide(Exception):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def _header(handle: Any, limit: int) -> list[str]:
+    """The header's labels, refused (``_TooWide``) past ``limit`` labels: the schema says how wide
+    a table is, so a header of 200,000 columns is refused before it costs a row of work. The
+    header line is scanned in chunks for commas, so a wide one is never read whole."""
+    text = ""
+    commas = 0
+    while True:
+        chunk = handle.read(64 * 1024)
+        end = chunk.find("\n")
+        commas += chunk.count(",", 0, end if end >= 0 else len(chunk))
+        text += chunk
+        if commas >= limit:  # n commas, n + 1 labels
+            # commas may sit inside quoted labels: count the labels themselves
+            labels = next(csv.reader(io.StringIO(text, newline="")), [])
+            if len(labels) > limit:
+                raise _TooWide(limit)
+        if end >= 0 or not chunk or commas >= limit:
+            break
+    handle.seek(0)
+    return next(csv.reader(handle), [])
 
 
 def _encoding_error(table: Table, path: Path) -> Table:

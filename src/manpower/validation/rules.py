@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,10 +75,8 @@ class Check:
     table: str
     field: str
     check: Callable[[Tables], pl.Series]
-    # for a rule over every text field ("*"): which cell of a failing row breaks it, among
-    # which fields (default: every string field)
+    # for a rule over every text field ("*"): which cell (field, text) of a failing row breaks it
     cell: Callable[[str, str], bool] | None = None
-    cell_fields: Callable[[Tables, str], list[str]] | None = None
     # the parameters of the catalogue's message template, from a failing row's cells
     params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
 
@@ -568,31 +567,19 @@ def _no_formula(table: str) -> Callable[[Tables], pl.Series]:
 
 def _no_control(table: str) -> Callable[[Tables], pl.Series]:
     def check(t: Tables) -> pl.Series:
-        fields = _string_fields(t, table)
-        multi = [f for f in fields if f in textrules.MULTILINE]
-        single = [f for f in fields if f not in textrules.MULTILINE]
-        bad = _any_match(single, textrules.CONTROL_RUST) | _any_match(
-            multi, textrules.CONTROL_MULTILINE_RUST
-        )
+        bad = _any_match(_string_fields(t, table), textrules.CONTROL_RUST)
         return _ok(t.text[table], bad, "*")
 
     return check
-
-
-def _required_fields(t: Tables, table: str) -> list[str]:
-    return [
-        f["name"]
-        for f in t.schemas[table]["fields"]
-        if f["type"] == "string" and f.get("constraints", {}).get("required")
-    ]
 
 
 def _visible(table: str) -> Callable[[Tables], pl.Series]:
     def check(t: Tables) -> pl.Series:
         import polars as pl
 
-        fields = _required_fields(t, table)
-        # an empty cell is the Table Schema layer's "required" error, not this one
+        # optional cells too: a cell of U+200B is not empty, and not text either. An empty
+        # cell is fine here (a required one is the Table Schema layer's "required" error).
+        fields = _string_fields(t, table)
         blank = [
             (pl.col(f) != "") & ~pl.col(f).str.contains(textrules.VISIBLE_RUST) for f in fields
         ]
@@ -673,51 +660,49 @@ def _checks() -> list[Check]:
         ("sources", "published_date"),
     ):
         rules.append(Check(catalogue.REAL_DATE, table, field, _real_date(field, table)))
-    for table in ("sources", "claimants", "metrics", "claims"):
-        rules.append(
-            Check(
-                catalogue.SPREADSHEET_FORMULA,
-                table,
-                "*",
-                _no_formula(table),
-                lambda _field, text: textrules.starts_like_formula(text),
-            )
-        )
-        rules.append(
-            Check(
-                catalogue.DATE_RANGE,
-                table,
-                "*",
-                _date_in_range(table),
-                _outside_range,
-                cell_fields=_date_fields,
-            )
-        )
-        rules.append(
-            Check(
-                catalogue.CONTROL_CHARACTER,
-                table,
-                "*",
-                _no_control(table),
-                lambda field, text: textrules.has_control(text, field),
-            )
-        )
-        rules.append(
-            Check(
-                catalogue.INVISIBLE_TEXT,
-                table,
-                "*",
-                _visible(table),
-                lambda _field, text: text != "" and not textrules.has_visible(text),
-                cell_fields=_required_fields,
-            )
-        )
     return rules
+
+
+@functools.cache
+def _text_rules(table: str) -> tuple[Check, ...]:
+    """The rules every table has, on the fields its schema names (its date fields, and each of
+    its string fields: :func:`_string_fields`), so a new table or column needs no list."""
+    return (
+        Check(
+            catalogue.DATE_RANGE,
+            table,
+            "*",
+            _date_in_range(table),
+            _outside_range,
+            cell_fields=_date_fields,
+        ),
+        Check(
+            catalogue.SPREADSHEET_FORMULA,
+            table,
+            "*",
+            _no_formula(table),
+            lambda _field, text: textrules.starts_like_formula(text),
+        ),
+        Check(
+            catalogue.CONTROL_CHARACTER,
+            table,
+            "*",
+            _no_control(table),
+            lambda _field, text: textrules.has_control(text),
+        ),
+        Check(
+            catalogue.INVISIBLE_TEXT,
+            table,
+            "*",
+            _visible(table),
+            lambda _field, text: text != "" and not textrules.has_visible(text),
+        ),
+    )
 
 
 def table_checks(table: str) -> list[Check]:
     """The rules of one table, in the order of its pandera checks (pandera's check_number)."""
-    return [rule for rule in CHECKS if rule.table == table]
+    return [rule for rule in CHECKS if rule.table == table] + list(_text_rules(table))
 
 
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
@@ -759,7 +744,7 @@ def check_semantics(tables: Tables, unlisted: dict[str, int] | None = None) -> l
     import pandera.errors as pe
 
     problems: list[Problem] = []
-    for table in ("sources", "claimants", "metrics", "claims"):
+    for table in tables.typed:  # every table read, each with at least the text rules
         frame = tables.typed[table]
         schema = pandera_schema(table, tables.schemas[table], tables)
         try:
@@ -812,7 +797,7 @@ def _problems(
         rule = rules[cells.pop("__check")]
         field = rule.field
         if field == "*" and rule.cell is not None:
-            fields = (rule.cell_fields or _string_fields)(tables, table)
+            fields = _string_fields(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field)
         if table == "claims" and field == "value":

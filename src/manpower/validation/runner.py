@@ -101,6 +101,9 @@ def validate_descriptor(
         return report
     frames: dict[str, Any] = {}
     structural = check_structure_columnar(root, descriptor, report, frames)
+    if any(p.rule == catalogue.TABLE_TOO_WIDE for p in structural):
+        report.problems = structural  # its rows were never read: no rule reads them either
+        return report
     semantic = check_semantics_of(root, descriptor, today or dt.date.today(), report, frames)
     flagged = {(p.table, p.row, p.field) for p in structural}
     # One cell, one message: a date the Table Schema layer already rejected needs no second line.

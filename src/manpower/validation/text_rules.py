@@ -8,12 +8,15 @@ Three rules, each as a Python pattern (for a single cell) and a Rust pattern (fo
   There is no exception: ``-A1``, ``-SUM(1)`` and ``-cmd|' /C calc'!A0`` all start with "-" and a
   letter, so a quote starting that way cannot be told from a formula; a leading dash or bullet
   is not part of a figure, so it is left out of the quote;
-- no control characters: C0 and C1 controls (a newline is allowed in long text only, see
-  ``MULTILINE``), DEL, the bidirectional overrides and isolates U+202A-U+202E and
-  U+2066-U+2069, and the line and paragraph separators U+2028/U+2029;
-- a required text has a visible character: whitespace, format characters (U+200B...), combining
-  marks alone and the blank "letters" (U+3164 HANGUL FILLER, U+2800 BRAILLE PATTERN BLANK...)
-  do not fill it.
+- no control characters: C0 and C1 controls (line breaks included, in every field: ``fmt`` and
+  ``submit`` keep each cell on one line, so ``validate`` refuses what they would), DEL, the
+  bidirectional overrides and isolates U+202A-U+202E and U+2066-U+2069, and the line and
+  paragraph separators U+2028/U+2029;
+- a text that is not empty has a visible character, required or optional: whitespace, format
+  characters (U+200B...), combining marks alone and the blank "letters" (U+3164 HANGUL FILLER,
+  U+2800 BRAILLE PATTERN BLANK...) do not fill it.
+
+The rules apply to every string field of every table, as the Table Schemas list them.
 """
 
 from __future__ import annotations
@@ -27,12 +30,8 @@ FORMULA_RUST = r"^[\s\x1c-\x1f&&[^\t\r]]*[=+\-@\t\r\x{ff1d}\x{ff0b}\x{ff0d}\x{ff
 
 _CONTROLS = r"\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 CONTROL = re.compile(f"[\n{_CONTROLS}]")
-CONTROL_MULTILINE = re.compile(f"[{_CONTROLS}]")
 _CONTROLS_RUST = r"\x00-\x09\x0b-\x1f\x7f-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}"
 CONTROL_RUST = rf"[\n{_CONTROLS_RUST}]"
-CONTROL_MULTILINE_RUST = rf"[{_CONTROLS_RUST}]"
-# Text fields where a line break is part of the text (a quote over two paragraphs, notes).
-MULTILINE = frozenset({"quote", "notes", "description"})
 # Characters that draw nothing but are letters or symbols by category.
 BLANK_LETTERS = "\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
 # A visible character: not whitespace, not a control, format or combining character, not a
@@ -48,9 +47,8 @@ def starts_like_formula(text: str) -> bool:
     return FORMULA.match(text) is not None
 
 
-def has_control(text: str, field: str) -> bool:
-    pattern = CONTROL_MULTILINE if field in MULTILINE else CONTROL
-    return pattern.search(text) is not None
+def has_control(text: str) -> bool:
+    return CONTROL.search(text) is not None
 
 
 def has_visible(text: str) -> bool:

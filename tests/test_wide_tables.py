@@ -1,0 +1,73 @@
+"""Wide tables are refused before any row is read: the schema says how many columns a table has
+(issue 22 item 16)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import digest
+from manpower import limits
+from manpower.cli import cli
+from manpower.validation.runner import validate
+
+
+def widen(path, extra: int, *, quoted: bool = False) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    label = '"x,{}"' if quoted else "x{}"
+    lines[0] += "".join("," + label.format(n) for n in range(extra))
+    lines[1:] = [line + "," * extra for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("extra", [10_000, 60_000, 200_000])
+def test_a_wide_table_is_refused_before_its_rows_are_read(make_repo, monkeypatch, extra):
+    repo = make_repo()
+    widen(repo / "data" / "claims.csv", extra)
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["validate"])
+    took = time.perf_counter() - started
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "claims.csv: [table-too-wide] the header has more than 67 columns (17 fields in its "
+        "schema and 50 extra allowed); no row was read. Fix: remove the extra columns (each "
+        "column is a field of the table's schema).",
+        "invalid: 1 error (sources 1, claimants 1, metrics 2, claims 0, exclusions 0 rows)",
+    ]
+    # "claims 0 rows" above says no row was read; 60,000 columns took 53 s before, 200,000 more
+    # than 300 s (a generous bound: the machine is shared)
+    assert took < 20, took
+    assert digest(repo) == before
+
+
+def test_the_cap_counts_labels_not_commas(make_repo):
+    """Quoted labels may hold commas: a header within the cap is read as usual."""
+    repo = make_repo()
+    widen(repo / "data" / "claims.csv", limits.MAX_EXTRA_COLUMNS, quoted=True)
+    rules = {p.rule for p in validate(repo).problems}
+    assert "extra-label" in rules and "table-too-wide" not in rules
+
+
+def test_one_column_over_the_cap_is_refused(make_repo):
+    repo = make_repo()
+    widen(repo / "data" / "claims.csv", limits.MAX_EXTRA_COLUMNS + 1)
+    assert [p.rule for p in validate(repo).problems] == ["table-too-wide"]
+
+
+def test_a_header_label_too_long_for_the_csv_module_is_one_line(make_repo, monkeypatch):
+    repo = make_repo()
+    path = repo / "data" / "claims.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += "," + "x" * 200_000
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 1, result.exception
+    assert result.output.splitlines()[0] == (
+        "claims.csv: [source-error] header: field larger than field limit (131072). Fix: check "
+        "that the file exists and is a readable CSV."
+    )
