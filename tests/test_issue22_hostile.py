@@ -6,11 +6,12 @@ Every test asserts the exit code, the one line said, and that the files are as t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOURCES, claim
+from conftest import SOURCES, claim, digest
 from manpower.cli import cli
 from manpower.validation.runner import validate
 
@@ -93,3 +94,148 @@ def test_charts_draw_both_ends_of_the_date_range(make_repo, tmp_path):
     repo = make_repo(claims=[early, late])
     _, site = report(repo, tmp_path / "site")
     assert site.charted == {"convicts_recruited_cumulative": 2}
+
+
+# --- item 4: the transaction's own names ---------------------------------------------------
+
+
+def _update(tmp_path):
+    from conftest import NEW_CLAIM, write_table
+
+    update = tmp_path / "update" / "claims.csv"
+    update.parent.mkdir(exist_ok=True)
+    write_table(update, [NEW_CLAIM])
+    return update
+
+
+@pytest.mark.parametrize("name", [".manpower-txn", ".manpower-txn.done", ".manpower.lock"])
+def test_transaction_names_are_ignored_by_git(name):
+    import subprocess
+
+    from conftest import ROOT
+
+    for path in (name, f"{name}/journal.json"):
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT, check=False
+        )
+        assert ignored.returncode == 0, path
+
+
+@pytest.mark.parametrize("name", [".manpower-txn", ".manpower-txn.done"])
+def test_stray_transaction_file_is_cleaned_before_writing(make_repo, tmp_path, monkeypatch, name):
+    """Issue 22 item 4: a stray file of the transaction's names (a commit can bring one) is
+    cleaned; submit writes all tables and says so, and later writes work."""
+    repo = make_repo()
+    (repo / name).write_text("stray")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "paper-2025-01-03-02" in (repo / "data" / "claims.csv").read_text()
+    assert not (repo / name).exists()
+    assert run("fmt").exit_code == 0
+
+
+def test_transaction_folder_symlink_is_not_followed(make_repo, tmp_path, monkeypatch):
+    """A .manpower-txn that is a symbolic link is never written into nor recovered from."""
+    repo = make_repo()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "new").mkdir(parents=True)
+    (elsewhere / "new" / "0").write_text("claim_id\nEVIL\n")
+    (elsewhere / "journal.json").write_text("[]")
+    before = digest(elsewhere)
+    (repo / ".manpower-txn").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert digest(elsewhere) == before
+    assert not (repo / ".manpower-txn").exists()
+    assert "EVIL" not in (repo / "data" / "claims.csv").read_text()
+
+
+def test_lock_symlink_is_refused(make_repo, tmp_path, monkeypatch):
+    repo = make_repo()
+    target = tmp_path / "not-mine"
+    (repo / ".manpower.lock").symlink_to(target)
+    data = digest(repo / "data")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: {repo / '.manpower.lock'} is not a regular file (a symbolic link or a folder); "
+        "delete it and try again (it is manpower's lock file); nothing was written"
+    ]
+    assert not target.exists()
+    assert digest(repo / "data") == data
+
+
+def _submit_refused(repo, tmp_path, monkeypatch, line):
+    data = digest(repo / "data")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [line]
+    assert digest(repo / "data") == data
+    assert not (repo / ".manpower-txn").exists() and not (repo / ".manpower-txn.done").exists()
+
+
+def test_disk_full_is_one_line_and_data_survives(make_repo, tmp_path, monkeypatch):
+    """Issue 22 item 17: ENOSPC while preparing the write (no traceback; data/ as it was)."""
+    import errno
+    import os
+
+    from manpower.contributing import transaction
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    repo = make_repo()
+    monkeypatch.setattr(transaction.os, "fsync", full)
+    _submit_refused(
+        repo,
+        tmp_path,
+        monkeypatch,
+        f"Error: cannot prepare the write in {repo / '.manpower-txn'}: No space left on device; "
+        "data/ is as it was",
+    )
+
+
+def test_data_on_another_file_system_is_refused_before_writing(make_repo, tmp_path, monkeypatch):
+    from manpower.contributing import transaction
+
+    repo = make_repo()
+    devices = {repo.resolve() / "data": 2}
+    monkeypatch.setattr(transaction, "_device", lambda path: devices.get(Path(path), 1))
+    _submit_refused(
+        repo,
+        tmp_path,
+        monkeypatch,
+        f"Error: {repo.resolve() / 'data'} is on another file system than {repo}: manpower "
+        "cannot replace its tables all at once there; keep data/ in the repository's file "
+        "system; nothing was written",
+    )
+
+
+def test_read_only_repository_fmt_with_nothing_to_write(make_repo, monkeypatch):
+    """A repository the user cannot write to: `fmt` with nothing to change still succeeds."""
+    import errno
+    import os
+
+    from manpower.contributing import transaction
+
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".manpower.lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    assert run("fmt").exit_code == 0  # canonical now
+    (repo / ".manpower.lock").unlink()
+    before = digest(repo)
+    monkeypatch.setattr(transaction.os, "open", read_only)
+    result = run("fmt")
+    assert result.exit_code == 0, result.output
+    assert digest(repo) == before

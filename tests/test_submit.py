@@ -232,7 +232,7 @@ def test_failure_midway_restores_every_table(repo, upd, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr(transaction.os, "replace", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ManpowerError, match=r"disk full; data/ is as it was$"):
         submit(repo, [upd / "sources.csv", upd / "claims.csv"])
     # sources was replaced, claims failed, then sources was put back from its backup
     assert calls == ["sources.csv", "claims.csv", "sources.csv"]
