@@ -239,3 +239,39 @@ def test_read_only_repository_fmt_with_nothing_to_write(make_repo, monkeypatch):
     result = run("fmt")
     assert result.exit_code == 0, result.output
     assert digest(repo) == before
+
+
+# --- item 5: paths are literal, never globs --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["my*repo", "my?repo", "my[r]epo", "c[1]"])
+def test_table_reader_takes_the_literal_path(make_repo, tmp_path, name):
+    """Issue 22 item 5: in ../my*repo the polars reader also read a sibling clone's rows (124
+    claims from a 61-row file); with '[' it failed. Every reader reads the one file named."""
+    import shutil
+
+    from conftest import NEW_CLAIM, write_table
+    from manpower.schema import read_text
+
+    repo = make_repo()
+    literal = tmp_path / name
+    shutil.copytree(repo, literal)
+    for sibling in ("myXrepo", "myrepo2", "myrepo", "mysrepo", "mrepo", "c1"):
+        shutil.copytree(repo, tmp_path / sibling)
+        write_table(tmp_path / sibling / "data" / "claims.csv", [NEW_CLAIM])
+    frame = read_text(literal / "data" / "claims.csv")
+    assert frame["claim_id"].to_list() == ["paper-2025-01-03-01"]
+
+
+def test_every_polars_file_reader_is_literal():
+    """The class of bug: any polars read_*/scan_* call on a path says glob=False."""
+    import re
+
+    from conftest import ROOT
+
+    calls = []
+    for path in (ROOT / "src" / "manpower").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"pl\.(read|scan)_(csv|parquet|ipc|ndjson)\(([^)]*)\)", text):
+            calls.append((path.name, "glob=False" in match.group(3)))
+    assert calls and all(literal for _name, literal in calls), calls
