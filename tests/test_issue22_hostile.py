@@ -275,3 +275,42 @@ def test_every_polars_file_reader_is_literal():
         for match in re.finditer(r"pl\.(read|scan)_(csv|parquet|ipc|ndjson)\(([^)]*)\)", text):
             calls.append((path.name, "glob=False" in match.group(3)))
     assert calls and all(literal for _name, literal in calls), calls
+
+
+# --- item 6: one confinement for every reader of data/ ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("fmt",),
+        ("fmt", "--check"),
+        ("submit", "UPDATE"),
+        ("show",),
+        ("validate",),
+        ("diff", "OLD", "."),
+    ],
+)
+def test_symlink_out_of_the_repository_is_refused_by_every_reader(
+    make_repo, tmp_path, monkeypatch, command
+):
+    """Issue 22 item 6: fmt, fmt --check and submit echoed a linked secret ("unknown column
+    'ghp_abcdefghijklmnop'"), show tracebacked. Each refuses the link, naming its path only."""
+    old = make_repo()
+    repo = make_repo()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ghp_abcdefghijklmnop\n")
+    (repo / "data" / "claimants.csv").unlink()
+    (repo / "data" / "claimants.csv").symlink_to(secret)
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    given = {"UPDATE": str(_update(tmp_path)), "OLD": str(old)}
+    result = run(*[given.get(a, a) for a in command])
+    assert result.exit_code == 1, result.output
+    (repo / ".manpower.lock").unlink(missing_ok=True)  # the lock (ignored by git) may stay
+    assert "ghp_" not in result.output
+    assert "Traceback" not in result.output
+    assert "data/claimants.csv" in result.output
+    assert "symbolic link" in result.output
+    assert digest(repo) == before
+    assert secret.read_text() == "ghp_abcdefghijklmnop\n"

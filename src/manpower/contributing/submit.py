@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from manpower import problems as catalogue
+from manpower.confine import data_file
 from manpower.contributing.canonical_form import (
     Row,
     canonical_cell,
@@ -210,7 +211,7 @@ def _evaluate(
 
 
 def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, Origin]]:
-    path = data_path(root, table)
+    path = data_file(root, table)
     display = f"data/{table}.csv"
     if table not in present_tables(root):
         return []
