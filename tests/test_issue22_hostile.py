@@ -314,3 +314,87 @@ def test_symlink_out_of_the_repository_is_refused_by_every_reader(
     assert "symbolic link" in result.output
     assert digest(repo) == before
     assert secret.read_text() == "ghp_abcdefghijklmnop\n"
+
+
+# --- item 7: credentials and query strings in a release URL ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("how", "url", "secret"),
+    [
+        ("--from", "http://user:secretpw@127.0.0.1:1/", "secretpw"),
+        ("env", "http://deploy:hunter2@127.0.0.1:1/dist/", "hunter2"),
+        ("--from", "http://127.0.0.1:1/dist/?token=s3cr3t&x=1", "s3cr3t"),
+    ],
+)
+def test_release_url_credentials_are_never_printed(tmp_path, monkeypatch, cache, how, url, secret):
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    if how == "env":
+        monkeypatch.setenv("MANPOWER_RELEASES_URL", url)
+        args = ["download", "--dest", str(dest)]
+    else:
+        args = ["download", "--dest", str(dest), "--from", url]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert secret not in result.output
+    assert "user" not in result.output and "deploy" not in result.output
+    assert result.output.startswith("Error: http://")
+    assert list(dest.iterdir()) == []
+
+
+def test_signed_release_url_keeps_its_token(tmp_path, cache):
+    """A ?token= URL: the index is releases.json with the query kept (not '?token=x/releases
+    .json'), and each file is asked for with the token too; a server that needs it serves."""
+    import functools
+    import hashlib
+    import json
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from manpower.releasing.fetch import fetch_file, fetch_index, index_url
+
+    served = tmp_path / "served"
+    served.mkdir()
+    body = b"release bytes\n"
+    (served / "manpower-0.1.0.zip").write_bytes(body)
+    entry = {
+        "name": "manpower-0.1.0.zip",
+        "format": "csv",
+        "bytes": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
+    index = {
+        "name": "manpower",
+        "releases": [{"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [entry]}],
+    }
+    (served / "releases.json").write_text(json.dumps(index))
+    asked: list[str] = []
+
+    class Signed(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            path, _, query = self.path.partition("?")
+            if query != "token=s3cr3t":
+                self.send_error(403)
+                return
+            self.path = path
+            super().do_GET()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Signed, directory=served))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/dist/?token=s3cr3t"
+        assert index_url(base).endswith("/dist/releases.json?token=s3cr3t")
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/?token=s3cr3t"
+        parsed, at = fetch_index(base, 5)
+        (release_file,) = parsed.get("0.1.0").files
+        path = fetch_file(release_file, at, cache, 5, False)
+        assert path.read_bytes() == body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert asked == ["/releases.json?token=s3cr3t", "/manpower-0.1.0.zip?token=s3cr3t"]
