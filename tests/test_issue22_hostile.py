@@ -6,11 +6,12 @@ Every test asserts the exit code, the one line said, and that the files are as t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOURCES, claim
+from conftest import SOURCES, claim, digest
 from manpower.cli import cli
 from manpower.validation.runner import validate
 
@@ -93,3 +94,307 @@ def test_charts_draw_both_ends_of_the_date_range(make_repo, tmp_path):
     repo = make_repo(claims=[early, late])
     _, site = report(repo, tmp_path / "site")
     assert site.charted == {"convicts_recruited_cumulative": 2}
+
+
+# --- item 4: the transaction's own names ---------------------------------------------------
+
+
+def _update(tmp_path):
+    from conftest import NEW_CLAIM, write_table
+
+    update = tmp_path / "update" / "claims.csv"
+    update.parent.mkdir(exist_ok=True)
+    write_table(update, [NEW_CLAIM])
+    return update
+
+
+@pytest.mark.parametrize("name", [".manpower-txn", ".manpower-txn.done", ".manpower.lock"])
+def test_transaction_names_are_ignored_by_git(name):
+    import subprocess
+
+    from conftest import ROOT
+
+    for path in (name, f"{name}/journal.json"):
+        ignored = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT, check=False
+        )
+        assert ignored.returncode == 0, path
+
+
+@pytest.mark.parametrize("name", [".manpower-txn", ".manpower-txn.done"])
+def test_stray_transaction_file_is_cleaned_before_writing(make_repo, tmp_path, monkeypatch, name):
+    """Issue 22 item 4: a stray file of the transaction's names (a commit can bring one) is
+    cleaned; submit writes all tables and says so, and later writes work."""
+    repo = make_repo()
+    (repo / name).write_text("stray")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "paper-2025-01-03-02" in (repo / "data" / "claims.csv").read_text()
+    assert not (repo / name).exists()
+    assert run("fmt").exit_code == 0
+
+
+def test_transaction_folder_symlink_is_not_followed(make_repo, tmp_path, monkeypatch):
+    """A .manpower-txn that is a symbolic link is never written into nor recovered from."""
+    repo = make_repo()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "new").mkdir(parents=True)
+    (elsewhere / "new" / "0").write_text("claim_id\nEVIL\n")
+    (elsewhere / "journal.json").write_text("[]")
+    before = digest(elsewhere)
+    (repo / ".manpower-txn").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert digest(elsewhere) == before
+    assert not (repo / ".manpower-txn").exists()
+    assert "EVIL" not in (repo / "data" / "claims.csv").read_text()
+
+
+def test_lock_symlink_is_refused(make_repo, tmp_path, monkeypatch):
+    repo = make_repo()
+    target = tmp_path / "not-mine"
+    (repo / ".manpower.lock").symlink_to(target)
+    data = digest(repo / "data")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: {repo / '.manpower.lock'} is not a regular file (a symbolic link or a folder); "
+        "delete it and try again (it is manpower's lock file); nothing was written"
+    ]
+    assert not target.exists()
+    assert digest(repo / "data") == data
+
+
+def _submit_refused(repo, tmp_path, monkeypatch, line):
+    data = digest(repo / "data")
+    monkeypatch.chdir(repo)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [line]
+    assert digest(repo / "data") == data
+    assert not (repo / ".manpower-txn").exists() and not (repo / ".manpower-txn.done").exists()
+
+
+def test_disk_full_is_one_line_and_data_survives(make_repo, tmp_path, monkeypatch):
+    """Issue 22 item 17: ENOSPC while preparing the write (no traceback; data/ as it was)."""
+    import errno
+    import os
+
+    from manpower.contributing import transaction
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    repo = make_repo()
+    monkeypatch.setattr(transaction.os, "fsync", full)
+    _submit_refused(
+        repo,
+        tmp_path,
+        monkeypatch,
+        f"Error: cannot prepare the write in {repo / '.manpower-txn'}: No space left on device; "
+        "data/ is as it was",
+    )
+
+
+def test_data_on_another_file_system_is_refused_before_writing(make_repo, tmp_path, monkeypatch):
+    from manpower.contributing import transaction
+
+    repo = make_repo()
+    devices = {repo.resolve() / "data": 2}
+    monkeypatch.setattr(transaction, "_device", lambda path: devices.get(Path(path), 1))
+    _submit_refused(
+        repo,
+        tmp_path,
+        monkeypatch,
+        f"Error: {repo.resolve() / 'data'} is on another file system than {repo}: manpower "
+        "cannot replace its tables all at once there; keep data/ in the repository's file "
+        "system; nothing was written",
+    )
+
+
+def test_read_only_repository_fmt_with_nothing_to_write(make_repo, monkeypatch):
+    """A repository the user cannot write to: `fmt` with nothing to change still succeeds."""
+    import errno
+    import os
+
+    from manpower.contributing import transaction
+
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".manpower.lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    assert run("fmt").exit_code == 0  # canonical now
+    (repo / ".manpower.lock").unlink()
+    before = digest(repo)
+    monkeypatch.setattr(transaction.os, "open", read_only)
+    result = run("fmt")
+    assert result.exit_code == 0, result.output
+    assert digest(repo) == before
+
+
+# --- item 5: paths are literal, never globs --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["my*repo", "my?repo", "my[r]epo", "c[1]"])
+def test_table_reader_takes_the_literal_path(make_repo, tmp_path, name):
+    """Issue 22 item 5: in ../my*repo the polars reader also read a sibling clone's rows (124
+    claims from a 61-row file); with '[' it failed. Every reader reads the one file named."""
+    import shutil
+
+    from conftest import NEW_CLAIM, write_table
+    from manpower.schema import read_text
+
+    repo = make_repo()
+    literal = tmp_path / name
+    shutil.copytree(repo, literal)
+    for sibling in ("myXrepo", "myrepo2", "myrepo", "mysrepo", "mrepo", "c1"):
+        shutil.copytree(repo, tmp_path / sibling)
+        write_table(tmp_path / sibling / "data" / "claims.csv", [NEW_CLAIM])
+    frame = read_text(literal / "data" / "claims.csv")
+    assert frame["claim_id"].to_list() == ["paper-2025-01-03-01"]
+
+
+def test_every_polars_file_reader_is_literal():
+    """The class of bug: any polars read_*/scan_* call on a path says glob=False."""
+    import re
+
+    from conftest import ROOT
+
+    calls = []
+    for path in (ROOT / "src" / "manpower").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"pl\.(read|scan)_(csv|parquet|ipc|ndjson)\(([^)]*)\)", text):
+            calls.append((path.name, "glob=False" in match.group(3)))
+    assert calls and all(literal for _name, literal in calls), calls
+
+
+# --- item 6: one confinement for every reader of data/ ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("fmt",),
+        ("fmt", "--check"),
+        ("submit", "UPDATE"),
+        ("show",),
+        ("validate",),
+        ("diff", "OLD", "."),
+    ],
+)
+def test_symlink_out_of_the_repository_is_refused_by_every_reader(
+    make_repo, tmp_path, monkeypatch, command
+):
+    """Issue 22 item 6: fmt, fmt --check and submit echoed a linked secret ("unknown column
+    'ghp_abcdefghijklmnop'"), show tracebacked. Each refuses the link, naming its path only."""
+    old = make_repo()
+    repo = make_repo()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ghp_abcdefghijklmnop\n")
+    (repo / "data" / "claimants.csv").unlink()
+    (repo / "data" / "claimants.csv").symlink_to(secret)
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    given = {"UPDATE": str(_update(tmp_path)), "OLD": str(old)}
+    result = run(*[given.get(a, a) for a in command])
+    assert result.exit_code == 1, result.output
+    (repo / ".manpower.lock").unlink(missing_ok=True)  # the lock (ignored by git) may stay
+    assert "ghp_" not in result.output
+    assert "Traceback" not in result.output
+    assert "data/claimants.csv" in result.output
+    assert "symbolic link" in result.output
+    assert digest(repo) == before
+    assert secret.read_text() == "ghp_abcdefghijklmnop\n"
+
+
+# --- item 7: credentials and query strings in a release URL ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("how", "url", "secret"),
+    [
+        ("--from", "http://user:secretpw@127.0.0.1:1/", "secretpw"),
+        ("env", "http://deploy:hunter2@127.0.0.1:1/dist/", "hunter2"),
+        ("--from", "http://127.0.0.1:1/dist/?token=s3cr3t&x=1", "s3cr3t"),
+    ],
+)
+def test_release_url_credentials_are_never_printed(tmp_path, monkeypatch, cache, how, url, secret):
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    if how == "env":
+        monkeypatch.setenv("MANPOWER_RELEASES_URL", url)
+        args = ["download", "--dest", str(dest)]
+    else:
+        args = ["download", "--dest", str(dest), "--from", url]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert secret not in result.output
+    assert "user" not in result.output and "deploy" not in result.output
+    assert result.output.startswith("Error: http://")
+    assert list(dest.iterdir()) == []
+
+
+def test_signed_release_url_keeps_its_token(tmp_path, cache):
+    """A ?token= URL: the index is releases.json with the query kept (not '?token=x/releases
+    .json'), and each file is asked for with the token too; a server that needs it serves."""
+    import functools
+    import hashlib
+    import json
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from manpower.releasing.fetch import fetch_file, fetch_index, index_url
+
+    served = tmp_path / "served"
+    served.mkdir()
+    body = b"release bytes\n"
+    (served / "manpower-0.1.0.zip").write_bytes(body)
+    entry = {
+        "name": "manpower-0.1.0.zip",
+        "format": "csv",
+        "bytes": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
+    index = {
+        "name": "manpower",
+        "releases": [{"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [entry]}],
+    }
+    (served / "releases.json").write_text(json.dumps(index))
+    asked: list[str] = []
+
+    class Signed(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            path, _, query = self.path.partition("?")
+            if query != "token=s3cr3t":
+                self.send_error(403)
+                return
+            self.path = path
+            super().do_GET()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Signed, directory=served))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/dist/?token=s3cr3t"
+        assert index_url(base).endswith("/dist/releases.json?token=s3cr3t")
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/?token=s3cr3t"
+        parsed, at = fetch_index(base, 5)
+        (release_file,) = parsed.get("0.1.0").files
+        path = fetch_file(release_file, at, cache, 5, False)
+        assert path.read_bytes() == body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert asked == ["/releases.json?token=s3cr3t", "/manpower-0.1.0.zip?token=s3cr3t"]

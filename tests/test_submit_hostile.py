@@ -212,7 +212,7 @@ def test_traversal_in_the_argument_still_writes_only_data_tables(repo, tmp_path)
 
 
 def _rule_cases():
-    future = "2999-01-01"
+    future = "2099-01-01"  # in the date range (1900-2100), after any today
     return {
         "bounds": (
             claim(claim_id="paper-2025-01-03-09", value_low="200000", quote="200,000 to 180,000"),

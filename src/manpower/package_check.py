@@ -2,7 +2,7 @@
 
 ``datapackage.json`` and ``schemas/*.schema.json`` come from wherever the package came from, so
 every reader (``validate``, ``download``, ``load``, ``diff``) sees them through
-:func:`check_package` first (by way of :func:`manpower.confine.check_descriptor`): a malformed
+:func:`check_package` first (by way of :func:`manpower.safe_paths.check_descriptor`): a malformed
 descriptor (a list, a resource without a name, ``fields`` as a string, an invalid ``pattern``,
 ``primaryKey: 5``...) or a feature the package does not read (a ``dialect``, an encoding other
 than UTF-8, ``format: xlsx``, a compressed file, inline ``data``) is refused with one line naming

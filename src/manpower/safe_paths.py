@@ -53,6 +53,14 @@ def inside(root: Path, path: Any, what: str) -> Path:
     return root / path
 
 
+def data_file(root: Path, table: str) -> Path:
+    """``data/<table>.csv`` of the repository at ``root``, for reading: the one confinement of
+    every reader of data/ (fmt, fmt --check, submit, show; validate and diff through
+    :func:`check_descriptor`). A symbolic link leading out of the repository is refused with
+    its path named, before anything is read, so no message can echo what it points at."""
+    return inside(root, f"data/{table}.csv", f"table {table!r}")
+
+
 def check_descriptor(root: Path, descriptor: Any) -> None:
     """Every resource path and schema path the descriptor names stays inside ``root``, and the
     descriptor and its schemas have the shape the readers need (manpower.package_check)."""

@@ -192,7 +192,8 @@ def read_text(path: Path) -> pl.DataFrame:
     import polars as pl
 
     try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+        # glob=False: a folder named "my*repo" or "c[1]" is a path, not a pattern (issue 22)
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8", glob=False)
     except FileNotFoundError:
         raise ManpowerError(f"{path.name}: file not found in the package") from None
     except pl.exceptions.PolarsError as exc:

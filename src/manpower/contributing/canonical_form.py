@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manpower import catalogue
-from manpower.paths import data_path, present_tables
+from manpower.paths import present_tables
+from manpower.safe_paths import data_file
 from manpower.schema import load_schemas
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def format_table(root: Path, table: str) -> FormatResult:
     from manpower.limits import check_table_size, max_table_bytes
 
     schema = load_schemas(root)[table]
-    path = data_path(root, table)
+    path = data_file(root, table)
     display = f"data/{table}.csv"
     check_table_size(path, display)
     limit = max_table_bytes()

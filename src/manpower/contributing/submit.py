@@ -38,6 +38,7 @@ from manpower.contributing.intake import (
 from manpower.contributing.plain_words import Known, foreign_key, ids_in, plain, suggestion
 from manpower.limits import cap_problems, check_table_size, excerpt, max_table_bytes
 from manpower.paths import TABLES, data_path, present_tables
+from manpower.safe_paths import data_file
 from manpower.schema import TableSchema, load_schemas
 
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -381,7 +382,7 @@ def document_findings(
 
 
 def _read_existing(root: Path, table: str, schema: TableSchema) -> list[tuple[Row, FileRow]]:
-    path = data_path(root, table)
+    path = data_file(root, table)
     display = f"data/{table}.csv"
     if table not in present_tables(root):
         return []

@@ -22,6 +22,7 @@ rolled back at once.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -51,6 +52,10 @@ DISCARDED = (
     "Recovered: an earlier write interrupted before it changed data/ was discarded; data/ is "
     "as it was."
 )
+STRAY = (
+    "Recovered: {txn} was not a transaction folder (a file or symbolic link of its name) and "
+    "was removed; data/ is as it was."
+)
 PENDING = (
     "Warning: an interrupted earlier write is pending in {txn}; data/ may mix old and new "
     "tables until `manpower fmt` or `manpower submit` recovers it."
@@ -66,7 +71,10 @@ def locked(root: Path, notify: Notify | None = None) -> Iterator[str | None]:
     An interrupted earlier write is recovered first; yields the line saying how (None when
     there was nothing to recover), and passes it to ``notify`` as well.
     """
-    fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _open_lock(root)
+    if fd is None:  # a read-only repository: nobody can write to it, nothing to lock
+        yield None
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -83,10 +91,55 @@ def locked(root: Path, notify: Notify | None = None) -> Iterator[str | None]:
         os.close(fd)  # closing releases the lock
 
 
+def _open_lock(root: Path) -> int | None:
+    """The lock file's descriptor; None when the repository is read-only and nothing is pending.
+
+    The lock is never a symbolic link followed out of the repository (O_NOFOLLOW) nor a folder.
+    """
+    path = root / LOCK_NAME
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR) or path.is_symlink() or path.is_dir():
+            raise ManpowerError(
+                f"{path} is not a regular file (a symbolic link or a folder); delete it and try "
+                "again (it is manpower's lock file); nothing was written"
+            ) from None
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and not _present(
+            root / TXN_DIR
+        ):
+            return None  # writes, if any, fail with their own line (see replace_all)
+        raise ManpowerError(
+            f"cannot create the lock file {path}: {exc.strerror}; nothing was written"
+        ) from None
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _remove(path: Path) -> None:
+    """Remove whatever is at ``path``: a folder with its contents, or a file or symbolic link
+    (never followed). Nothing there is fine."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _device(path: Path) -> int:
+    return os.stat(path).st_dev
+
+
+def _is_folder(path: Path) -> bool:
+    """A real folder (not a symbolic link to one): only such a folder is a transaction."""
+    return path.is_dir() and not path.is_symlink()
+
+
 def pending(root: Path) -> str | None:
     """A warning when an interrupted write awaits recovery (for commands that take no lock)."""
     txn = root / TXN_DIR
-    return PENDING.format(txn=txn) if (txn / JOURNAL).is_file() else None
+    return PENDING.format(txn=txn) if _is_folder(txn) and (txn / JOURNAL).is_file() else None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -135,9 +188,46 @@ def replace_all(root: Path, files: dict[Path, bytes]) -> None:
     targets = {_inside(root, path): payload for path, payload in files.items()}
     txn = root / TXN_DIR
     # leftovers of a write that never got to its journal (recover() has run under the lock)
-    shutil.rmtree(txn, ignore_errors=True)
+    _remove(txn)
+    try:
+        entries = _prepare(root, txn, targets)
+    except OSError as exc:  # disk full, read-only: data/ was not touched
+        _remove(txn)
+        raise ManpowerError(
+            f"cannot prepare the write in {txn}: {exc.strerror or exc}; data/ is as it was"
+        ) from None
+    try:
+        for entry in entries:
+            os.replace(entry["new"], entry["target"])
+        _fsync_dir(Path(entries[0]["target"]).parent)
+    except BaseException as exc:
+        undone = _possible(entries, "old")
+        if undone:  # else the next recovery finishes whichever side it can
+            _apply(entries, "old")
+            _clean(root)
+        if isinstance(exc, OSError):
+            outcome = "data/ is as it was" if undone else PENDING.format(txn=txn)[9:]
+            raise ManpowerError(
+                f"cannot replace the tables in {root / 'data'}: {exc.strerror or exc}; {outcome}"
+            ) from None
+        raise
+    _write_durable(txn / COMMITTED, b"")
+    _clean(root)
+
+
+def _prepare(root: Path, txn: Path, targets: dict[Path, bytes]) -> list[dict]:
+    """Steps 1 and 2: the new bytes and the backups, then the journal; data/ is not touched."""
     (txn / "new").mkdir(parents=True)
     (txn / "old").mkdir()
+    data = (root / "data").resolve()
+    if _device(txn) != _device(data):
+        # os.replace cannot move a file across file systems in one step
+        _remove(txn)
+        raise ManpowerError(
+            f"{data} is on another file system than {root}: manpower cannot replace its "
+            "tables all at once there; keep data/ in the repository's file system; nothing "
+            "was written"
+        )
     entries = []
     for n, (target, payload) in enumerate(targets.items()):
         new, old = txn.resolve() / "new" / str(n), txn.resolve() / "old" / str(n)
@@ -162,17 +252,7 @@ def replace_all(root: Path, files: dict[Path, bytes]) -> None:
     _fsync_dir(txn / "new")
     _fsync_dir(txn / "old")
     _write_durable(txn / JOURNAL, json.dumps(entries).encode("utf-8"))
-    try:
-        for entry in entries:
-            os.replace(entry["new"], entry["target"])
-        _fsync_dir(Path(entries[0]["target"]).parent)
-    except BaseException:
-        if _possible(entries, "old"):  # else the next recovery finishes whichever side it can
-            _apply(entries, "old")
-            _clean(root)
-        raise
-    _write_durable(txn / COMMITTED, b"")
-    _clean(root)
+    return entries
 
 
 def _state(entry: dict, side: str) -> str | None:
@@ -205,10 +285,10 @@ def _apply(entries: list[dict], side: str) -> None:
 def _clean(root: Path) -> None:
     """Retire the transaction folder in one rename, then delete it at leisure."""
     done = root / DONE_DIR
-    shutil.rmtree(done, ignore_errors=True)
+    _remove(done)
     os.replace(root / TXN_DIR, done)
     _fsync_dir(root)
-    shutil.rmtree(done, ignore_errors=True)
+    _remove(done)
 
 
 def _cannot(txn: Path, why: str) -> ManpowerError:
@@ -251,10 +331,15 @@ def recover(root: Path) -> str | None:
     Should a file the preferred way needs be gone (deleted by hand), the other way is taken if
     it can be; nothing is changed unless every table can reach the same side.
     """
-    shutil.rmtree(root / DONE_DIR, ignore_errors=True)  # a finished write's leftovers
+    _remove(root / DONE_DIR)  # a finished write's leftovers (or a stray file of that name)
     txn = root / TXN_DIR
-    if not txn.exists():
+    if not _present(txn):
         return None
+    if not _is_folder(txn):
+        # a file or symbolic link of the transaction's name is no transaction of ours: it is
+        # never followed, only removed (nothing of it can have reached data/)
+        _remove(txn)
+        return STRAY.format(txn=txn)
     if not (txn / JOURNAL).is_file():
         message = DISCARDED
     else:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from manpower.errors import ManpowerError
 from manpower.limits import MAX_INDEX_BYTES, MAX_REDIRECTS
@@ -35,11 +35,46 @@ PROGRESS_BYTES = 1 << 20
 
 
 def index_url(base: str) -> str:
-    return base if base.endswith(".json") else base.rstrip("/") + "/" + INDEX_NAME
+    """The index at ``base``: the URL itself when its path names a .json file, else
+    ``releases.json`` in that folder. The query string (a signed URL's ``?token=``) is kept."""
+    parts = urlsplit(base)
+    if parts.path.endswith(".json") or base.endswith(".json"):
+        return base
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + INDEX_NAME))
+
+
+def file_url(index: str, name: str) -> str:
+    """A release file named in the index, resolved against the index's URL; a relative name
+    keeps the index's query string (a signed URL's token), since it names the same place."""
+    joined = urlsplit(urljoin(index, name))
+    base = urlsplit(index)
+    if not joined.query and (joined.scheme, joined.netloc) == (base.scheme, base.netloc):
+        joined = joined._replace(query=base.query)
+    return urlunsplit(joined)
+
+
+def shown(url: str) -> str:
+    """``url`` as a message may print it: no userinfo (``user:password@``) and no query
+    values (``?token=...``), which are credentials; the host and path say which URL it is."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<a malformed URL>"
+    netloc = ("***@" if "@" in parts.netloc else "") + host + port
+    query = "&".join(
+        f"{pair.split('=', 1)[0]}=***" if "=" in pair else "***"
+        for pair in parts.query.split("&")
+        if pair
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query, fragment=""))
 
 
 def _network_error(url: str, exc: Exception, timeout: float) -> ManpowerError:
     import requests
+
+    url = shown(url)
     import urllib3.exceptions as u3
 
     if isinstance(exc, requests.Timeout | u3.TimeoutError):
@@ -128,7 +163,8 @@ def _refuse_downgrade(url: str, response: Any, *args: object, **kwargs: object) 
     if urlsplit(target).scheme.lower() != "https":
         response.close()
         raise ManpowerError(
-            f"{url}: refused, a redirect from https to {target} would drop the encryption"
+            f"{shown(url)}: refused, a redirect from https to {shown(target)} would drop the "
+            "encryption"
         )
 
 
@@ -157,12 +193,14 @@ def _limit_wait(sock: socket.socket | None, seconds: float) -> socket.socket | N
 
 def _deadline(url: str, timeout: float) -> ManpowerError:
     return ManpowerError(
-        f"{url}: not complete within {timeout:g} s (timeout for the whole download)"
+        f"{shown(url)}: not complete within {timeout:g} s (timeout for the whole download)"
     )
 
 
 def _too_large(url: str, what: str, limit: int) -> ManpowerError:
-    return ManpowerError(f"{url}: refused, the server sent more than {limit:,} bytes ({what})")
+    return ManpowerError(
+        f"{shown(url)}: refused, the server sent more than {limit:,} bytes ({what})"
+    )
 
 
 def fetch_index(base: str, timeout: float) -> tuple[Index, str]:
@@ -181,7 +219,7 @@ def fetch_index(base: str, timeout: float) -> tuple[Index, str]:
     try:
         return parse_index(bytes(body)), final
     except ManpowerError as exc:
-        raise ManpowerError(f"{url}: {exc}") from None
+        raise ManpowerError(f"{shown(url)}: {exc}") from None
 
 
 def fetch_file(
@@ -195,7 +233,7 @@ def fetch_file(
     """
     import pooch
 
-    url = urljoin(base_url, file.url or file.name)
+    url = file_url(base_url, file.url or file.name)
     pooch.get_logger().setLevel("WARNING")
 
     def bounded(url: str, output_file: str, _pooch: object) -> None:

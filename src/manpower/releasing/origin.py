@@ -273,7 +273,9 @@ def fetch_release(
             url = published_url(root)
             if not url:
                 raise ManpowerError(f"{exc}, and no published location is known") from None
-            note = f"{exc}: downloaded from {url} instead"
+            from manpower.releasing.fetch import shown
+
+            note = f"{exc}: downloaded from {shown(url)} instead"
             origin = _url_origin(url)
             release = origin.index.get(release.version)
             wanted = release.files_of(fmt)

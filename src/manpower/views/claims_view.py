@@ -15,7 +15,7 @@ from pathlib import Path
 
 from manpower import grammar
 from manpower.flat_table import join
-from manpower.paths import data_path
+from manpower.safe_paths import data_file
 from manpower.schema import TableSchema, load_schemas, read_rows
 
 # How a value_kind reads in words, placed before the figure.
@@ -223,7 +223,7 @@ def load(root: Path) -> Dataset:
     schemas = load_schemas(root)
     topics = _enum(schemas, "metrics", "topic")
     names = ("sources", "claimants", "metrics", "claims")
-    tables = {t: read_rows(data_path(root, t)) for t in names}
+    tables = {t: read_rows(data_file(root, t)) for t in names}
     sources, claimants = tables["sources"], tables["claimants"]
     metric_rows, claim_rows = list(tables["metrics"]), tables["claims"]
 
