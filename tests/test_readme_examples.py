@@ -22,7 +22,7 @@ REGISTRY = "https://github.com/OWNER/manpower"
 
 def examples() -> list[tuple[str, str]]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Using the data\n", 1)[1].split("\n### DVC remote\n", 1)[0]
+    section = readme.split("\n## Using the data\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^```(sh|python|r)\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
 
 
