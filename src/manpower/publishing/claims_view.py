@@ -209,6 +209,23 @@ def _float(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def as_stated(row: dict[str, str]) -> dict[str, str]:
+    """``value_as_stated`` and ``period_as_stated`` of a joined claims row (text cells, the
+    metric's unit in ``metric_unit``): the words ``show`` prints, for the flat table."""
+    return {
+        "value_as_stated": value_as_stated(
+            row.get("value_kind", ""),
+            _float(row.get("value_low", "")),
+            _float(row.get("value", "")),
+            _float(row.get("value_high", "")),
+            row.get("metric_unit", ""),
+        ),
+        "period_as_stated": period_as_stated(
+            row.get("period_start", ""), row.get("period_end", ""), row.get("date_precision", "")
+        ),
+    }
+
+
 def _enum(schemas: dict[str, TableSchema], table: str, column: str) -> list[str]:
     return list(schemas[table].field(column).enum or ())
 

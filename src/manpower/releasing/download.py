@@ -121,6 +121,15 @@ def _check_sqlite(path: Path) -> None:
         raise ManpowerError(f"{path.name}: refused, integrity or foreign key check failed")
 
 
+def _check_json(path: Path) -> None:
+    import json
+
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManpowerError(f"{path.name}: refused, not UTF-8 JSON ({exc})") from None
+
+
 def _check_parquet(path: Path) -> None:
     from manpower.extras import installed
 
@@ -146,9 +155,16 @@ def install(release: Release, fmt: str, files: list[Path], dest: Path) -> Path:
             target = dest / stem
         elif fmt == "sqlite":
             built = stage / f"{stem}.sqlite"
-            shutil.copyfile(files[0], built)
+            database = next((p for p in files if p.suffix == ".sqlite"), files[0])
+            shutil.copyfile(database, built)
             _check_sqlite(built)
             target = dest / built.name
+            # Datasette's metadata, when the release has it, lands beside the database
+            for other in files:
+                if other is not database:
+                    _check_json(other)
+                    shutil.copyfile(other, stage / other.name)
+                    _place(stage / other.name, dest / other.name)
         else:
             built = stage / f"{stem}-parquet"
             built.mkdir()
