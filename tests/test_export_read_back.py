@@ -96,9 +96,11 @@ def polars_reads(files: dict[str, Path]) -> dict[str, pl.DataFrame]:
     overrides = {c: pl.Float64 for c in NUMBERS} | {c: pl.Date for c in DATES}
     with sqlite3.connect(files["sqlite"]) as con:
         # SQLite stores dates as ISO text: polars is told they are dates
-        sql = pl.read_database(f"SELECT * FROM {TABLE}", con).with_columns(
-            pl.col(DATES).str.to_date(), pl.col(NUMBERS).cast(pl.Float64)
-        ).with_columns(pl.col(pl.Null).cast(pl.String))  # a column with no value yet is text
+        sql = (
+            pl.read_database(f"SELECT * FROM {TABLE}", con)
+            .with_columns(pl.col(DATES).str.to_date(), pl.col(NUMBERS).cast(pl.Float64))
+            .with_columns(pl.col(pl.Null).cast(pl.String))
+        )  # a column with no value yet is text
     return {
         "csv": pl.read_csv(files["csv"], schema_overrides=overrides),
         "parquet": pl.read_parquet(files["parquet"]),
@@ -128,9 +130,8 @@ def test_duckdb_reads_csv_and_parquet_alike(files):
 def test_every_format_says_what_was_stated(files):
     shown = {c.claim_id: (c.as_stated, c.period) for c in claims_view(ROOT).claims}
     for fmt, frame in pandas_reads(files).items():
-        got = dict(
-            zip(frame["claim_id"], zip(frame["value_as_stated"], frame["period_as_stated"]))
-        )
+        stated = zip(frame["value_as_stated"], frame["period_as_stated"], strict=True)
+        got = dict(zip(frame["claim_id"], stated, strict=True))
         assert got == shown, fmt
     assert any(text.startswith("more than ") for text, _ in shown.values())
     assert any("–" in text for text, _ in shown.values())
