@@ -160,3 +160,20 @@ def test_downloading_another_version_says_it_needs_a_host(installed):
     assert result.output.count("\n") == 1
     assert "no release source known" in result.output
     assert f"this install carries release {bundle.bundled_version()}" in result.output
+
+
+@pytest.mark.parametrize("where", ["data", "data/sub", "schemas"])
+def test_a_download_never_lands_in_a_curated_folder(where, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    before = sorted(p.name for p in (ROOT / "data").iterdir())
+    result = run("download", "0.1.0", "--dest", where)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "inside the curated folder" in result.output
+    assert sorted(p.name for p in (ROOT / "data").iterdir()) == before
+    assert not (ROOT / "data" / "sub").exists()
+
+
+def test_a_bare_download_inside_data_is_refused_too(monkeypatch):
+    monkeypatch.chdir(ROOT / "data")
+    result = run("download", "0.1.0")
+    assert result.exit_code == 2 and "curated folder data/" in result.output

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from manpower.errors import ManpowerError
+from manpower.errors import ManpowerError, UsageError
 from manpower.releasing.archive import archive_name
 from manpower.releasing.release_index import (
     INDEX_NAME,
@@ -224,6 +224,28 @@ def _extracted_intact(archive: Path, folder: Path) -> bool:
     return True
 
 
+# The folders of a clone that hold the curated package: a download never lands in them, where
+# it would pass for curated data (``--dest data``, or a bare download run inside data/).
+CURATED = ("data", "schemas")
+
+
+def outside_curated(folder: Path) -> None:
+    """Refuse (exit 2, before anything is fetched) a DEST inside a clone's curated folders."""
+    from manpower.paths import find_root
+
+    existing = next((p for p in (folder, *folder.parents) if p.is_dir()), folder)
+    try:
+        root = find_root(existing)
+    except ManpowerError:
+        return
+    for name in CURATED:
+        if folder.is_relative_to(root / name):
+            raise UsageError(
+                f"{folder}: inside the curated folder {name}/ of the clone at {root}; a download "
+                "goes elsewhere (e.g. --dest downloads, which git ignores)"
+            )
+
+
 def download(
     version: str = "latest",
     dest: Path | None = None,
@@ -242,9 +264,11 @@ def download(
     from manpower.releasing.origin import fetch_release
 
     wait = config.timeout() if timeout is None else timeout
+    folder = (dest or Path.cwd()).resolve()
+    outside_curated(folder)
     with _termination_raises():
         release, fetched, note = fetch_release(version, fmt, source, wait, progress)
-        target = install(release, fmt, fetched, (dest or Path.cwd()).resolve())
+        target = install(release, fmt, fetched, folder)
         if fmt == "csv":
             _fill_cache(release, target, config.cache_dir())
     return Downloaded(release.version, fmt, target, note)
