@@ -11,8 +11,8 @@ the Parquet files, or from the CSV files with those types, validates as is::
 
 The semantic rules across tables (a quote states its value, periods in order, references
 resolve) need the whole package: ``manpower validate`` runs them. The schemas are read from the
-clone the current folder is in, else from the release this install carries. Needs the validate
-extra (pandera, polars).
+clone the current folder is in, else from the release this install carries, else from the clone
+an editable install runs from. Needs the validate extra (pandera, polars).
 """
 
 from __future__ import annotations
@@ -33,13 +33,16 @@ def _folder() -> Path:
     try:
         return find_root()
     except ManpowerError:
-        folder = bundled_folder()
-        if folder is None:
-            raise ManpowerError(
-                "no table schemas here: run inside a manpower clone, or install a release's "
-                "wheel (it carries its schemas)"
-            ) from None
-        return folder
+        pass
+    # the release this install carries, else the clone an editable install runs from
+    source_tree = Path(__file__).resolve().parents[2]
+    for folder in (bundled_folder(), source_tree):
+        if folder is not None and (folder / "schemas" / "claims.schema.json").is_file():
+            return folder
+    raise ManpowerError(
+        "no table schemas here: run inside a manpower clone, install a release's wheel (it "
+        "carries its schemas), or pass the folder of a downloaded release: schema(table, folder)"
+    )
 
 
 def _checks(field: dict[str, Any]) -> list[Any]:
