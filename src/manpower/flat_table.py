@@ -14,6 +14,7 @@ from typing import Any
 from manpower.fsutil import write_atomic
 from manpower.paths import data_path
 from manpower.schema import load_schemas, read_rows
+from manpower.stated import as_stated
 
 # (output column, table, column in that table, join key in claims)
 JOINED: tuple[tuple[str, str, str, str], ...] = (
@@ -109,9 +110,6 @@ def join(tables: Mapping[str, list[dict[str, str]]]) -> list[dict[str, str]]:
 
 
 def flat_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
-    # claims_view imports this module for join(): imported here, not at the top
-    from manpower.publishing.claims_view import as_stated
-
     tables = {t: read_rows(data_path(root, t)) for t in (*KEYS, "claims")}
     header = [f["name"] for f in flat_schema(root)["fields"]]
     rows = join(tables)
