@@ -61,8 +61,11 @@ def test_download_exports_match_sha256sums(site, server, cache, tmp_path, fmt):
     assert result.exit_code == 0, result.output
     target = dest / ("manpower-0.2.0.sqlite" if fmt == "sqlite" else "manpower-0.2.0-parquet")
     assert result.output == f"manpower 0.2.0 ({fmt}): {target}\n"
-    files = [target] if fmt == "sqlite" else sorted(target.iterdir())
-    assert len(files) == (1 if fmt == "sqlite" else 6)
+    # the database comes with its Datasette metadata beside it
+    datasette = dest / "manpower-0.2.0-datasette.json"
+    files = [target, datasette] if fmt == "sqlite" else sorted(target.iterdir())
+    assert sorted(dest.iterdir()) == sorted([target, datasette] if fmt == "sqlite" else [target])
+    assert len(files) == (2 if fmt == "sqlite" else 6)
     expected = sums(site / "good")
     assert {f.name: sha(f) for f in files} == {f.name: expected[f.name] for f in files}
 

@@ -28,6 +28,9 @@ def same_join(root: Path) -> int:
             row["source_url"],
         )
         assert shown.unit == row["metric_unit"]
+        # the exports say what was stated in show's words
+        assert row["value_as_stated"] == shown.as_stated
+        assert row["period_as_stated"] == shown.period
     return len(rows)
 
 
@@ -43,3 +46,20 @@ def test_an_id_that_resolves_nowhere_joins_to_empty_cells(make_repo):
     assert [r["claim_id"] for r in rows] == ["paper-2025-01-03-01", "wire-01"]
     assert {rows[1][c] for c in ("claimant_name", "source_title", "metric_unit")} == {""}
     assert rows[0]["claimant_name"] == "Foreign Intelligence Service of Ukraine"
+
+
+def test_the_flat_table_says_what_was_stated(make_repo):
+    rows = {
+        "r": claim(
+            claim_id="r-01", value_kind="range", value="", value_low="140000", value_high="180000"
+        ),
+        "m": claim(claim_id="m-01", value_kind="more_than", value="", value_low="50000"),
+        "u": claim(
+            claim_id="u-01", date_precision="undated", period_start="", period_end="2025-12-31"
+        ),
+    }
+    _, flat = flat_rows(make_repo(claims=list(rows.values())))
+    by_id = {r["claim_id"]: r for r in flat}
+    assert by_id["r-01"]["value_as_stated"] == "140,000–180,000"
+    assert by_id["m-01"]["value_as_stated"] == "more than 50,000"
+    assert by_id["u-01"]["period_as_stated"] == "undated (by 2025-12-31)"

@@ -31,8 +31,9 @@ def hosted(released, site, server, tmp_path_factory) -> str:
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    # the zip, six Parquet files (five tables and claims_flat) and the SQLite database
-    assert proc.stdout.count(": matches the record\n") == 8
+    # the zip, six Parquet files (five tables and claims_flat), the SQLite database and its
+    # Datasette metadata
+    assert proc.stdout.count(": matches the record\n") == 9
     for version in ("0.1.0", "0.2.0"):
         shutil.copytree(repo / "dist", out / f"v{version}", dirs_exist_ok=True)
     shutil.copytree(checkout, site / "tree" / "v0.2.0", ignore=shutil.ignore_patterns(".git"))

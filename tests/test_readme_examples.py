@@ -17,13 +17,16 @@ import pytest
 
 from conftest import ROOT, git
 
-REGISTRY = "https://github.com/OWNER/manpower"
+REPO = "REPO=manpower-clone"  # the README's stand-in for a clone, replaced by the test's
 
 
 def examples() -> list[tuple[str, str]]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Using the data\n", 1)[1].split("\n### DVC remote\n", 1)[0]
-    return re.findall(r"^```(sh|python|r)\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    section = readme.split("\n## Using the data\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    # console blocks need what the test has not (an index, Datasette): the README says so
+    assert {lang for lang, _ in blocks} <= {"sh", "python", "r", "console"}
+    return [(lang, body) for lang, body in blocks if lang != "console"]
 
 
 def test_the_examples_cover_every_way_in():
@@ -37,8 +40,14 @@ def test_the_examples_cover_every_way_in():
         "sqlite3.connect",
         "dvc get",
         "read_package(",
+        "manpower show",
+        "manpower.schemas.claims.validate",
+        "value_as_stated",
     ):
         assert needle in code, needle
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Using the data\n", 1)[1].split("\n## ", 1)[0]
+    assert "OWNER" not in section and "--rev v0" not in section  # no placeholder URL, no tag
     assert "0.2.0" not in code and "ATTACH" not in code  # no fictional version, no extension
     assert [lang for lang, _ in examples()].count("r") == 1
 
@@ -60,23 +69,32 @@ def test_readme_examples_run_as_written(released, folder):
         if lang == "r":
             continue
         if lang == "sh":
-            script = body.replace(REGISTRY, str(released["repo"]))
+            assert body.count(REPO) <= 1
+            script = body.replace(REPO, f"REPO={released['repo']}")
             cmd = ["bash", "-euo", "pipefail", "-c", script]
         else:
             cmd = [sys.executable, "-c", body]
         proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True)
         assert proc.returncode == 0, f"{lang} block failed:\n{body}\n{proc.stdout}{proc.stderr}"
         ran.append(proc.stdout)
-    assert len(ran) == 4
-    downloads, loaded, others, _ = ran
-    data = folder / "data"
-    assert downloads.splitlines() == [
-        f"manpower 0.1.0 (csv): {data / 'manpower-0.1.0'}",
-        f"manpower 0.1.0 (parquet): {data / 'manpower-0.1.0-parquet'}",
-        f"manpower 0.1.0 (sqlite): {data / 'manpower-0.1.0.sqlite'}",
+    assert len(ran) == 7
+    downloads, loaded, pandas, polars, duck, schemas, _ = ran
+    dest = folder / "downloads"
+    lines = downloads.splitlines()
+    assert lines[:3] == [
+        f"manpower 0.1.0 (csv): {dest / 'manpower-0.1.0'}",
+        f"manpower 0.1.0 (parquet): {dest / 'manpower-0.1.0-parquet'}",
+        f"manpower 0.1.0 (sqlite): {dest / 'manpower-0.1.0.sqlite'}",
     ]
+    assert (dest / "manpower-0.1.0-datasette.json").is_file()
+    assert lines[3] == "topic recruitment: 1 claim"
     assert "convicts_recruited_cumulative    1" in loaded
-    assert "[('convicts_recruited_cumulative', 1)]" in others
+    assert "140,000–180,000" in loaded and "2022-07 – 2024-11" in loaded
+    assert "'period_end': dtype('<M8" in pandas and "'value': dtype('float64')" in pandas
+    assert "[('convicts_recruited_cumulative', 1)]" in pandas
+    assert polars.strip() == "True"
+    assert "convicts_recruited_cumulative" in duck and "range" in duck
+    assert schemas.startswith("refused: ") and "value_kind" in schemas
     assert (folder / "claims-0.1.0.csv").read_text() == git(
         released["repo"], "show", "v0.1.0:data/claims.csv"
     )

@@ -66,13 +66,14 @@ def test_release_files_and_index(released):
             f"manpower-{version}.zip",
             *(f"manpower-{version}-{t}.parquet" for t in tables),
             f"manpower-{version}.sqlite",
+            f"manpower-{version}-datasette.json",
         ]
         for f in entry["files"]:
             assert (dist / f["name"]).stat().st_size == f["bytes"]
     sums = dict(
         reversed(line.split("  ")) for line in (dist / "SHA256SUMS").read_text().splitlines()
     )
-    assert len(sums) == 16
+    assert len(sums) == 18
     # the wheel of the library at that version is built next to the data files
     assert (dist / "manpower-0.2.0-py3-none-any.whl").is_file()
     from manpower.files import sha256_file

@@ -242,19 +242,26 @@ def report(out: Path | None) -> None:
 @cli.command()
 @click.argument("name", required=False, metavar="[NAME]")
 @format_option("table", "csv", "json", default="table")
-def show(name: str | None, output_format: str) -> None:
+@click.option(
+    "--version",
+    "version",
+    metavar="VERSION|FOLDER",
+    help="A released version (the installed one, a cached one, or downloaded) or a package "
+    "folder, .zip or datapackage.json.  [default: the working tree inside a clone, else the "
+    "release this install carries]",
+)
+def show(name: str | None, output_format: str, version: str | None) -> None:
     """Show the claims of a topic, metric, claimant or source: value as stated, period,
     verification, claimant and via, quote, claim id and source. NAME is an id or a name (a
     claimant's, a source's title, publisher or date) in any case, or the start of one.
     Without NAME, list the topics and metrics with their claim counts.
 
-    Exit 1 when NAME matches nothing (the nearest names are suggested) or several things.
+    Exit 1 when NAME matches nothing (the nearest names are suggested) or several things, or
+    when a file of the release differs from its datapackage.json.
     """
-    from manpower.paths import find_root
     from manpower.views import show as view
-    from manpower.views.claims_view import load
 
-    data = load(find_root())
+    data = view.dataset(version)
     rows = view.overview(data) if name is None else view.select(data, name)
     click.echo(terminal_safe(view.render_rows(rows, output_format, color=sys.stdout.isatty())))
 

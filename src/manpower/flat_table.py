@@ -14,6 +14,7 @@ from typing import Any
 from manpower.files import write_atomic
 from manpower.paths import data_path
 from manpower.schema import load_schemas, read_rows
+from manpower.stated import as_stated
 
 # (output column, table, column in that table, join key in claims)
 JOINED: tuple[tuple[str, str, str, str], ...] = (
@@ -29,6 +30,33 @@ JOINED: tuple[tuple[str, str, str, str], ...] = (
     ("source_url", "sources", "url", "source_id"),
 )
 
+# The claim as a reader reads it, in the words of ``manpower show`` (the same functions): each
+# column follows the claims column it is placed after.
+AS_STATED: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "value_high",
+        {
+            "name": "value_as_stated",
+            "type": "string",
+            "title": "Value as stated",
+            "description": "The figure in the words of its claim, from value_kind and the value "
+            "columns with the metric's unit: '140,000–180,000', 'more than 10,000', '≈ 7 %' "
+            "(as manpower show prints it).",
+        },
+    ),
+    (
+        "date_precision",
+        {
+            "name": "period_as_stated",
+            "type": "string",
+            "title": "Period as stated",
+            "description": "The period at the precision the source gave: '2024-11', "
+            "'2022-07 – 2024-11', or 'undated (by 2025-12-15)' when only the latest possible "
+            "date is known (as manpower show prints it).",
+        },
+    ),
+)
+
 # The tables joined, each with its key, which is also the claims column pointing into it.
 KEYS = {"metrics": "metric_id", "claimants": "claimant_id", "sources": "source_id"}
 
@@ -37,7 +65,10 @@ def flat_schema(root: Path) -> dict[str, Any]:
     """The derived table's schema, built from the curated schemas it joins."""
     schemas = load_schemas(root)
     claims = schemas["claims"]
-    fields = [{k: v for k, v in f.data.items() if k != "constraints"} for f in claims.fields]
+    fields = []
+    for f in claims.fields:
+        fields.append({k: v for k, v in f.data.items() if k != "constraints"})
+        fields += [dict(spec) for after, spec in AS_STATED if after == f.name]
     for out, table, column, _ in JOINED:
         source = schemas[table].field(column)
         fields.append(
@@ -81,7 +112,10 @@ def join(tables: Mapping[str, list[dict[str, str]]]) -> list[dict[str, str]]:
 def flat_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     tables = {t: read_rows(data_path(root, t)) for t in (*KEYS, "claims")}
     header = [f["name"] for f in flat_schema(root)["fields"]]
-    return header, join(tables)
+    rows = join(tables)
+    for row in rows:
+        row.update(as_stated(row))
+    return header, rows
 
 
 def write_flat(root: Path, out: Path) -> int:

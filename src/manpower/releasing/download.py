@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from manpower.errors import ManpowerError
+from manpower.errors import ManpowerError, UsageError
 from manpower.releasing.archive import archive_name
 from manpower.releasing.release_index import (
     INDEX_NAME,
@@ -121,6 +121,15 @@ def _check_sqlite(path: Path) -> None:
         raise ManpowerError(f"{path.name}: refused, integrity or foreign key check failed")
 
 
+def _check_json(path: Path) -> None:
+    import json
+
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManpowerError(f"{path.name}: refused, not UTF-8 JSON ({exc})") from None
+
+
 def _check_parquet(path: Path) -> None:
     from manpower.extras import installed
 
@@ -146,9 +155,16 @@ def install(release: Release, fmt: str, files: list[Path], dest: Path) -> Path:
             target = dest / stem
         elif fmt == "sqlite":
             built = stage / f"{stem}.sqlite"
-            shutil.copyfile(files[0], built)
+            database = next((p for p in files if p.suffix == ".sqlite"), files[0])
+            shutil.copyfile(database, built)
             _check_sqlite(built)
             target = dest / built.name
+            # Datasette's metadata, when the release has it, lands beside the database
+            for other in files:
+                if other is not database:
+                    _check_json(other)
+                    shutil.copyfile(other, stage / other.name)
+                    _place(stage / other.name, dest / other.name)
         else:
             built = stage / f"{stem}-parquet"
             built.mkdir()
@@ -208,6 +224,28 @@ def _extracted_intact(archive: Path, folder: Path) -> bool:
     return True
 
 
+# The folders of a clone that hold the curated package: a download never lands in them, where
+# it would pass for curated data (``--dest data``, or a bare download run inside data/).
+CURATED = ("data", "schemas")
+
+
+def outside_curated(folder: Path) -> None:
+    """Refuse (exit 2, before anything is fetched) a DEST inside a clone's curated folders."""
+    from manpower.paths import find_root
+
+    existing = next((p for p in (folder, *folder.parents) if p.is_dir()), folder)
+    try:
+        root = find_root(existing)
+    except ManpowerError:
+        return
+    for name in CURATED:
+        if folder.is_relative_to(root / name):
+            raise UsageError(
+                f"{folder}: inside the curated folder {name}/ of the clone at {root}; a download "
+                "goes elsewhere (e.g. --dest downloads, which git ignores)"
+            )
+
+
 def download(
     version: str = "latest",
     dest: Path | None = None,
@@ -226,9 +264,11 @@ def download(
     from manpower.releasing.origin import fetch_release
 
     wait = config.timeout() if timeout is None else timeout
+    folder = (dest or Path.cwd()).resolve()
+    outside_curated(folder)
     with _termination_raises():
         release, fetched, note = fetch_release(version, fmt, source, wait, progress)
-        target = install(release, fmt, fetched, (dest or Path.cwd()).resolve())
+        target = install(release, fmt, fetched, folder)
         if fmt == "csv":
             _fill_cache(release, target, config.cache_dir())
     return Downloaded(release.version, fmt, target, note)

@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
     from manpower.schema import TableSchema
 
+# The text people search: a full-text index (SQLite FTS5, ``<table>_fts``) per table, which
+# Datasette offers as a search box (``datasette_metadata``).
+SEARCHED: dict[str, tuple[str, ...]] = {
+    "claims": ("quote", "notes"),
+    "claims_flat": ("quote", "notes"),
+}
+# What Datasette shows for a row a foreign key points at, instead of its id. Sources show their
+# id: a source may have no title, and an empty label column reads "None".
+LABELS = {"metrics": "label", "claimants": "name", "sources": "source_id"}
+
 SQL_TYPES = {
     "string": "TEXT",
     "number": "REAL",
@@ -101,6 +111,8 @@ def write_sqlite(snapshot: Snapshot, path: Path) -> dict[str, int]:
                 ([_cell(v) for v in row] for row in frame.iter_rows()),
             )
             counts[name] = frame.height
+        if says_what_was_stated(snapshot):
+            _full_text(con, snapshot)
         con.commit()
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
@@ -113,3 +125,68 @@ def write_sqlite(snapshot: Snapshot, path: Path) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+def says_what_was_stated(snapshot: Snapshot) -> bool:
+    """Whether the package's flat table carries ``value_as_stated``: packages made since the
+    exports say what was stated. A release is rebuilt from its commit and must give the bytes
+    its record holds, so the SQLite file of an older package is built as it was then (no
+    full-text index)."""
+    for resource in snapshot.descriptor.get("resources", []):
+        schema = resource.get("schema")
+        if resource.get("name") == "claims_flat" and isinstance(schema, dict):
+            return any(f.get("name") == "value_as_stated" for f in schema.get("fields", []))
+    return False
+
+
+def _full_text(con: sqlite3.Connection, snapshot: Snapshot) -> None:
+    tables = snapshot.tables()
+    for name, columns in SEARCHED.items():
+        if name not in tables or any(c not in tables[name].model.field_names for c in columns):
+            continue
+        listed = ", ".join(map(_quote, columns))
+        con.execute(
+            f"CREATE VIRTUAL TABLE {_quote(name + '_fts')} USING fts5({listed}, "
+            f"content={_quote(name)})"
+        )
+        con.execute(
+            f"INSERT INTO {_quote(name + '_fts')} (rowid, {listed}) "
+            f"SELECT rowid, {listed} FROM {_quote(name)}"
+        )
+
+
+def datasette_metadata(snapshot: Snapshot, database: str) -> dict[str, Any]:
+    """Datasette's ``metadata.json`` for the SQLite file whose name (without .sqlite) is
+    ``database``: the package's title, description and licence; per table its title,
+    description, column descriptions, the column naming a row (``label_column``) and the
+    full-text index (``fts_table``)."""
+    descriptor = snapshot.descriptor
+    licences = [lic for lic in descriptor.get("licenses", []) if isinstance(lic, dict)]
+    data_licence = licences[0] if licences else {}
+    searched = says_what_was_stated(snapshot)
+    tables: dict[str, Any] = {}
+    for name, table in snapshot.tables().items():
+        resource = next(r for r in descriptor["resources"] if r.get("name") == name)
+        entry: dict[str, Any] = {
+            "title": resource.get("title") or table.schema.get("title") or name,
+            "description": resource.get("description") or table.schema.get("description") or "",
+            "columns": {
+                f.name: f.data.get("description") or f.data.get("title") or ""
+                for f in table.model.fields
+            },
+        }
+        if name in LABELS:
+            entry["label_column"] = LABELS[name]
+        if searched and name in SEARCHED:
+            entry["fts_table"] = f"{name}_fts"
+        tables[name] = entry
+    about = {
+        "title": descriptor.get("title") or descriptor.get("name") or database,
+        "description": descriptor.get("description") or "",
+        "license": data_licence.get("name") or "",
+        "license_url": data_licence.get("path") or "",
+    }
+    homepage = descriptor.get("homepage")
+    if homepage:
+        about["source_url"] = homepage
+    return {**about, "databases": {database: {**about, "tables": tables}}}

@@ -141,10 +141,15 @@ def locate(source: str | None, root: Path | None = None) -> Origin:
     url = published_url(root)
     if url:
         return _url_origin(url)
+    from manpower.releasing.bundle import bundled_version
+
+    carried = bundled_version()
+    # an install from a release's wheel reads its own release offline; others need a host
+    offline = f"; this install carries release {carried} (load() and show read it)" * bool(carried)
     raise UsageError(
         "no release source known: no release record here (releases.json, inside a clone) and no "
         f"published location ({URL_KEY} in {BASE_METADATA}); pass --from URL|FOLDER or set "
-        f"{config.RELEASES_URL_ENV}"
+        f"{config.RELEASES_URL_ENV}{offline}"
     )
 
 

@@ -197,12 +197,27 @@ def set_code_version(root: Path, version: str) -> None:
 
 
 def build_wheel(root: Path, folder: Path) -> Path | None:
-    """The library's wheel in ``folder`` (not listed in the index: it is code, not data)."""
+    """The library's wheel in ``folder``, carrying the release of ``root`` as package data
+    (``manpower.releasing.bundle``), so an install from it alone loads and shows that release.
+    Not listed in the index: the release's data files are."""
+    if not (root / "pyproject.toml").is_file():
+        return None
+    bundled = root / "src" / "manpower" / "bundled"
+    try:
+        return _wheel(root, folder, bundled)
+    finally:
+        # the tree is left as it was: the bundle is build input, never committed
+        shutil.rmtree(bundled, ignore_errors=True)
+        shutil.rmtree(root / "build", ignore_errors=True)
+
+
+def _wheel(root: Path, folder: Path, bundled: Path) -> Path:
     import subprocess
     import sys
 
-    if not (root / "pyproject.toml").is_file():
-        return None
+    from manpower.releasing.bundle import stage
+
+    stage(root, bundled)
     with tempfile.TemporaryDirectory(prefix="manpower-wheel-") as tmp:
         proc = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
@@ -215,7 +230,6 @@ def build_wheel(root: Path, folder: Path) -> Path | None:
             raise ManpowerError(f"building the wheel failed: {last}")
         target = folder / wheels[0].name
         shutil.move(wheels[0], target)
-    shutil.rmtree(root / "build", ignore_errors=True)
     return target
 
 

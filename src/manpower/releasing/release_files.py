@@ -6,10 +6,11 @@ against the sha256 its record holds (``manpower download`` inside a clone, the r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from manpower.files import sha256_file
+from manpower.files import sha256_file, write_atomic
 from manpower.paths import RELEASE_DOCUMENTS, read_json
 from manpower.releasing.archive import archive_name, write_zip
 from manpower.releasing.release_index import FORMATS, ReleaseFile
@@ -24,7 +25,7 @@ def build_files(
 ) -> list[ReleaseFile]:
     """The zip, the Parquet files and the SQLite database of the package at ``root`` (those of
     ``formats``); the same files give the same bytes, so a release can be rebuilt and checked."""
-    from manpower.releasing.export import write_parquet, write_sqlite
+    from manpower.releasing.export import datasette_metadata, write_parquet, write_sqlite
     from manpower.releasing.snapshot import Snapshot
 
     snapshot = Snapshot(version, root, read_json(root / "datapackage.json"))
@@ -48,4 +49,9 @@ def build_files(
         database = folder / f"{stem}.sqlite"
         write_sqlite(snapshot, database)
         files.append(_entry(database, "sqlite"))
+        # Datasette's metadata.json, beside the database: `datasette X.sqlite -m X-datasette.json`
+        metadata = folder / f"{stem}-datasette.json"
+        text = json.dumps(datasette_metadata(snapshot, stem), indent=2, ensure_ascii=False)
+        write_atomic(metadata, text + "\n")
+        files.append(_entry(metadata, "sqlite"))
     return files

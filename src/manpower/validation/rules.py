@@ -705,6 +705,14 @@ def table_checks(table: str) -> list[Check]:
     return [rule for rule in CHECKS if rule.table == table] + list(_text_rules(table))
 
 
+def column_dtype(field_type: str) -> Any:
+    """The polars dtype :func:`typed_frame` gives a Table Schema field type (also the dtype of
+    ``manpower.schemas``, for data users)."""
+    import polars as pl
+
+    return {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}.get(field_type, pl.String)
+
+
 def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     """The pandera schema of one table: dtypes from the Table Schema plus its semantic checks.
 
@@ -718,12 +726,8 @@ def pandera_schema(table: str, schema: dict[str, Any], tables: Tables) -> Any:
     import pandera.polars as pa
     import polars as pl
 
-    # the dtypes semantic_frame gives the columns
-    dtypes = {"number": pl.Float64, "integer": pl.Float64, "date": pl.Date}
     columns = {
-        f["name"]: pa.Column(
-            dtypes.get(f["type"], pl.String), nullable=True, coerce=False, required=True
-        )
+        f["name"]: pa.Column(column_dtype(f["type"]), nullable=True, coerce=False, required=True)
         for f in schema["fields"]
     }
 

@@ -9,35 +9,20 @@ them).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from manpower import grammar
 from manpower.flat_table import join
 from manpower.safe_paths import data_file
 from manpower.schema import TableSchema, load_schemas, read_rows
 
-# How a value_kind reads in words, placed before the figure.
-_PREFIX = {
-    "approximate": "≈ ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "up_to": "up to ",
-    "less_than": "less than ",
-}
-_SUFFIX = {"forecast": " (forecast)", "interpreted": " (interpreted)"}
-# Kinds whose figure is a bound: the point of an arrow on a chart, up or down.
-OPEN_UP = ("at_least", "more_than")
-OPEN_DOWN = ("up_to", "less_than")
-_UNIT_AFTER = {
-    "percent": " %",
-    "usd_per_month": "/month",
-    "persons_per_week": "/week",
-    "persons_per_day": "/day",
-    "persons_per_month": "/month",
-    "ratio": "×",
-}
+# the wording lives in manpower.stated (the flat table uses it too); re-exported for the views
+from manpower.stated import OPEN_DOWN as OPEN_DOWN
+from manpower.stated import OPEN_UP as OPEN_UP
+from manpower.stated import _float as _float
+from manpower.stated import number as number
+from manpower.stated import period_as_stated, value_as_stated
+
 UNIT_LABEL = {
     "persons": "persons",
     "percent": "per cent",
@@ -152,66 +137,6 @@ class Dataset:
         for c in self.claims:
             counts[c.metric_id] = counts.get(c.metric_id, 0) + 1
         return counts
-
-
-def number(x: float) -> str:
-    """10000 -> '10,000'; 7.5 -> '7.5'; 0.25 -> '0.25' (no trailing zeros, no float noise)."""
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _with_unit(text: str, unit: str) -> str:
-    return f"{text}{_UNIT_AFTER.get(unit, '')}"
-
-
-def value_as_stated(
-    kind: str, low: float | None, value: float | None, high: float | None, unit: str
-) -> str:
-    """The figure in the words its claim used: '140,000–180,000', 'more than 10,000', '≈ 7 %'."""
-
-    def fig(x: float) -> str:
-        return f"${number(x)}" if unit.startswith("usd") else number(x)
-
-    if kind in OPEN_UP and low is not None:
-        core = fig(low)
-    elif kind in OPEN_DOWN and high is not None:
-        core = fig(high)
-    elif low is not None and high is not None and (kind == "range" or value is None):
-        core = f"{fig(low)}–{fig(high)}"
-    elif value is not None:
-        core = fig(value)
-    elif low is not None:
-        return _with_unit(f"at least {fig(low)}", unit) + _SUFFIX.get(kind, "")
-    elif high is not None:
-        return _with_unit(f"up to {fig(high)}", unit) + _SUFFIX.get(kind, "")
-    else:
-        return "(no value)"
-    return _PREFIX.get(kind, "") + _with_unit(core, unit) + _SUFFIX.get(kind, "")
-
-
-def _date(text: str, precision: str) -> str:
-    return {"year": text[:4], "month": text[:7]}.get(precision, text)
-
-
-def period_as_stated(start: str, end: str, precision: str) -> str:
-    """'2022-07 – 2024-11' for a period, '2024-11' for a date, at the precision the source gave.
-
-    An undated figure reads 'undated (by 2025-12-15)': period_end is only the latest possible
-    date, and a view that printed it bare would date the figure.
-    """
-    if precision == "undated":
-        return f"undated (by {end})" if end else "undated"
-    first, last = _date(start, precision), _date(end, precision)
-    return f"{first} – {last}" if start and first != last else last
-
-
-def _float(text: str) -> float | None:
-    # the package's grammar, not float()'s: "5_0" or "٥" is no number here, as in manpower.load
-    if not grammar.is_number(text):
-        return None
-    x = float(text)
-    return x if math.isfinite(x) else None
 
 
 def _enum(schemas: dict[str, TableSchema], table: str, column: str) -> list[str]:

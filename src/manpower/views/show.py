@@ -16,10 +16,34 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from manpower.errors import ManpowerError
+from manpower.errors import ManpowerError, UsageError
 from manpower.views.claims_view import UNIT_LABEL, Claim, Dataset
 
 FORMATS = ("table", "csv", "json")
+
+
+def dataset(version: str | None = None) -> Dataset:
+    """The claims ``show`` reads: ``version`` (a release or a folder, see ``manpower.load``,
+    its files checked against their hashes); without one, the working tree of the clone the
+    current folder is in, else the release this install carries."""
+    from manpower.paths import find_root
+    from manpower.releasing.bundle import bundled_folder
+    from manpower.views.claims_view import load
+
+    if version is None:
+        try:
+            return load(find_root())
+        except UsageError:
+            version = str(bundled_folder() or "")
+            if not version:
+                raise UsageError(
+                    "no manpower repository here and this install carries no release: give "
+                    "--version VERSION|FOLDER (a release, a downloaded folder or .zip)"
+                ) from None
+    from manpower.releasing.loader import opened
+
+    with opened(version) as snapshot:
+        return load(snapshot.root)
 
 
 @dataclass(frozen=True)
