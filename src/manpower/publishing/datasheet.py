@@ -41,23 +41,6 @@ class Download:
         return self.name
 
 
-@dataclass(frozen=True)
-class ReleaseLink:
-    name: str
-    format: str
-    bytes: int
-    sha256: str
-    href: str  # empty when no host is known: the page never guesses an address
-
-
-@dataclass(frozen=True)
-class ReleaseEntry:
-    version: str
-    date: str
-    commit: str
-    files: list[ReleaseLink]
-
-
 @dataclass
 class TopicSection:
     topic: str
@@ -132,30 +115,18 @@ def _package_files(root: Path) -> tuple[list[Download], dict[str, bytes]]:
     return items, copies
 
 
-def _releases(root: Path) -> list[ReleaseEntry]:
-    """The recorded releases, newest first; a file links to its host only when one is known.
+def _release_host(root: Path) -> str:
+    """The published release index (``releases_url`` in the package metadata), or "".
 
-    The known host is ``releases_url`` in the package metadata (set by a release); without it
-    the page lists names and sha256 and says how to get the files, and invents no address.
+    Read from the metadata, which a release sets before it builds, and not from
+    ``releases.json``, which a release writes after its commit (it names that commit): a page
+    listing the record would be stale after every release. Without a host the page invents no
+    address.
     """
-    from urllib.parse import urljoin
+    from manpower.releasing.origin import URL_KEY
 
-    from manpower.releasing.origin import published_url, read_record
-
-    index = read_record(root)
-    url = published_url(root) if (root / BASE_METADATA).is_file() else None
-    entries = []
-    for i, release in enumerate(index.releases):
-        files = []
-        for f in release.files:
-            href = ""
-            if f.url and "://" in f.url:
-                href = f.url
-            elif url and i == 0:  # the host serves the latest release next to its index
-                href = urljoin(url, f.url or f.name)
-            files.append(ReleaseLink(f.name, f.format, f.bytes, f.sha256, href))
-        entries.append(ReleaseEntry(release.version, release.date, release.commit or "", files))
-    return entries
+    url = read_json(root / BASE_METADATA).get(URL_KEY)
+    return str(url) if url else ""
 
 
 def _latest(data: Dataset) -> list[tuple[str, list[Claim]]]:
@@ -290,7 +261,7 @@ def build_site(root: Path, out: Path) -> Site:
         tables=TABLES,
         downloads=downloads,
         flat=next((d for d in downloads if d.name.endswith("claims_flat.csv")), None),
-        releases=_releases(root),
+        release_host=_release_host(root),
         sections=sections,
         latest=_latest(data),
         holds=_holds(data),
