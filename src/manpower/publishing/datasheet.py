@@ -232,7 +232,11 @@ def _filters(data: Dataset, verification_label: dict[str, str]) -> dict[str, lis
 
 
 def build_site(root: Path, out: Path) -> Site:
-    """Every file of the site in memory; nothing is written."""
+    """Every file of the site in memory; nothing is written.
+
+    ``out`` is kept for callers: no byte depends on it, every link is relative to the page and
+    inside the site, so the same site can be written or hosted anywhere.
+    """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
