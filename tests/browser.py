@@ -54,6 +54,7 @@ class Browser:
             stderr=subprocess.DEVNULL,
         )
         self.ws: Any = None
+        self.events: list[dict[str, Any]] = []
         self._id = 0
         try:
             self._connect()
@@ -100,30 +101,66 @@ class Browser:
             if "method" in message:
                 events.append(message)
 
-    def open(self, url: str, script: str, screenshot: Path | None = None) -> PageResult:
-        """Load ``url``, evaluate ``script`` (JSON-able result) and collect every error."""
+    def open(
+        self,
+        url: str,
+        script: str,
+        screenshot: Path | None = None,
+        width: int = WIDTH,
+        full_page: bool = True,
+    ) -> PageResult:
+        """Load ``url`` in a viewport ``width`` CSS pixels wide, evaluate ``script`` (JSON-able
+        result) and collect every error. The page stays open for ``evaluate``."""
         events: list[dict[str, Any]] = []
+        self.events = events
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable", events)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            events,
+            width=width,
+            height=1000,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         self.send("Page.navigate", events, url=url)
         self.wait_for("Page.loadEventFired", events)
         time.sleep(0.3)  # late console messages and failed sub-resources
-        value = self.send("Runtime.evaluate", events, expression=script, returnByValue=True)[
-            "result"
-        ].get("value")
+        value = self.evaluate(script)
         if screenshot is not None:
-            metrics = self.send("Page.getLayoutMetrics", events)
-            size = metrics.get("cssContentSize") or metrics["contentSize"]
-            shot = self.send(
-                "Page.captureScreenshot",
-                events,
-                format="png",
-                captureBeyondViewport=True,
-                clip={"x": 0, "y": 0, "width": WIDTH, "height": size["height"], "scale": 1},
-            )
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            screenshot.write_bytes(base64.b64decode(shot["data"]))
+            self.screenshot(screenshot, width, full_page)
         return PageResult(errors=_errors(events), value=value)
+
+    def evaluate(self, script: str) -> Any:
+        """The JSON-able value of ``script`` in the open page (a promise is awaited)."""
+        result = self.send(
+            "Runtime.evaluate",
+            self.events,
+            expression=script,
+            returnByValue=True,
+            awaitPromise=True,
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def errors(self) -> list[str]:
+        """Every error the open page logged so far."""
+        return _errors(self.events)
+
+    def screenshot(self, path: Path, width: int = WIDTH, full_page: bool = True) -> None:
+        metrics = self.send("Page.getLayoutMetrics", self.events)
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        height = size["height"] if full_page else 1000
+        shot = self.send(
+            "Page.captureScreenshot",
+            self.events,
+            format="png",
+            captureBeyondViewport=full_page,
+            clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     def close(self) -> None:
         try:

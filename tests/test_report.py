@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -110,50 +111,165 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+PACKAGE_COPIES = [
+    "data/claimants.csv",
+    "data/claims.csv",
+    "data/exclusions.csv",
+    "data/metrics.csv",
+    "data/sources.csv",
+    "datapackage.json",
+    "schemas/claimants.schema.json",
+    "schemas/claims.schema.json",
+    "schemas/exclusions.schema.json",
+    "schemas/metrics.schema.json",
+    "schemas/sources.schema.json",
+]
+
+
 @pytest.mark.slow
 def test_report_writes_site_and_rebuilds_identically(repo, monkeypatch, tmp_path):
     monkeypatch.chdir(repo)
     result = run("report")
     assert result.exit_code == 0, result.output
     site = repo / "site"
-    assert result.output == f"{site / 'index.html'}: 2 charts (5 claims), 6 files\n"
-    assert sorted(digest(site)) == [
-        ".manpower-site.json",
-        "charts/convicts_recruited_cumulative.png",
-        "charts/convicts_recruited_cumulative.svg",
-        "charts/desertion_cases_per_year.png",
-        "charts/desertion_cases_per_year.svg",
-        "index.html",
-        "style.css",
-    ]
+    assert result.output == f"{site / 'index.html'}: 2 charts (5 claims), 18 files\n"
+    assert sorted(digest(site)) == sorted(
+        [
+            ".manpower-site.json",
+            "charts/convicts_recruited_cumulative.png",
+            "charts/convicts_recruited_cumulative.svg",
+            "charts/desertion_cases_per_year.png",
+            "charts/desertion_cases_per_year.svg",
+            "datasheet.js",
+            "index.html",
+            "style.css",
+            *PACKAGE_COPIES,
+        ]
+    )
     first = digest(site)
+    # nothing in the page depends on where it is written: a site is the same anywhere
     other = tmp_path / "elsewhere"
     assert run("report", "--out", str(other)).exit_code == 0
-    assert {k: v for k, v in digest(other).items() if k != "index.html"} == {
-        k: v for k, v in first.items() if k != "index.html"
-    }
+    assert digest(other) == first
     assert run("report").exit_code == 0
     assert digest(site) == first
+
+
+def _hrefs(html: str) -> list[str]:
+    return [h.replace("&amp;", "&") for h in re.findall(r'\bhref="([^"]*)"', html)]
 
 
 @pytest.mark.slow
 def test_report_page_content(repo):
     site = build_site(repo, repo / "site")
     html = site.files["index.html"].decode()
-    # values as stated, the quote escaped, links relative to the page
+    # values as stated, the quote escaped
     assert "140,000–180,000" in html
     assert "more than 10,000" in html
     assert "up to 70,000" in html
     assert "≈ 7 %" in html
     assert "up to 70,000 &lt;deserters&gt; &amp; more" in html
-    assert 'href="../data/claims.csv"' in html
     assert 'href="https://example.org/b?x=1&amp;y=2"' in html
     # the single-claim metric is in a table, not a chart
     assert 'id="metric-pow_share_by_rank" data-claim-id="paper-2025-01-03-03"' in html
     assert "charts/pow_share_by_rank.svg" not in site.files
-    assert "valid; rows: sources 3, claimants 2, metrics 3, claims 6" in html
-    assert "<script" not in html
+    assert "sources 3 rows, claimants 2 rows, metrics 3 rows, claims 6 rows" in html
+    # every claim is a row of the table, linkable by its id, with the value as show words it
+    for c in CLAIMS:
+        assert f'<tr id="claim-{c["claim_id"]}" data-claim-id="{c["claim_id"]}"' in html
+    assert html.count('<a class="permalink" href="#claim-') == len(CLAIMS)
+    # the one script is the site's own file; nothing is loaded from elsewhere
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="datasheet.js" defer>']
     assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css)', html)
+    # every link inside the site resolves inside the site: no ../data/*.csv, no broken anchor
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    for href in _hrefs(html):
+        if href.startswith(("https://", "http://")):
+            continue
+        assert not href.startswith(("../", "/")), href
+        if href.startswith("#"):
+            assert href[1:] in ids, href
+        else:
+            assert href in site.files, href
+    assert 'href="data/claims.csv"' in html and 'href="datapackage.json"' in html
+
+
+@pytest.mark.slow
+def test_site_is_a_package_of_its_own(repo):
+    """The copies are the package's bytes, and the site's descriptor describes them."""
+    import hashlib
+    import json
+
+    site = build_site(repo, repo / "site")
+    for name in PACKAGE_COPIES:
+        if name != "datapackage.json":
+            assert site.files[name] == (repo / name).read_bytes(), name
+    descriptor = json.loads(site.files["datapackage.json"])
+    for resource in descriptor["resources"]:
+        content = site.files[resource["path"]]
+        assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+        assert resource["schema"] in site.files
+
+
+def test_latest_figures_per_topic_and_claimant(make_repo):
+    from manpower.views.claims_view import load
+    from manpower.views.datasheet import _latest
+
+    correction = claim(
+        claim_id="wire-2025-06-01-03",
+        metric_id="desertion_cases_per_year",
+        value_kind="exact",
+        value_low="",
+        value="17000",
+        value_high="",
+        period_start="2024-01-01",
+        period_end="2024-06-30",
+        date_precision="month",
+        claimant_id="ru-mod",
+        source_id="wire-2025-06-01",
+        quote="17,000 cases",
+        verification="unverified",
+        supersedes="wire-2025-06-01-01",
+    )
+    repo = make_repo(
+        claims=[*CLAIMS, correction],
+        sources=[*SOURCES, SECOND_SOURCE, NO_URL_SOURCE],
+        claimants=[*CLAIMANTS, SECOND_CLAIMANT],
+        metrics=[*METRICS, DESERTION],
+    )
+    latest = {t: [c.claim_id for c in claims] for t, claims in _latest(load(repo))}
+    assert latest == {
+        "captivity": ["paper-2025-01-03-03"],
+        "desertion": [
+            # ua-szru: up to 70,000 for 2024, not the older 50,000 for 2023
+            "wire-2025-06-01-02",
+            # ru-mod: the correction, although the figure it supersedes ends later
+            "wire-2025-06-01-03",
+        ],
+        # the range for 2024-11, not "more than 10,000" for 2023-06
+        "recruitment": ["paper-2025-01-03-01"],
+    }
+
+
+def test_releases_link_only_to_a_known_host(repo):
+    import shutil
+
+    # the record is not read: it changes after a release's commit, the page must not
+    shutil.copy(ROOT / "releases.json", repo / "releases.json")
+    html = build_site(repo, repo / "site").files["index.html"].decode()
+    assert "No download host is recorded for this package" in html
+    assert "manpower-0.1.0.zip" not in html
+    assert not [h for h in _hrefs(html) if "releases.json" in h]
+
+    metadata = repo / "schemas" / "package.json"
+    text = metadata.read_text(encoding="utf-8")
+    host = "https://example.org/dl/releases.json"
+    metadata.write_text(
+        re.sub(r'"releases_url":\s*null', f'"releases_url": "{host}"', text), encoding="utf-8"
+    )
+    html = build_site(repo, repo / "site").files["index.html"].decode()
+    assert f'<a href="{host}">{host}</a>' in html
+    assert "No download host" not in html
 
 
 @pytest.mark.slow
@@ -162,8 +278,18 @@ def test_report_removes_stale_charts(repo, make_repo, tmp_path):
     report(repo, out)
     assert (out / "charts" / "desertion_cases_per_year.svg").is_file()
     (out / "charts" / "notes.txt").write_text("mine")
+    (out / "data" / "extra.csv").write_text("a\n1\n")
     report(make_repo(), out)  # one claim: no chart any more
     assert sorted(p.name for p in (out / "charts").iterdir()) == ["notes.txt"]
+    assert not (out / "data" / "extra.csv").exists()
+
+
+def test_report_into_the_package_keeps_its_files(repo):
+    # a site written into the package folder itself: its own data/ is never "stale copies"
+    (repo / "data" / "notes.csv").write_text("a\n1\n")
+    report(repo, repo)
+    assert (repo / "data" / "notes.csv").read_text() == "a\n1\n"
+    assert (repo / "index.html").is_file()
 
 
 @pytest.mark.slow
@@ -246,7 +372,10 @@ PROBE = """(() => ({
 
 
 def check_page(browser, site_dir, sources, claims, metrics, screenshot):
-    result = browser.open(f"file://{site_dir / 'index.html'}", PROBE, screenshot=screenshot)
+    # the first screen only: a full-page capture of the long page takes seconds
+    result = browser.open(
+        f"file://{site_dir / 'index.html'}", PROBE, screenshot=screenshot, full_page=False
+    )
     assert result.errors == []
     page = result.value
     counts = {m: sum(c["metric_id"] == m for c in claims) for m in metrics}
@@ -279,6 +408,109 @@ def test_page_in_chromium(browser, repo, tmp_path):
         [m["metric_id"] for m in [*METRICS, DESERTION]],
         ROOT / "tmp" / "report-fixture.png",
     )
+
+
+VISIBLE = """[...document.querySelectorAll('#claims-table tbody tr')]
+  .filter(r => r.getClientRects().length > 0).map(r => r.dataset.claimId)"""
+COUNT = "document.getElementById('claims-count').textContent"
+NO_SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _type(browser, text: str) -> list[str]:
+    browser.evaluate(
+        "(() => { const s = document.getElementById('claim-search');"
+        f" s.value = {json.dumps(text)}; s.dispatchEvent(new Event('input')); }})()"
+    )
+    return browser.evaluate(VISIBLE)
+
+
+def _choose(browser, name: str, value: str) -> list[str]:
+    browser.evaluate(
+        f"(() => {{ const s = document.getElementById({json.dumps(name)});"
+        f" s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()"
+    )
+    return browser.evaluate(VISIBLE)
+
+
+def _go(browser, hash_: str) -> dict[str, Any]:
+    """Follow a link to ``hash_`` on the open page; where the claim row is then."""
+    return browser.evaluate(
+        "new Promise(done => { window.scrollTo(0, 0);"
+        f" location.hash = {json.dumps(hash_)};"
+        " setTimeout(() => { const r = document.getElementById("
+        f"{json.dumps(hash_[1:])}).getBoundingClientRect();"
+        " done({top: r.top, bottom: r.bottom, height: innerHeight, y: scrollY,"
+        " shown: r.height > 0}); }, 150); })"
+    )
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_claims_table_search_filter_sort_and_links(browser, repo, tmp_path):
+    site_dir = tmp_path / "site"
+    report(repo, site_dir)
+    every = [c["claim_id"] for c in CLAIMS]
+    page_order = browser.open(f"file://{site_dir / 'index.html'}", VISIBLE).value
+    assert sorted(page_order) == sorted(every)
+    assert browser.evaluate(COUNT) == "All 6 claims."
+
+    # a search narrows the rows: words in any column (quote, claimant, value), all of them
+    assert _type(browser, "70,000") == ["wire-2025-06-01-02"]
+    assert _type(browser, "PRISONERS") == ["paper-2025-01-03-01"]
+    assert _type(browser, "convicts 10,000") == ["paper-2025-01-03-02"]
+    assert browser.evaluate(COUNT) == "1 of 6 claims match."
+    assert _type(browser, "no such words") == []
+    assert browser.evaluate("document.getElementById('claims-none').hidden") is False
+    assert _type(browser, "") == page_order
+
+    # filters, alone and together with the search
+    assert _choose(browser, "filter-claimant", "ru-mod") == ["wire-2025-06-01-01"]
+    _choose(browser, "filter-claimant", "")
+    topic = _choose(browser, "filter-topic", "desertion")
+    assert sorted(topic) == ["memo-2025-01", "wire-2025-06-01-01", "wire-2025-06-01-02"]
+    assert _choose(browser, "filter-verification", "disputed") == ["wire-2025-06-01-02"]
+    assert _type(browser, "18,000") == []
+    browser.evaluate("document.getElementById('claim-reset').click()")
+    assert browser.evaluate(VISIBLE) == page_order
+    assert _choose(browser, "filter-metric", "pow_share_by_rank") == ["paper-2025-01-03-03"]
+    _choose(browser, "filter-metric", "")
+
+    # sorting by a heading, both ways; by the order menu; back to the page's order
+    by_value = [
+        "paper-2025-01-03-03",  # 7 %
+        "paper-2025-01-03-02",  # more than 10,000
+        "wire-2025-06-01-01",  # 18,000
+        "memo-2025-01",  # about 50,000
+        "wire-2025-06-01-02",  # up to 70,000
+        "paper-2025-01-03-01",  # 140,000–180,000: its middle
+    ]
+    click = "document.querySelector('th[data-sort=value] button').click()"
+    browser.evaluate(click)
+    assert browser.evaluate(VISIBLE) == by_value
+    assert browser.evaluate("document.querySelector('th[data-sort=value]').ariaSort") == (
+        "ascending"
+    )
+    browser.evaluate(click)
+    assert browser.evaluate(VISIBLE) == by_value[::-1]
+    newest = _choose(browser, "claim-sort", "period:desc")
+    # 2024-12-31 twice (a tie keeps the page's order), ..., 2023-12-31, 2023-06-30
+    assert newest[:2] == ["wire-2025-06-01-01", "wire-2025-06-01-02"]
+    assert newest[-2:] == ["memo-2025-01", "paper-2025-01-03-02"]
+    assert _choose(browser, "claim-sort", "") == page_order
+
+    # a link to a claim the filters hide clears them and brings the claim into view
+    _choose(browser, "filter-claimant", "ru-mod")
+    seen = _go(browser, "#claim-memo-2025-01")
+    assert seen["shown"] and 0 <= seen["top"] and seen["bottom"] <= seen["height"], seen
+    assert sorted(browser.evaluate(VISIBLE)) == sorted(every)
+    assert browser.errors() == []
+
+    # a phone: no sideways scrolling, and the table still filters
+    browser.open(f"file://{site_dir / 'index.html'}", "0", width=390)
+    assert browser.evaluate(NO_SIDEWAYS) == 0
+    assert _type(browser, "70,000") == ["wire-2025-06-01-02"]
+    assert browser.evaluate(NO_SIDEWAYS) == 0
+    assert browser.errors() == []
 
 
 @needs_chromium
@@ -328,3 +560,23 @@ def test_real_site_in_chromium(browser):
         [m["metric_id"] for m in _rows("metrics")],
         ROOT / "tmp" / "report-screenshot.png",
     )
+    claims = _rows("claims")
+    assert len(browser.evaluate(VISIBLE)) == len(claims)
+    assert browser.evaluate(NO_SIDEWAYS) == 0
+    # the first screen, for people (not checked: looked at)
+    browser.screenshot(ROOT / "tmp" / "datasheet-1300.png", full_page=False)
+    # a permalink far down the page scrolls to its claim
+    last = browser.evaluate(VISIBLE)[-1]
+    seen = _go(browser, f"#claim-{last}")
+    assert seen["y"] > seen["height"], seen  # it had to scroll: the claim is not on screen one
+    assert seen["shown"] and 0 <= seen["top"] and seen["bottom"] <= seen["height"], seen
+    # a phone: nothing wider than the screen, the download tables included
+    browser.open(f"file://{ROOT / 'site' / 'index.html'}", "0", width=390)
+    assert browser.evaluate(NO_SIDEWAYS) == 0
+    wide = browser.evaluate(
+        "[...document.querySelectorAll('body *')].filter("
+        "e => e.getBoundingClientRect().right > innerWidth + 0.5).map(e => e.tagName)"
+    )
+    assert wide == []
+    browser.screenshot(ROOT / "tmp" / "datasheet-390.png", width=390, full_page=False)
+    assert browser.errors() == []
