@@ -10,7 +10,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 STAMP := $(VENV)/.installed-$(PYVER)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: build test lint validate status clean-venv lock bench
+.PHONY: build test test-fast lint validate status clean-venv lock bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYVER)" || { echo "$(PYTHON) does not run: give PYTHON=python3.11 (or 3.12, 3.13)"; exit 2; }
@@ -22,24 +22,32 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	rm -f $(VENV)/.installed*
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/manpower build
 
-test: $(STAMP)
+# pytest's exit code 5 (no tests collected) is a failure: a suite that ran nothing proves nothing.
+PYTEST = $(BIN)/python -m pytest -n $(JOBS)
+JOBS ?= 2
+NO_TESTS = rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/*.yml
 	$(BIN)/zizmor --quiet --offline .github/workflows
-	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
-# The same without the tests marked slow (pipelines, releases, subprocesses): for quick edits.
-.PHONY: test-fast
+test: lint
+	$(PYTEST); $(NO_TESTS)
+
+# Without the tests marked slow (pipelines, releases, subprocesses): for quick edits.
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests scripts
-	$(BIN)/python -m pytest -m "not slow"; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+	$(PYTEST) -m "not slow"; $(NO_TESTS)
 
 validate: $(STAMP)
 	$(BIN)/manpower validate
@@ -54,11 +62,14 @@ status: $(STAMP)
 	@out=$$($(BIN)/dvc status -q 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ]; then $(BIN)/dvc status; echo "pipeline outputs are stale: run 'make build' and commit"; exit 1; fi
 
-# Regenerate requirements.lock from the direct dependencies in pyproject.toml.
-lock:
-	rm -rf /tmp/manpower-lock && $(PYTHON) -m venv /tmp/manpower-lock
-	/tmp/manpower-lock/bin/pip install --quiet ".[dev]"  # every extra
-	/tmp/manpower-lock/bin/pip freeze --all --exclude manpower --exclude pip | sort > requirements.lock
+# Regenerate requirements.lock (every extra, each file's sha256) from pyproject.toml; the pins
+# already in the lock are kept unless pyproject.toml rules them out.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	@# the project itself (its extras name it) and pip (the venv's own) are not locked
+	awk '/^(manpower @ |pip==)/{skip=1;next} /^[^ ]/{skip=0} !skip && !/^# (WARNING: pip install will require|Consider using a hashable)/' \
+	  requirements.lock > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
 
 clean-venv:
 	rm -rf $(VENV)

@@ -178,16 +178,16 @@ def git(repo: Path, *args: str) -> str:
     ).stdout
 
 
-def project_copy(dest: Path) -> Path:
+def project_copy(dest: Path, source: Path = ROOT) -> Path:
     """The project's files (tracked or new, not ignored) with the small test tables, built,
     committed to a fresh git repository."""
     from manpower.pipeline import run_pipeline
 
-    listed = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    listed = git(source, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
     for name in filter(None, listed.split("\0")):
-        if (ROOT / name).is_file() and not name.startswith("data/"):
+        if (source / name).is_file() and not name.startswith("data/"):
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
+            shutil.copy2(source / name, dest / name)
     unreleased(dest)
     (dest / "data").mkdir(exist_ok=True)
     write_table(dest / "data" / "sources.csv", SOURCES)

@@ -1,6 +1,6 @@
 """Releases survive real life: two releases of the real package, with a data change before each,
-leave every check CI runs green (fmt --check, validate, the stale-pipeline check and the tests
-that read the repository's own state)."""
+leave every check CI runs green (fmt --check, validate, the stale-pipeline check, the tests that
+read the repository's own state, and the release tests' own starting point)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, git
+import pytest
+
+from conftest import ROOT, git, project_copy
 from manpower.contributing.canonical_form import format_repository
 from manpower.pipeline import pipeline_status, run_pipeline
 from manpower.releasing.release import release
 from manpower.validation.runner import validate
 
 # The tests whose assertions depend on the repository's release state (version, created,
-# changelog, citation, README) or that copy the repository to release it again.
+# changelog, citation, README). The release tests copy the repository and release it again:
+# that starting point is checked directly (project_copy of the released copy, then a release),
+# without their session fixture.
 APPLY = [
     "tests/test_curated_data.py",
     "tests/test_citation.py",
     "tests/test_docs.py",
-    "tests/test_release.py",
 ]
+
+# two real releases and a pytest run over their copy
+pytestmark = pytest.mark.slow
 
 
 def real_copy(dest: Path) -> Path:
@@ -75,6 +81,8 @@ def test_two_releases_keep_ci_green(tmp_path, git_env):
         report = validate(repo)
         assert report.valid, report.problems[:3]
         assert pipeline_status(repo) == []
+    again = project_copy(tmp_path / "again", source=repo)
+    assert release(again, echo=lambda _line: None).version == "0.1.0"
     env = {**os.environ, "MANPOWER_NO_SKIP": "1" if shared.is_dir() else "0"}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *APPLY],
