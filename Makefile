@@ -30,7 +30,7 @@ build: $(STAMP)
 	$(BIN)/manpower build
 
 # pytest's exit code 5 (no tests collected) is a failure: a suite that ran nothing proves nothing.
-PYTEST = $(BIN)/python -m pytest -n $(JOBS)
+PYTEST = $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 JOBS ?= 2
 NO_TESTS = rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
@@ -64,8 +64,10 @@ status: $(STAMP)
 
 # Regenerate requirements.lock (every extra, each file's sha256) from pyproject.toml; the pins
 # already in the lock are kept unless pyproject.toml rules them out.
-lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+lock:
+	rm -rf /tmp/manpower-lock && $(PYTHON) -m venv /tmp/manpower-lock
+	/tmp/manpower-lock/bin/pip install --quiet pip-tools
+	/tmp/manpower-lock/bin/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 	@# the project itself (its extras name it) and pip (the venv's own) are not locked
 	awk '/^(manpower @ |pip==)/{skip=1;next} /^[^ ]/{skip=0} !skip && !/^# (WARNING: pip install will require|Consider using a hashable)/' \

@@ -339,3 +339,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "released" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+            # one worker builds it once (make test runs pytest -n 2 --dist loadgroup)
+            item.add_marker(pytest.mark.xdist_group("released"))
