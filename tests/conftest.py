@@ -317,7 +317,6 @@ def cache(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Under ``MANPOWER_NO_SKIP=1`` (set by .ci/run) a skipped test is a failure.

@@ -68,9 +68,7 @@ def test_every_rule_any_layer_reports_is_in_the_catalogue(make_repo, tmp_path, m
             report = oracle_validate(repo, engine=engine, today=test_semantic_rules.TODAY)
             emitted |= _rules_of(report)
     # the semantic test cases
-    mark = next(
-        m for m in test_semantic_rules.test_rule_rejects_bad_claim.pytestmark if m.args
-    )
+    mark = next(m for m in test_semantic_rules.test_rule_rejects_bad_claim.pytestmark if m.args)
     for changes, _rule, _field in mark.args[1]:
         repo = make_repo(claims=[claim(**changes)])
         emitted |= _rules_of(validate(repo, today=test_semantic_rules.TODAY))
@@ -142,4 +140,3 @@ def test_problem_fills_message_and_fix_from_the_catalogue():
 
 def test_an_unknown_schema_error_type_gets_the_generic_fix():
     assert catalogue.fix("some-frictionless-type") == catalogue.DEFAULT_FIX
-

@@ -74,7 +74,10 @@ def imported(built) -> dict[str, set[str]]:
         out.parent.mkdir(exist_ok=True)
         subprocess.run(
             [sys.executable, "-c", RECORD_IMPORTS, str(out), script],
-            cwd=built, env=env, check=True, capture_output=True,
+            cwd=built,
+            env=env,
+            check=True,
+            capture_output=True,
         )
         found[stage] = set(json.loads(out.read_text()))
     return found

@@ -29,7 +29,11 @@ def _run(tmp_path: Path, no_skip: str | None) -> subprocess.CompletedProcess[str
         env["MANPOWER_NO_SKIP"] = no_skip
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

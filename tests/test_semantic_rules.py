@@ -428,9 +428,7 @@ def test_rules_are_pandera_checks_named_by_rule_id_on_the_row_column():
         schema = json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text())
         pandera = pandera_schema(table, schema, None)  # type: ignore[arg-type]
         # the checks run on the row numbers: pandera's failure cases are the failing rows
-        assert [c.name for c in pandera.columns[ROW].checks] == [
-            r.id for r in table_checks(table)
-        ]
+        assert [c.name for c in pandera.columns[ROW].checks] == [r.id for r in table_checks(table)]
         assert pandera.checks == []
 
 

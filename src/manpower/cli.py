@@ -344,6 +344,8 @@ def repair(
         verb = "Would withdraw" if dry_run else "Withdrew"
         click.echo(terminal_safe(f"{verb} {ident} (retraction {retraction}){by}."))
     click.echo(terminal_safe(render_submit(result, output_format)))
+
+
 @cli.command("import")
 @click.argument("mapping", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -476,10 +478,14 @@ def release(bump: str, dry_run: bool) -> None:
     click.echo(f"Released manpower {todo.version}, tagged {todo.tag} (commit {todo.commit[:12]})")
     for file in todo.files:
         click.echo(f"dist/{file.name}  {file.bytes} bytes  sha256 {file.sha256}")
-    click.echo("releases.json: recorded and committed; dist/SHA256SUMS, dist/releases.json, "
-               "the wheel: written")
-    click.echo(f"Publish: git push origin HEAD {todo.tag} (the release workflow attaches the "
-               "files), or copy dist/ to any static host (README, Publishing).")
+    click.echo(
+        "releases.json: recorded and committed; dist/SHA256SUMS, dist/releases.json, "
+        "the wheel: written"
+    )
+    click.echo(
+        f"Publish: git push origin HEAD {todo.tag} (the release workflow attaches the "
+        "files), or copy dist/ to any static host (README, Publishing)."
+    )
 
 
 @cli.command()

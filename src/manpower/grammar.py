@@ -57,4 +57,3 @@ def parse_date(text: str) -> dt.date | None:
 
 def is_date(text: str) -> bool:
     return parse_date(text) is not None
-

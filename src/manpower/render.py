@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from manpower.validation.runner import Report
     from manpower.views.compare import Group
 
+
 def _where(p: Problem) -> str:
     parts = [f"{p.table}.csv" if p.table != "datapackage" else "datapackage.json"]
     if p.row is not None:

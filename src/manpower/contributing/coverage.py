@@ -196,9 +196,7 @@ def match_exclusion(
             lo, hi = start + offset, start + offset_end
             # a figure overlapping [lo, hi) starts before hi; figures are short, so one that
             # starts far before lo cannot reach it
-            hits += [
-                i for i in _inside(starts, max(0, lo - 200), hi) if lo < figures[i].end
-            ]
+            hits += [i for i in _inside(starts, max(0, lo - 200), hi) if lo < figures[i].end]
     if row.get("reason") == "other" and not row.get("notes", "").strip():
         return hits, "other-needs-notes"
     if not spans:

@@ -105,9 +105,7 @@ def _open_lock(root: Path) -> int | None:
                 f"{path} is not a regular file (a symbolic link or a folder); delete it and try "
                 "again (it is manpower's lock file); nothing was written"
             ) from None
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and not _present(
-            root / TXN_DIR
-        ):
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and not _present(root / TXN_DIR):
             return None  # writes, if any, fail with their own line (see replace_all)
         raise ManpowerError(
             f"cannot create the lock file {path}: {exc.strerror}; nothing was written"

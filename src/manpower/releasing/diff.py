@@ -255,8 +255,9 @@ def diff(old: str | None, new: str | None, repo: Path | None) -> PackageDiff:
 
         found = previous_release(repo) if repo is not None and is_repo(repo) else None
         if found is None:
-            raise UsageError("no release (vX.Y.Z tag or releases.json record) to compare with: "
-                             "give OLD")
+            raise UsageError(
+                "no release (vX.Y.Z tag or releases.json record) to compare with: give OLD"
+            )
         _, old, note = found
     with open_snapshot(old, repo) as a, open_snapshot(new, repo) as b:
         result = diff_snapshots(a, b)

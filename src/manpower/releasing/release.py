@@ -220,9 +220,21 @@ def _wheel(root: Path, folder: Path, bundled: Path) -> Path:
     stage(root, bundled)
     with tempfile.TemporaryDirectory(prefix="manpower-wheel-") as tmp:
         proc = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-             "--no-build-isolation", "--disable-pip-version-check", "-w", tmp, str(root)],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "-w",
+                tmp,
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
         )
         wheels = list(Path(tmp).glob("*.whl"))
         if proc.returncode != 0 or not wheels:
