@@ -86,7 +86,7 @@ def _document_sources(root: Path) -> list[dict[str, str]]:
     """The package-level ``sources``: the documents in data/sources.csv, as they state them."""
     out = []
     for row in read_rows(data_path(root, "sources")):
-        entry = {"title": row.get("title") or row["source_id"]}
+        entry: dict[str, Any] = {"title": row.get("title") or row["source_id"]}
         if row.get("url"):
             entry["path"] = row["url"]
         if row.get("kind") == "dataset":

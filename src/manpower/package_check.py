@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from manpower import problems as catalogue
+from manpower import catalogue
 from manpower.errors import ManpowerError
 
 # The Table Schema field types (v1 and v2); anything else is a typo or an attack.

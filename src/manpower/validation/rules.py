@@ -79,6 +79,8 @@ class Check:
     cell: Callable[[str, str], bool] | None = None
     # the parameters of the catalogue's message template, from a failing row's cells
     params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
+    # for a rule over every field ("*"): where ``cell`` looks (default: the string fields)
+    cell_fields: Callable[[Tables, str], list[str]] | None = None
 
     @property
     def description(self) -> str:
@@ -801,7 +803,7 @@ def _problems(
         rule = rules[cells.pop("__check")]
         field = rule.field
         if field == "*" and rule.cell is not None:
-            fields = _string_fields(tables, table)
+            fields = (rule.cell_fields or _string_fields)(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field)
         if table == "claims" and field == "value":

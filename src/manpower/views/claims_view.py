@@ -9,7 +9,7 @@ them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from manpower.flat_table import join
@@ -125,6 +125,8 @@ class Dataset:
     claims: list[Claim]
     sources: list[dict[str, str]]
     claimants: list[dict[str, str]]
+    # the verification vocabulary in the schema's order (the datasheet's filter)
+    verifications: list[str] = field(default_factory=list)
 
     def claims_for(self, metric_id: str) -> list[Claim]:
         return [c for c in self.claims if c.metric_id == metric_id]
@@ -208,4 +210,5 @@ def load(root: Path) -> Dataset:
         claims=claims,
         sources=sorted(sources, key=lambda s: s.get("source_id", "")),
         claimants=sorted(claimants, key=lambda c: c.get("claimant_id", "")),
+        verifications=_enum(schemas, "claims", "verification"),
     )
