@@ -257,6 +257,7 @@ def typed_frame(text: pl.DataFrame, table: TableSchema, *, strict: bool = True) 
     import polars as pl
 
     exprs, checks = [], []
+    typed: pl.Expr
     for spec in table.fields:
         name = spec.name
         if name not in text.columns:

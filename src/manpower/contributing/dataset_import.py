@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,7 +298,7 @@ def _moved(p: Problem, where: str) -> Problem:
     return replace(p, file=where, row=None)
 
 
-def _write(path: Path, rows: list[dict[str, str]], fields: list[str]) -> None:
+def _write(path: Path, rows: list[dict[str, str]], fields: Sequence[str]) -> None:
     import csv
 
     with path.open("w", encoding="utf-8", newline="") as handle:

@@ -383,8 +383,9 @@ def read_records(
         if not isinstance(data, dict):
             bad(catalogue.RECORD_MALFORMED, record, None, why="the record is not a JSON object")
             continue
-        if data.duplicates:
-            names = ", ".join(sorted(set(data.duplicates)))
+        duplicates = getattr(data, "duplicates", ())  # names the JSON reader saw twice
+        if duplicates:
+            names = ", ".join(sorted(set(duplicates)))
             bad(catalogue.RECORD_MALFORMED, record, None, why=f"the record names {names} twice")
             continue
         key = data.get(mapping.key)

@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def next_id(taken: list[str], source_id: str, infix: str) -> str:
     return f"{source_id}-{infix}{max(numbers, default=0) + 1:02d}"
 
 
-def _parse_sets(sets: list[str], table: str, fields: list[str]) -> dict[str, str]:
+def _parse_sets(sets: list[str], table: str, fields: Sequence[str]) -> dict[str, str]:
     changes = {}
     for item in sets:
         column, sep, value = item.partition("=")
@@ -82,7 +82,7 @@ def _parse_sets(sets: list[str], table: str, fields: list[str]) -> dict[str, str
     return changes
 
 
-def _csv(fields: list[str], rows: list[dict[str, str]]) -> str:
+def _csv(fields: Sequence[str], rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()

@@ -311,7 +311,7 @@ def document_findings(
         source = sources[sid]
         name = source["document"]
         table, first = next((i for i in items if i[0] == "sources"), items[0])
-        where = {"table": table, "file": first.origin.file, "row": first.origin.row}
+        where: dict[str, Any] = {"table": table, "file": first.origin.file, "row": first.origin.row}
         if not folder.is_dir():
             findings.append(
                 catalogue.problem(
@@ -730,6 +730,7 @@ def _locate(
     """
     rows = merged.get(problem.table)
     submitted = False
+    row: int | None
     if rows is not None and problem.row is not None and 2 <= problem.row < len(rows) + 2:
         origin = rows[problem.row - 2][1]
         file, row = origin.file, origin.row

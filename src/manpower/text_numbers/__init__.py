@@ -401,8 +401,8 @@ def numbers_in_text(text: str, language: str | None = None) -> set[float]:
                 rest = more.end()
             found.add(value)
             continue
-        factor = _range_scale(text, match.end(), g)
-        found.add(value * factor if factor else value)
+        range_scale = _range_scale(text, match.end(), g)
+        found.add(value * range_scale if range_scale else value)
     _words_in(text, g, found)
     return found
 

@@ -75,7 +75,7 @@ class Table:
     listed: dict[tuple[Any, ...], int] = dataclasses.field(default_factory=dict)  # per check
 
     def add(
-        self, check: tuple[Any, ...], row: int, order: int, make: Callable[[], Problem]
+        self, check: tuple[Any, ...], row: int, order: int, make: Callable[..., Problem]
     ) -> None:
         """Keep the problem ``make`` builds, or only count it when ``check`` has listed enough.
 
@@ -142,7 +142,7 @@ def _check_stats(table: Table, resource: dict[str, Any], path: Path) -> None:
     describes (a published package whose CSV was edited afterwards is not)."""
     import hashlib
 
-    checks = []
+    checks: list[tuple[str, Any, Any]] = []
     expected_hash = resource.get("hash")
     if expected_hash:
         algorithm, _, digest = str(expected_hash).rpartition(":")

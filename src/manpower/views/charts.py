@@ -60,7 +60,7 @@ VERIFICATION_LABEL = {
     "not_independently_verified": "not independently verified",
     "disputed": "disputed",
 }
-_RC = {
+_RC: dict[str, Any] = {
     # text is data (labels, names): drawn as written, never read as mathtext or TeX, so "$5$" or
     # "$\\undefinedcmd$" in a label cannot fail the report
     "text.parse_math": False,
@@ -74,6 +74,12 @@ _RC = {
     "grid.alpha": 0.3,
 }
 _MARK_GID = re.compile(r"^mark-(\d+)(?:-(\w+))?$")
+
+
+def style(metric_id: str) -> Any:
+    """The charts' matplotlib settings, salted per metric so SVG ids are stable. (Any: the
+    stubs type rc keys as a Literal of every setting, which a plain dict cannot satisfy.)"""
+    return {**_RC, "svg.hashsalt": f"manpower-{metric_id}"}
 
 
 @dataclass(frozen=True)
@@ -636,7 +642,7 @@ def draw(metric: Metric, claims: list[Claim]) -> Chart:
 
     palette = colours(claims)
     prefix = f"c-{metric.metric_id}-"
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"manpower-{metric.metric_id}"}):
+    with matplotlib.rc_context(style(metric.metric_id)):
         fig = _figure(metric, claims, palette)
         svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
         # tight: long claimant names in the legend widen the figure instead of being cut off;

@@ -11,11 +11,11 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import io
+import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from manpower.views.charts import (
-    _RC,
     PALETTE,
     SVG_NS,
     Chart,
@@ -24,6 +24,7 @@ from manpower.views.charts import (
     _draw,
     _time_axis,
     colours,
+    style,
 )
 from manpower.views.claims_view import UNIT_LABEL, Claim, Metric, number
 from manpower.views.series import Series
@@ -63,7 +64,7 @@ def _figure(metric: Metric, series: list[Series], others: list[Claim]) -> tuple[
     handles: list[Any] = []
     for i, (s, colour) in enumerate(zip(series, line_colours, strict=True)):
         xs = [mdates.date2num(_day(c.period_end)) for c in s.claims]
-        ys = [c.point for c in s.claims]
+        ys = [_y(c) for c in s.claims]
         (line,) = ax.plot(xs, ys, color=colour, linewidth=1.2, zorder=2, label=s.label)
         line.set_gid(f"series-{i}")
         handles.append(line)
@@ -83,7 +84,7 @@ def _figure(metric: Metric, series: list[Series], others: list[Claim]) -> tuple[
         if s.revised:
             crosses = ax.scatter(
                 [mdates.date2num(_day(c.period_end)) for c in s.revised],
-                [c.point for c in s.revised],
+                [_y(c) for c in s.revised],
                 marker="x",
                 s=30,
                 color=REVISED_COLOUR,
@@ -137,12 +138,17 @@ def _figure(metric: Metric, series: list[Series], others: list[Claim]) -> tuple[
     return fig, palette
 
 
+def _y(claim: Claim) -> float:
+    """The claim's figure on the y axis; no figure is a gap (NaN), as matplotlib draws None."""
+    return claim.point if claim.point is not None else math.nan
+
+
 def render_series(metric: Metric, series: list[Series], others: list[Claim]) -> Chart:
     """The chart as SVG and PNG bytes, identical on every run."""
     import matplotlib
 
     prefix = f"c-{metric.metric_id}-"
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"manpower-{metric.metric_id}"}):
+    with matplotlib.rc_context(style(metric.metric_id)):
         fig, palette = _figure(metric, series, others)
         svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
         fig.draw_without_rendering()
