@@ -422,3 +422,26 @@ def test_real_snapshots_import_as_history(make_repo, monkeypatch):
     again = import_snapshot(repo, pi, "2026-08-08")
     assert (again.added, again.revised, again.unchanged) == ([], [], 1626 + 62)
     assert digest(repo / "data") == before
+
+
+def test_show_summarises_a_long_series(setup, monkeypatch):
+    import manpower.publishing.series as series
+
+    _repo, pi, lod, _ = setup
+    for args in ([pi, "--snapshot", "2022-05-29"], [pi, "--snapshot", "2026-08-08"], [lod]):
+        assert run(*args).exit_code == 0
+    monkeypatch.setattr(series, "MIN_SERIES", 2)  # the fixture's series are short
+    out = CliRunner().invoke(cli, ["show", "personnel_losses_cumulative"]).output
+    text = " ".join(out.split())
+    assert (
+        "General Staff of the Armed Forces of Ukraine's figure, relayed by lod-db/orc-losses: "
+        "2 daily figures from 2022-05-29 (30,250) to 2022-05-30 (30,350); 0 revised by a later "
+        "snapshot; 2 days on which another source differs (2022-05-29, 2022-05-30)"
+    ) in text
+    assert "relayed by PetroIvaniuk/2022-Ukraine-Russia-War-Dataset: 4 daily figures" in text
+    assert "1 revised by a later snapshot" in text
+    assert "lod-db-orc-losses-2026-08-22-0001" not in out  # summarised, not listed
+    rows = json.loads(
+        CliRunner().invoke(cli, ["show", "personnel_losses_cumulative", "--format", "json"]).output
+    )
+    assert len(rows) == 7  # json keeps every claim
