@@ -398,3 +398,56 @@ def test_signed_release_url_keeps_its_token(tmp_path, cache):
         httpd.shutdown()
         httpd.server_close()
     assert asked == ["/releases.json?token=s3cr3t", "/manpower-0.1.0.zip?token=s3cr3t"]
+
+
+# --- item 8: --from FOLDER trusts the index's names and sizes no more ---------------------------
+
+
+def _mirror(folder: Path, body: bytes, **entry_changes) -> None:
+    import hashlib
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "name": "manpower-0.1.0.zip",
+        "format": "csv",
+        "bytes": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        **entry_changes,
+    }
+    release = {"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [entry]}
+    (folder / "releases.json").write_text(json.dumps({"name": "manpower", "releases": [release]}))
+
+
+@pytest.mark.parametrize("url", ["/etc/passwd", "../outside.zip", "sub/../../outside.zip"])
+def test_folder_index_cannot_name_a_file_outside_the_folder(tmp_path, url):
+    from manpower.errors import ManpowerError
+    from manpower.releasing.origin import from_folder, locate
+
+    (tmp_path / "outside.zip").write_bytes(b"secret")
+    mirror = tmp_path / "mirror"
+    _mirror(mirror, b"secret", url=url)
+    origin = locate(str(mirror))
+    cache = tmp_path / "cache"
+    with pytest.raises(ManpowerError) as refused:
+        from_folder(mirror, origin.index.get("0.1.0").files, cache)
+    assert str(refused.value).startswith(f"releases.json: file 'manpower-0.1.0.zip': path {url!r} ")
+    assert str(refused.value).endswith("refused, nothing was read")
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_folder_file_larger_than_declared_is_not_copied(tmp_path):
+    from manpower.errors import ManpowerError
+    from manpower.releasing.origin import from_folder, locate
+
+    mirror = tmp_path / "mirror"
+    _mirror(mirror, b"0123456789")  # 10 bytes declared
+    (mirror / "manpower-0.1.0.zip").write_bytes(b"x" * 1_000_000)
+    cache = tmp_path / "cache"
+    with pytest.raises(ManpowerError) as refused:
+        from_folder(mirror, locate(str(mirror)).index.get("0.1.0").files, cache)
+    assert str(refused.value) == (
+        "manpower-0.1.0.zip: refused, it has 1,000,000 bytes where releases.json declares 10; "
+        "not copied"
+    )
+    assert not cache.exists() or list(cache.iterdir()) == []
