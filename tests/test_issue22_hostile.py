@@ -451,3 +451,30 @@ def test_folder_file_larger_than_declared_is_not_copied(tmp_path):
         "not copied"
     )
     assert not cache.exists() or list(cache.iterdir()) == []
+
+
+# --- item 17: settings said wrong --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e400", "abc", "100000"])
+def test_bad_timeout_is_a_usage_error(tmp_path, monkeypatch, cache, value):
+    monkeypatch.setenv("MANPOWER_TIMEOUT", value)
+    dest = tmp_path / "dest"
+    result = run("download", "--dest", str(dest), "--from", "http://127.0.0.1:1/")
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "Error: MANPOWER_TIMEOUT must be a number of seconds above 0 and at most 86,400, "
+        f"not {value!r}\n"
+    )
+    assert not dest.exists()
+
+
+def test_cache_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch):
+    cache = tmp_path / "c[1]"
+    cache.write_text("not a folder")
+    monkeypatch.setenv("MANPOWER_CACHE", str(cache))
+    monkeypatch.delenv("MANPOWER_RELEASES_URL", raising=False)
+    result = run("download", "--dest", str(tmp_path / "dest"), "--from", "http://127.0.0.1:1/")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"Error: MANPOWER_CACHE={str(cache)!r} is not a folder (it is a file)\n"
+    assert cache.read_text() == "not a folder"
