@@ -478,3 +478,36 @@ def test_cache_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert result.output == f"Error: MANPOWER_CACHE={str(cache)!r} is not a folder (it is a file)\n"
     assert cache.read_text() == "not a folder"
+
+
+# --- item 19: smaller ones ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["", "  "])
+def test_load_of_an_empty_version_does_not_load_the_current_folder(make_repo, monkeypatch, version):
+    import manpower
+    from manpower.errors import UsageError
+
+    monkeypatch.chdir(make_repo())
+    with pytest.raises(UsageError, match="the version is empty"):
+        manpower.load(version)
+
+
+def test_load_with_a_source_asks_that_source_even_when_cached(monkeypatch):
+    """load("0.1.0", source=X) used the cached release and never looked at X."""
+    from manpower.errors import ManpowerError
+    from manpower.releasing import loader
+
+    asked = []
+    monkeypatch.setattr(loader, "_cached", lambda _v: Path("/nonexistent-cached"))
+
+    def download(version, cache, source, fmt):
+        asked.append(source)
+        raise ManpowerError(f"{source}: refused")
+
+    import manpower.releasing.download as download_module
+
+    monkeypatch.setattr(download_module, "download", download)
+    with pytest.raises(ManpowerError, match=r"http://mirror\.invalid/: refused"):
+        loader.load("0.1.0", source="http://mirror.invalid/")
+    assert asked == ["http://mirror.invalid/"]

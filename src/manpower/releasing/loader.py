@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from manpower.errors import UsageError
 from manpower.releasing.snapshot import Table
 
 if TYPE_CHECKING:
@@ -53,9 +54,15 @@ def load(
     from manpower.releasing.snapshot import open_snapshot
 
     spec = os.fspath(version)
+    if not spec.strip():
+        # Path("") is the current folder: an empty version must not load whatever is here
+        raise UsageError("load: the version is empty; give 'latest', a version X.Y.Z or a path")
     if Path(spec).exists():
         folder = None
     else:
-        folder = _cached(spec) or download(spec, config.cache_dir(), source, "csv").path
+        # a source named by the caller is asked (its index's hashes decide), not bypassed by
+        # a release cached from elsewhere; download() still reuses cached files that match
+        cached = None if source is not None else _cached(spec)
+        folder = cached or download(spec, config.cache_dir(), source, "csv").path
     with open_snapshot(str(folder or spec), None) as snapshot:
         return {name: read_table(table) for name, table in snapshot.tables().items()}
