@@ -511,3 +511,22 @@ def test_load_with_a_source_asks_that_source_even_when_cached(monkeypatch):
     with pytest.raises(ManpowerError, match=r"http://mirror\.invalid/: refused"):
         loader.load("0.1.0", source="http://mirror.invalid/")
     assert asked == ["http://mirror.invalid/"]
+
+
+def test_show_styles_its_own_lines_and_escapes_the_data(make_repo):
+    """show on a terminal printed a literal \\u001b[1m around every claim (its own bold
+    escaped with the data); the data's escapes must still be written out."""
+    from manpower.publishing import show as view
+    from manpower.publishing.claims_view import load
+
+    evil = "Russia has recruited 140,000 to 180,000 prisoners \x1b]0;pwned\x07"
+    repo = make_repo(claims=[claim(quote=evil)])
+    rows = view.select(load(repo), "convicts_recruited_cumulative")
+    text = view.render(rows, "table", color=True)
+    assert "\x1b[1m  140,000" in text and "\\u001b[1m" not in text
+    assert "\\u001b]0;pwned\\u0007" in text
+    assert "\x1b]" not in text and "\x07" not in text
+    plain = view.render(rows, "table", color=False)
+    assert "\x1b" not in plain
+    for fmt in ("json", "csv"):
+        assert "\x1b" not in view.render(rows, fmt)

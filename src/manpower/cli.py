@@ -232,7 +232,9 @@ def show(name: str | None, fmt: str) -> None:
 
     data = load(find_root())
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(terminal_safe(view.render(rows, fmt, color=sys.stdout.isatty())))
+    # render makes the data terminal-safe itself, then styles: terminal_safe here would write
+    # show's own bold out as a literal \u001b[1m
+    click.echo(view.render(rows, fmt, color=sys.stdout.isatty()))
 
 
 @cli.command()
