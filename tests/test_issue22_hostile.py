@@ -530,3 +530,43 @@ def test_show_styles_its_own_lines_and_escapes_the_data(make_repo):
     assert "\x1b" not in plain
     for fmt in ("json", "csv"):
         assert "\x1b" not in view.render(rows, fmt)
+
+
+# --- item 10: terminal injection through documents ----------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_coverage_writes_a_documents_escape_sequences_out(make_repo, tmp_path, monkeypatch, fmt):
+    import hashlib
+
+    from conftest import SOURCES as BASE
+
+    text = (
+        "Russia has recruited 140,000 to 180,000 prisoners.\n"
+        "\x1b]0;owned\x07 About 7% were \x1b]8;;http://evil.invalid/\x1b\\officers\x1b]8;;\x1b\\.\n"
+    )
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "000_test.txt").write_text(text, encoding="utf-8")
+    source = {
+        **BASE[0],
+        "document": "000_test.txt",
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+    repo = make_repo(sources=[source])
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(folder))
+    monkeypatch.chdir(repo)
+    result = run("coverage", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "7%" in result.output
+
+
+def test_draft_printed_to_the_terminal_writes_escapes_out(make_repo, tmp_path, monkeypatch):
+    document = tmp_path / "doc.txt"
+    document.write_text("\x1b]0;owned\x07 Russia recruited 140,000 prisoners in 2024.\n")
+    monkeypatch.chdir(make_repo())
+    result = run("draft", str(document), "--source-id", "paper-2025-01-03")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\u001b]0;owned\\u0007" in result.output

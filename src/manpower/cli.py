@@ -255,7 +255,8 @@ def coverage(source_ids: tuple[str, ...], fmt: str) -> None:
     from manpower.render import render_coverage
 
     result = check(find_root(), list(source_ids) or None)
-    click.echo(render_coverage(result, fmt))
+    # documents are untrusted text: their escape sequences are written out, never acted on
+    click.echo(terminal_safe(render_coverage(result, fmt)))
     sys.exit(int(not result.ok))
 
 
@@ -284,10 +285,12 @@ def draft_command(document: Path, source_id: str, out: Path | None) -> None:
     result = draft(find_root(), document, source_id)
     claims = to_csv(result.claims, result.claim_fields)
     if out is None:
-        click.echo(claims, nl=False)
+        click.echo(terminal_safe(claims), nl=False)  # the quotes come from the document
         if result.source is not None:
             click.echo(
-                f"{source_id} is a new source: give --out to draft its sources.csv row too",
+                terminal_safe(
+                    f"{source_id} is a new source: give --out to draft its sources.csv row too"
+                ),
                 err=True,
             )
         return
