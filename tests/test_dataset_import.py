@@ -425,7 +425,7 @@ def test_real_snapshots_import_as_history(make_repo, monkeypatch):
 
 
 def test_show_summarises_a_long_series(setup, monkeypatch):
-    import manpower.publishing.series as series
+    import manpower.views.series as series
 
     _repo, pi, lod, _ = setup
     for args in ([pi, "--snapshot", "2022-05-29"], [pi, "--snapshot", "2026-08-08"], [lod]):

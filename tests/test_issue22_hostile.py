@@ -398,3 +398,175 @@ def test_signed_release_url_keeps_its_token(tmp_path, cache):
         httpd.shutdown()
         httpd.server_close()
     assert asked == ["/releases.json?token=s3cr3t", "/manpower-0.1.0.zip?token=s3cr3t"]
+
+
+# --- item 8: --from FOLDER trusts the index's names and sizes no more ---------------------------
+
+
+def _mirror(folder: Path, body: bytes, **entry_changes) -> None:
+    import hashlib
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "name": "manpower-0.1.0.zip",
+        "format": "csv",
+        "bytes": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        **entry_changes,
+    }
+    release = {"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [entry]}
+    (folder / "releases.json").write_text(json.dumps({"name": "manpower", "releases": [release]}))
+
+
+@pytest.mark.parametrize("url", ["/etc/passwd", "../outside.zip", "sub/../../outside.zip"])
+def test_folder_index_cannot_name_a_file_outside_the_folder(tmp_path, url):
+    from manpower.errors import ManpowerError
+    from manpower.releasing.origin import from_folder, locate
+
+    (tmp_path / "outside.zip").write_bytes(b"secret")
+    mirror = tmp_path / "mirror"
+    _mirror(mirror, b"secret", url=url)
+    origin = locate(str(mirror))
+    cache = tmp_path / "cache"
+    with pytest.raises(ManpowerError) as refused:
+        from_folder(mirror, origin.index.get("0.1.0").files, cache)
+    assert str(refused.value).startswith(f"releases.json: file 'manpower-0.1.0.zip': path {url!r} ")
+    assert str(refused.value).endswith("refused, nothing was read")
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_folder_file_larger_than_declared_is_not_copied(tmp_path):
+    from manpower.errors import ManpowerError
+    from manpower.releasing.origin import from_folder, locate
+
+    mirror = tmp_path / "mirror"
+    _mirror(mirror, b"0123456789")  # 10 bytes declared
+    (mirror / "manpower-0.1.0.zip").write_bytes(b"x" * 1_000_000)
+    cache = tmp_path / "cache"
+    with pytest.raises(ManpowerError) as refused:
+        from_folder(mirror, locate(str(mirror)).index.get("0.1.0").files, cache)
+    assert str(refused.value) == (
+        "manpower-0.1.0.zip: refused, it has 1,000,000 bytes where releases.json declares 10; "
+        "not copied"
+    )
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+# --- item 17: settings said wrong --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e400", "abc", "100000"])
+def test_bad_timeout_is_a_usage_error(tmp_path, monkeypatch, cache, value):
+    monkeypatch.setenv("MANPOWER_TIMEOUT", value)
+    dest = tmp_path / "dest"
+    result = run("download", "--dest", str(dest), "--from", "http://127.0.0.1:1/")
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "Error: MANPOWER_TIMEOUT must be a number of seconds above 0 and at most 86,400, "
+        f"not {value!r}\n"
+    )
+    assert not dest.exists()
+
+
+def test_cache_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch):
+    cache = tmp_path / "c[1]"
+    cache.write_text("not a folder")
+    monkeypatch.setenv("MANPOWER_CACHE", str(cache))
+    monkeypatch.delenv("MANPOWER_RELEASES_URL", raising=False)
+    result = run("download", "--dest", str(tmp_path / "dest"), "--from", "http://127.0.0.1:1/")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"Error: MANPOWER_CACHE={str(cache)!r} is not a folder (it is a file)\n"
+    assert cache.read_text() == "not a folder"
+
+
+# --- item 19: smaller ones ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["", "  "])
+def test_load_of_an_empty_version_does_not_load_the_current_folder(make_repo, monkeypatch, version):
+    import manpower
+    from manpower.errors import UsageError
+
+    monkeypatch.chdir(make_repo())
+    with pytest.raises(UsageError, match="the version is empty"):
+        manpower.load(version)
+
+
+def test_load_with_a_source_asks_that_source_even_when_cached(monkeypatch):
+    """load("0.1.0", source=X) used the cached release and never looked at X."""
+    from manpower.errors import ManpowerError
+    from manpower.releasing import loader
+
+    asked = []
+    monkeypatch.setattr(loader, "_cached", lambda _v: Path("/nonexistent-cached"))
+
+    def download(version, cache, source, fmt):
+        asked.append(source)
+        raise ManpowerError(f"{source}: refused")
+
+    import manpower.releasing.download as download_module
+
+    monkeypatch.setattr(download_module, "download", download)
+    with pytest.raises(ManpowerError, match=r"http://mirror\.invalid/: refused"):
+        loader.load("0.1.0", source="http://mirror.invalid/")
+    assert asked == ["http://mirror.invalid/"]
+
+
+def test_show_styles_its_own_lines_and_escapes_the_data(make_repo):
+    """show on a terminal printed a literal \\u001b[1m around every claim (its own bold
+    escaped with the data); the data's escapes must still be written out."""
+    from manpower.views import show as view
+    from manpower.views.claims_view import load
+
+    evil = "Russia has recruited 140,000 to 180,000 prisoners \x1b]0;pwned\x07"
+    repo = make_repo(claims=[claim(quote=evil)])
+    rows = view.select(load(repo), "convicts_recruited_cumulative")
+    text = view.render(rows, "table", color=True)
+    assert "\x1b[1m  140,000" in text and "\\u001b[1m" not in text
+    assert "\\u001b]0;pwned\\u0007" in text
+    assert "\x1b]" not in text and "\x07" not in text
+    plain = view.render(rows, "table", color=False)
+    assert "\x1b" not in plain
+    for fmt in ("json", "csv"):
+        assert "\x1b" not in view.render(rows, fmt)
+
+
+# --- item 10: terminal injection through documents ----------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_coverage_writes_a_documents_escape_sequences_out(make_repo, tmp_path, monkeypatch, fmt):
+    import hashlib
+
+    from conftest import SOURCES as BASE
+
+    text = (
+        "Russia has recruited 140,000 to 180,000 prisoners.\n"
+        "\x1b]0;owned\x07 About 7% were \x1b]8;;http://evil.invalid/\x1b\\officers\x1b]8;;\x1b\\.\n"
+    )
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "000_test.txt").write_text(text, encoding="utf-8")
+    source = {
+        **BASE[0],
+        "document": "000_test.txt",
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+    repo = make_repo(sources=[source])
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(folder))
+    monkeypatch.chdir(repo)
+    result = run("coverage", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "7%" in result.output
+
+
+def test_draft_printed_to_the_terminal_writes_escapes_out(make_repo, tmp_path, monkeypatch):
+    document = tmp_path / "doc.txt"
+    document.write_text("\x1b]0;owned\x07 Russia recruited 140,000 prisoners in 2024.\n")
+    monkeypatch.chdir(make_repo())
+    result = run("draft", str(document), "--source-id", "paper-2025-01-03")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\u001b]0;owned\\u0007" in result.output

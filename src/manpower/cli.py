@@ -263,7 +263,9 @@ def show(name: str | None, output_format: str, version: str | None) -> None:
 
     data = view.dataset(version)
     rows = view.overview(data) if name is None else view.select(data, name)
-    click.echo(terminal_safe(view.render_rows(rows, output_format, color=sys.stdout.isatty())))
+    # render makes the data terminal-safe itself, then styles: terminal_safe here would write
+    # show's own bold out as a literal \u001b[1m
+    click.echo(view.render_rows(rows, output_format, color=sys.stdout.isatty()))
 
 
 @cli.command()
@@ -285,7 +287,8 @@ def coverage(source_ids: tuple[str, ...], output_format: str) -> None:
     from manpower.render import render_coverage
 
     result = check(find_root(), list(source_ids) or None)
-    click.echo(render_coverage(result, output_format))
+    # documents are untrusted text: their escape sequences are written out, never acted on
+    click.echo(terminal_safe(render_coverage(result, output_format)))
     sys.exit(int(not result.ok))
 
 
@@ -423,7 +426,9 @@ def draft_command(document: Path, source_id: str, out: Path | None, force: bool)
             )
         if result.source is not None:
             click.echo(
-                f"{source_id} is a new source: give --out to draft its sources.csv row too",
+                terminal_safe(
+                    f"{source_id} is a new source: give --out to draft its sources.csv row too"
+                ),
                 err=True,
             )
         return

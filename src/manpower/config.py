@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+
+from manpower.errors import UsageError
 
 # An index URL that overrides every other release origin (see manpower.releasing.origin).
 RELEASES_URL_ENV = "MANPOWER_RELEASES_URL"
 CACHE_ENV = "MANPOWER_CACHE"
 TIMEOUT_ENV = "MANPOWER_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
+# The most MANPOWER_TIMEOUT may say: a day. Beyond, socket and monotonic-clock arithmetic
+# overflows (1e400 is inf), and no download should hang longer.
+MAX_TIMEOUT = 86_400.0
 
 
 def cache_dir() -> Path:
     """Downloads and extracted releases; ``MANPOWER_CACHE`` or the user's cache folder."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+        folder = Path(os.environ[CACHE_ENV])
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{CACHE_ENV}={str(folder)!r} is not a folder (it is a file)")
+        return folder
     import pooch
 
     return Path(pooch.os_cache("manpower"))
 
 
 def timeout() -> float:
-    try:
-        return float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
-    except ValueError:
+    """``$MANPOWER_TIMEOUT`` seconds (default 30): a finite number above 0, at most a day.
+
+    Anything else (``0``, ``-1``, ``nan``, ``inf``, ``1e400``, ``abc``) is a usage error rather
+    than a traceback or a silent default: a mistyped setting should be said, not guessed at.
+    """
+    given = os.environ.get(TIMEOUT_ENV)
+    if given is None or not given.strip():
         return DEFAULT_TIMEOUT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise UsageError(
+            f"{TIMEOUT_ENV} must be a number of seconds above 0 and at most {MAX_TIMEOUT:,.0f}, "
+            f"not {given[:40]!r}"
+        )
+    return seconds
 
 
 # The archived copies of the source documents (sources.csv ``document``), which quotes and

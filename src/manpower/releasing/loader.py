@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from manpower.errors import ManpowerError
+from manpower.errors import ManpowerError, UsageError
 from manpower.releasing.snapshot import Snapshot, TableFile
 
 if TYPE_CHECKING:
@@ -83,12 +83,18 @@ def opened(
     if not isinstance(version, str | os.PathLike):
         raise ManpowerError(f"load: version must be a version, 'latest' or a path, not {version!r}")
     spec = os.fspath(version)
+    if not spec.strip():
+        # Path("") is the current folder: an empty version must not load whatever is here
+        raise UsageError("load: the version is empty; give 'latest', a version X.Y.Z or a path")
     if Path(spec).exists():
         folder = None
     elif source is None and spec == bundled_version():
         folder = bundled_folder()
     else:
-        folder = _cached(spec) or download(spec, config.cache_dir(), source, "csv").path
+        # a source named by the caller is asked (its index's hashes decide), not bypassed by
+        # a release cached from elsewhere; download() still reuses cached files that match
+        cached = None if source is not None else _cached(spec)
+        folder = cached or download(spec, config.cache_dir(), source, "csv").path
     with open_snapshot(str(folder or spec), None) as snapshot:
         snapshot.tables()  # checks the descriptor's paths stay inside the folder first
         if not allow_changed_files:

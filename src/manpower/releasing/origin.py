@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from manpower.errors import ManpowerError, UsageError
 from manpower.files import sha256_file
@@ -171,21 +172,52 @@ def _keep(path: Path, file: ReleaseFile, cache: Path, how: str) -> Path:
 
 
 def from_folder(folder: Path, files: list[ReleaseFile], cache: Path) -> list[Path]:
-    """Copy the files of a mirrored ``dist/`` into the cache, each checked against its sha256."""
+    """Copy the files of a mirrored ``dist/`` into the cache, each checked against its sha256.
+
+    The index is not trusted: a file's name must stay inside ``folder`` (``/etc/passwd`` or
+    ``../x`` is refused by its name, before anything is looked at, so no answer tells whether
+    such a path exists), and a file of another size than the index declares is refused
+    before it is copied (at most the declared bytes are read in any case).
+    """
+    from manpower.safe_paths import inside
+
     out = []
     for file in files:
-        source = folder / (file.url or file.name)
+        source = inside(folder, file.url or file.name, f"{INDEX_NAME}: file {file.name!r}")
         if not source.is_file():
             raise ManpowerError(f"{folder}: {file.name} is listed in {INDEX_NAME} but missing")
+        size = source.stat().st_size
+        if size != file.bytes:
+            raise ManpowerError(
+                f"{file.name}: refused, it has {size:,} bytes where {INDEX_NAME} declares "
+                f"{file.bytes:,}; not copied"
+            )
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache, prefix=".copy-", delete=False) as tmp:
             partial = Path(tmp.name)
         try:
-            shutil.copyfile(source, partial)
+            with source.open("rb") as src, partial.open("wb") as dst:
+                # the file may grow after the check: copy the declared bytes, no more
+                shutil.copyfileobj(_Bounded(src, file.bytes), dst)
             out.append(_keep(partial, file, cache, "changed or damaged copy"))
         finally:
             partial.unlink(missing_ok=True)
     return out
+
+
+class _Bounded:
+    """A reader that ends after ``left`` bytes."""
+
+    def __init__(self, handle: BinaryIO, left: int) -> None:
+        self._handle, self._left = handle, left
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        size = self._left if size < 0 else min(size, self._left)
+        chunk = self._handle.read(size)
+        self._left -= len(chunk)
+        return chunk
 
 
 def ensure_commit(root: Path, commit: str) -> str:

@@ -335,22 +335,31 @@ def _claim_lines(rows: Rows, width: int, bold: Any) -> list[str]:
     return lines
 
 
+class _Bold(str):
+    """A line to print in bold: styled after the text is made terminal-safe, so that the
+    data's escape sequences are written out and show's own styling is not (issue 22)."""
+
+
 def render_rows(rows: Rows, fmt: str, color: bool = False) -> str:
-    """The rows as text lines fitted to the terminal ($COLUMNS), CSV or JSON."""
+    """The rows as text lines fitted to the terminal ($COLUMNS), CSV or JSON; every control
+    character of the data written as ``\\uXXXX`` (:func:`terminal_safe`), only show's own bold
+    left as an escape sequence (with ``color``)."""
+    from manpower.validation.text_rules import terminal_safe
+
     if fmt == "json":
-        return json.dumps(rows.rows, indent=2, ensure_ascii=False)
+        return terminal_safe(json.dumps(rows.rows, indent=2, ensure_ascii=False))
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=rows.columns, lineterminator="\n")
         writer.writeheader()
         for row in rows.rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
-        return buffer.getvalue().rstrip("\n")
+        return terminal_safe(buffer.getvalue().rstrip("\n"))
     if fmt != "table":
         raise ManpowerError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
     def bold(text: str) -> str:
-        return f"\x1b[1m{text}\x1b[0m" if color else text
+        return _Bold(text)
 
     width = _width()
     body = (
@@ -361,4 +370,9 @@ def render_rows(rows: Rows, fmt: str, color: bool = False) -> str:
     # the count after the last ": " always shows; the name before it is cut if need be
     name, sep, count = rows.title.rpartition(": ")
     title = fit(name, width - len(sep + count)) + sep + count if sep else fit(count, width)
-    return "\n".join([title, *body])
+    return "\n".join(
+        f"\x1b[1m{terminal_safe(line)}\x1b[0m"
+        if color and isinstance(line, _Bold)
+        else terminal_safe(line)
+        for line in [title, *body]
+    )
