@@ -400,7 +400,7 @@ SOURCE_ERROR = _define(
 TABLE_TOO_LARGE = _define(
     "table-too-large",
     "package",
-    "a curated table has at most 512 MiB, or what MANPOWER_MAX_TABLE_BYTES says (README, Limits)",
+    "a curated table has at most 1 GiB, or what MANPOWER_MAX_TABLE_BYTES says (README, Limits)",
     "the package is sized for tables up to this limit; on a machine with more memory (about 15 "
     "times the table size), raise it with the environment variable MANPOWER_MAX_TABLE_BYTES "
     "(a whole number of bytes)",
