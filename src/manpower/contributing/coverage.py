@@ -246,10 +246,17 @@ def check(root: Path, source_ids: list[str] | None = None, folder: Path | None =
                     ),
                 )
             )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ManpowerError(
+                f"{path}: the archived document of source {sid!r} is not UTF-8 text (byte "
+                f"{exc.start:,}); save it as UTF-8 and update its sha256 in sources.csv"
+            ) from None
         doc, gaps = account(
             sid,
             name,
-            path.read_text(encoding="utf-8"),
+            text,
             [c for c in claims if c.get("source_id") == sid],
             [x for x in exclusions if x.get("source_id") == sid],
         )
