@@ -570,3 +570,41 @@ def test_draft_printed_to_the_terminal_writes_escapes_out(make_repo, tmp_path, m
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\\u001b]0;owned\\u0007" in result.output
+
+
+# --- item 17: more clean errors -----------------------------------------------------------------
+
+
+def test_show_with_a_renamed_metric_id_header_says_so(make_repo, monkeypatch):
+    repo = make_repo()
+    claims = repo / "data" / "claims.csv"
+    claims.write_text(claims.read_text().replace("metric_id", "metric", 1))
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    for args in (["show"], ["show", "convicts_recruited_cumulative"]):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert result.output == (
+            "Error: claims.csv: the header has no column 'metric_id'; run `manpower validate` "
+            "to see what is wrong with the table\n"
+        )
+    assert digest(repo) == before
+
+
+def test_coverage_of_a_non_utf8_document_is_one_line(make_repo, tmp_path, monkeypatch):
+    import hashlib
+
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    body = "Russia recruited 140,000 prisoners. Über".encode("latin-1")
+    (folder / "000_test.txt").write_bytes(body)
+    source = {**SOURCES[0], "document": "000_test.txt", "sha256": hashlib.sha256(body).hexdigest()}
+    repo = make_repo(sources=[source])
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(folder))
+    monkeypatch.chdir(repo)
+    result = run("coverage")
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: {folder / '000_test.txt'}: the archived document of source 'paper-2025-01-03' "
+        "is not UTF-8 text (byte 36); save it as UTF-8 and update its sha256 in sources.csv\n"
+    )

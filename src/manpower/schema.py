@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,12 +172,23 @@ def load_schemas(root: Path) -> dict[str, TableSchema]:
 # --- reading a package's tables ----------------------------------------------------------------
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path, columns: Sequence[str] = ()) -> list[dict[str, str]]:
     """A table of a package as rows of text, with the standard library only (the light core's
-    reader: ``manpower show`` and the datasheet read the tables without polars)."""
+    reader: ``manpower show`` and the datasheet read the tables without polars).
+
+    A header lacking one of ``columns`` (a renamed ``metric_id``) is refused in one line rather
+    than read as empty cells or a KeyError later."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise ManpowerError(
+                    f"{path.name}: the header has no column {', '.join(map(repr, missing))}; "
+                    "run `manpower validate` to see what is wrong with the table"
+                )
+            return [dict(row) for row in reader]
     except FileNotFoundError:
         raise ManpowerError(f"{path}: file not found") from None
     except (UnicodeDecodeError, csv.Error) as exc:

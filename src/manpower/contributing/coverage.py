@@ -320,7 +320,13 @@ def read_document(
             catalogue.DOCUMENT_TOO_LARGE, {"name": name, "size": size, "limit": limit}
         )
     raw = path.read_bytes()
-    text = normalise(raw.decode("utf-8", errors="replace"))
+    try:
+        text = normalise(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManpowerError(
+            f"{path}: the archived document of source {source.get('source_id')!r} is not UTF-8 "
+            f"text (byte {exc.start:,}); save it as UTF-8 and update its sha256 in sources.csv"
+        ) from None
     digest = sha256_file(path)
     if source.get("sha256") != digest:
         pinned = source.get("sha256") or "none"

@@ -150,7 +150,7 @@ def load(root: Path) -> Dataset:
     schemas = load_schemas(root)
     topics = _enum(schemas, "metrics", "topic")
     names = ("sources", "claimants", "metrics", "claims")
-    tables = {t: read_rows(data_file(root, t)) for t in names}
+    tables = {t: read_rows(data_file(root, t), [f.name for f in schemas[t].fields]) for t in names}
     sources, claimants = tables["sources"], tables["claimants"]
     metric_rows, claim_rows = list(tables["metrics"]), tables["claims"]
 
