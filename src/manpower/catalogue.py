@@ -8,7 +8,7 @@ wording as a variant. Messages are ``str.format`` templates filled by :func:`mes
 Schema layer's template is the engine's own note, which ``--format json`` keeps for machines.
 
 Every module that reports a problem takes the id from the constant defined here, so a grep for
-an id finds its definition in exactly one place (``tests/test_catalogue.py`` checks it).
+an id finds its definition in exactly one place (``tests/unit/test_catalogue.py`` checks it).
 """
 
 from __future__ import annotations

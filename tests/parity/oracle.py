@@ -4,7 +4,7 @@ The product has one Table Schema engine (:mod:`manpower.validation.columnar`). f
 its reference: :func:`validate` here runs frictionless on the same package, adds the package's
 own number and date grammar on top (frictionless reads numbers with ``decimal.Decimal`` and
 dates with ``strptime``, both looser), orders the problems as the columnar engine does and then
-runs the product's own semantic layer, so ``tests/test_parity.py`` can compare every line.
+runs the product's own semantic layer, so ``tests/data/test_parity.py`` can compare every line.
 Nothing in ``src/`` imports this module.
 """
 

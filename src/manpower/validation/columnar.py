@@ -3,7 +3,7 @@
 Each CSV is read once, every column as text (so that no bad cell is lost to type inference), by
 pyarrow's multi-threaded reader; the checks are then generated from the Table Schema as polars
 expressions and report errors in frictionless's shape and words (type, row number, field, cell,
-note). frictionless stays the reference, in the tests only: ``tests/test_parity.py`` runs it
+note). frictionless stays the reference, in the tests only: ``tests/data/test_parity.py`` runs it
 (``tests/parity/oracle.py``) and this engine on a corpus of broken packages and asserts they find
 the same (row, field, error type).
 

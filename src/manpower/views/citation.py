@@ -2,7 +2,7 @@
 
 ``schemas/package.json`` is the one place where title, version, release date and homepage are
 set (by a release); ``datapackage.json``, ``CITATION.cff``, the README and the datasheet page
-follow it (``tests/test_citation.py`` checks that they do).
+follow it (``tests/unit/test_citation.py`` checks that they do).
 """
 
 from __future__ import annotations

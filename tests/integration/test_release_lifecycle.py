@@ -24,9 +24,9 @@ from manpower.validation.runner import validate
 # that starting point is checked directly (project_copy of the released copy, then a release),
 # without their session fixture.
 APPLY = [
-    "tests/test_curated_data.py",
-    "tests/test_citation.py",
-    "tests/test_docs.py",
+    "tests/data/test_curated_data.py",
+    "tests/unit/test_citation.py",
+    "tests/data/test_docs.py",
 ]
 
 # two real releases and a pytest run over their copy

@@ -25,7 +25,7 @@ from manpower.schema import (
     typed_pandas,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_defaults_are_the_table_schema_specs():

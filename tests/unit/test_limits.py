@@ -194,7 +194,7 @@ def test_the_cap_is_the_same_in_both_engines(make_repo, monkeypatch):
 
 def test_a_huge_header_prints_short_lines(make_repo, monkeypatch):
     """The reported bug: a 1,000,000-column header printed one 10.9 MB line. Here a 5 MB
-    header of 50 long labels (a wider header is refused whole: tests/test_wide_tables.py)."""
+    header of 50 long labels (a wider header is refused whole: tests/unit/test_wide_tables.py)."""
     repo = make_repo()
     path = repo / "data" / "claims.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

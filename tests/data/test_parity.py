@@ -121,7 +121,7 @@ def test_engines_agree_on_a_published_file_edited_afterwards(make_repo):
 
 
 # Package features the product does not read: it refuses each in one line before reading a
-# table (tests/test_descriptor_shape.py); frictionless, reading them, finds the package invalid
+# table (tests/unit/test_descriptor_shape.py); frictionless, reading them, finds the package invalid
 # too (a ";" or "'" dialect misreads the comma-separated, double-quoted tables).
 UNSUPPORTED = (
     "duplicate names",

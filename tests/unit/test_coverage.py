@@ -199,7 +199,7 @@ def test_curated_documents_are_fully_covered():
 
 def _rows() -> list[tuple[str, dict[str, str]]]:
     # the rows of the documents (articles); a dataset snapshot's records are checked through
-    # their mapping (tests/test_dataset_import.py deletes a claim of one)
+    # their mapping (tests/unit/test_dataset_import.py deletes a claim of one)
     datasets = {
         s["source_id"]
         for s in read_rows(ROOT / "data" / "sources.csv")

@@ -9,7 +9,7 @@ from conftest import CLAIM, claim
 from manpower.flat_table import flat_rows
 from manpower.views.claims_view import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def same_join(root: Path) -> int:

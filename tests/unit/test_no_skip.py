@@ -13,7 +13,7 @@ import pytest
 # each test runs pytest in a subprocess (about 10 s)
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path: Path, no_skip: str | None) -> subprocess.CompletedProcess[str]:
