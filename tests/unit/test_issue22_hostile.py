@@ -56,10 +56,22 @@ def test_dates_at_the_ends_of_the_range_are_accepted(make_repo):
 
 def test_date_range_rule_covers_every_date_field_of_the_schemas():
     """Derived from the schemas: a date field added to any table is covered without a list."""
-    from manpower.validation.rules import RULES
+    import json
 
-    tables = {r.table for r in RULES if r.id == "date-range"}
-    assert tables == {"sources", "claimants", "metrics", "claims"}
+    from conftest import ROOT
+    from manpower.paths import TABLES
+    from manpower.validation.rules import table_checks
+
+    dated = {
+        table
+        for table in TABLES
+        if any(
+            f["type"] == "date"
+            for f in json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text())["fields"]
+        )
+    }
+    assert dated >= {"sources", "claims"}
+    assert {t for t in TABLES if any(c.id == "date-range" for c in table_checks(t))} >= dated
 
 
 def test_the_range_is_what_load_and_the_charts_read_back(make_repo, tmp_path):
@@ -522,14 +534,14 @@ def test_show_styles_its_own_lines_and_escapes_the_data(make_repo):
     evil = "Russia has recruited 140,000 to 180,000 prisoners \x1b]0;pwned\x07"
     repo = make_repo(claims=[claim(quote=evil)])
     rows = view.select(load(repo), "convicts_recruited_cumulative")
-    text = view.render(rows, "table", color=True)
+    text = view.render_rows(rows, "table", color=True)
     assert "\x1b[1m  140,000" in text and "\\u001b[1m" not in text
     assert "\\u001b]0;pwned\\u0007" in text
     assert "\x1b]" not in text and "\x07" not in text
-    plain = view.render(rows, "table", color=False)
+    plain = view.render_rows(rows, "table", color=False)
     assert "\x1b" not in plain
     for fmt in ("json", "csv"):
-        assert "\x1b" not in view.render(rows, fmt)
+        assert "\x1b" not in view.render_rows(rows, fmt)
 
 
 # --- item 10: terminal injection through documents ----------------------------------------------
