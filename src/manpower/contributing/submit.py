@@ -286,13 +286,14 @@ def document_findings(
     source that names a document must have it in the documents folder with the sha256 it
     gives; a source without a document pins nothing and is not checked.
     """
-    from manpower.config import DOCUMENTS_ENV, documents_dir
+    from manpower.config import DATASETS_ENV, DOCUMENTS_ENV, datasets_dir, documents_dir
     from manpower.contributing.coverage import (
         closest_passage,
         match_exclusion,
         quote_spans,
         read_document,
     )
+    from manpower.contributing.datasets import one_line
     from manpower.contributing.figures import find_figures
 
     sources = {row["source_id"]: row for row, _ in merged["sources"]}
@@ -305,11 +306,13 @@ def document_findings(
                 todo.setdefault(source["source_id"], []).append((table, item))
     if not todo:
         return []
-    folder = documents_dir(root)
     findings = []
     for sid, items in todo.items():
         source = sources[sid]
         name = source["document"]
+        # a dataset snapshot is in the datasets folder; its claims quote a record on one line
+        dataset = source.get("kind") == "dataset"
+        folder = datasets_dir(root) if dataset else documents_dir(root)
         table, first = next((i for i in items if i[0] == "sources"), items[0])
         where: dict[str, Any] = {"table": table, "file": first.origin.file, "row": first.origin.row}
         if not folder.is_dir():
@@ -322,11 +325,11 @@ def document_findings(
                     variant="folder",
                     name=name,
                     folder=folder,
-                    env=DOCUMENTS_ENV,
+                    env=DATASETS_ENV if dataset else DOCUMENTS_ENV,
                 )
             )
             continue
-        text, issue = read_document(folder, source)
+        text, issue = read_document(folder, source, dataset=dataset)
         if issue is not None:
             findings.append(
                 catalogue.problem(
@@ -340,8 +343,13 @@ def document_findings(
             continue
         assert text is not None
         figures = find_figures(text) if any(t == "exclusions" for t, _ in items) else []
+        record_text = one_line((folder / name).read_text(encoding="utf-8")) if dataset else ""
         for table, item in items:
-            if table == "claims" and not quote_spans(text, item.row):
+            if dataset:
+                found = one_line(item.row.get("quote", "")) in record_text
+            else:
+                found = bool(quote_spans(text, item.row))
+            if table == "claims" and not found:
                 quote = item.row.get("quote", "")
                 findings.append(
                     catalogue.problem(
