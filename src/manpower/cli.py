@@ -347,6 +347,7 @@ def repair(
         verb = "Would withdraw" if dry_run else "Withdrew"
         click.echo(terminal_safe(f"{verb} {ident} (retraction {retraction}){by}."))
     click.echo(terminal_safe(render_submit(result, output_format)))
+    sys.exit(int(not result.valid))
 
 
 @cli.command("import")
