@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from browser import Browser, chromium
 from conftest import CLAIMANTS, METRICS, ROOT, SOURCES, claim, digest
 from manpower.cli import cli
-from manpower.views.datasheet import build_site, report
+from manpower.views.datasheet import MANIFEST, build_site, report
 
 SECOND_SOURCE = {
     **SOURCES[0],
@@ -281,7 +281,8 @@ def test_report_removes_stale_charts(repo, make_repo, tmp_path):
     (out / "data" / "extra.csv").write_text("a\n1\n")
     report(make_repo(), out)  # one claim: no chart any more
     assert sorted(p.name for p in (out / "charts").iterdir()) == ["notes.txt"]
-    assert not (out / "data" / "extra.csv").exists()
+    # a file no report wrote is the user's (issue 22 item 2), wherever it is
+    assert (out / "data" / "extra.csv").read_text() == "a\n1\n"
 
 
 def test_report_into_the_package_keeps_its_files(repo):
@@ -307,8 +308,8 @@ def test_report_keeps_files_it_did_not_write(repo, make_repo, tmp_path):
 
 
 def test_report_manifest_cannot_delete_other_files(tmp_path):
-    """A hand-edited manifest names only charts/*.svg|png: nothing else is ever removed."""
-    from manpower.views.datasheet import MANIFEST, Site, write_site
+    """A hand-edited manifest names only what a report writes: nothing else is ever removed."""
+    from manpower.views.datasheet import Site, write_site
 
     out = tmp_path / "site"
     (out / "charts").mkdir(parents=True)
@@ -318,11 +319,11 @@ def test_report_manifest_cannot_delete_other_files(tmp_path):
     outside = tmp_path / "outside.png"
     outside.write_bytes(b"outside")
     listed = ["index.txt", "charts/a.txt", "../outside.png", "charts/../../outside.png"]
-    (out / MANIFEST).write_text(json.dumps({"charts": listed}))
+    (out / MANIFEST).write_text(json.dumps({"files": listed}))
     write_site(Site(files={"index.html": b"<html>"}, charted={}), out)
     assert all((out / name).read_bytes() == body for name, body in keep.items())
     assert outside.read_bytes() == b"outside"
-    assert json.loads((out / MANIFEST).read_text()) == {"charts": []}
+    assert json.loads((out / MANIFEST).read_text()) == {"files": []}
 
 
 def test_report_bad_data_writes_nothing(repo, monkeypatch):
@@ -544,6 +545,7 @@ def _rows(table: str) -> list[dict[str, str]]:
 def test_committed_site_is_current():
     site = build_site(ROOT, ROOT / "site")
     on_disk = digest(ROOT / "site")
+    on_disk.pop(MANIFEST)  # what the report wrote, beside the site
     assert sorted(on_disk) == sorted(site.files), "site/ is stale: run make build"
     for name, content in site.files.items():
         assert (ROOT / "site" / name).read_bytes() == content, f"site/{name} is stale"
