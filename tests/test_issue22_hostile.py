@@ -624,3 +624,10 @@ def test_index_whose_version_does_not_match_its_file_names_is_refused():
     assert "release 0.2.0: file manpower-0.1.0.zip is not named after it (manpower-0.2.0...)" in (
         str(refused.value)
     )
+
+
+def test_value_rules_name_the_column_that_breaks_them(make_repo):
+    """finite said "column value: value 'value_low=1e309'"; it names value_low and its cell."""
+    repo = make_repo(claims=[claim(value_low="1e309", quote="Russia has 1e309 to 180,000")])
+    found = [(p.field, p.value) for p in validate(repo, today=TODAY).problems if p.rule == "finite"]
+    assert found == [("value_low", "1e309")]
