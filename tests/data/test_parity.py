@@ -141,11 +141,11 @@ def test_unsupported_package_features_are_refused_where_frictionless_refuses(mak
     import json
 
     from click.testing import CliRunner
+    from test_descriptor_shape import CASES, broken, one_line_error
 
     from manpower.cli import cli
     from manpower.validation.runner import Report
     from parity.oracle import check_structure
-    from test_descriptor_shape import CASES, broken, one_line_error
 
     folder = broken(make_repo, case)
     one_line_error(CliRunner().invoke(cli, ["validate", str(folder)]), CASES[case][1])

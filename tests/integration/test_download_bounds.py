@@ -238,9 +238,10 @@ GOOD_FILE = {"name": "manpower-0.1.0.zip", "format": "csv", "bytes": 10, "sha256
 
 
 def release(**changes: object) -> dict:
-    return {"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [GOOD_FILE]} | (
-        changes
-    )
+    # a release's files are named after its version (issue 22: the index checks it)
+    version = str(changes.get("version", "0.1.0"))
+    named = {**GOOD_FILE, "name": str(GOOD_FILE["name"]).replace("0.1.0", version)}
+    return {"version": "0.1.0", "date": "2026-01-15", "tag": "v0.1.0", "files": [named]} | (changes)
 
 
 INDEX_REFUSALS = {

@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
+from test_citation import mismatches
 
 from conftest import git, project_digest, write_table
 from manpower.cli import cli
-from test_citation import mismatches
 
 
 def run(*args: str):

@@ -9,10 +9,10 @@ import threading
 
 import pytest
 from click.testing import CliRunner
+from test_descriptor_shape import claims, published
 
 from conftest import digest
 from manpower.cli import cli
-from test_descriptor_shape import claims, published
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 import string
 
 import pytest
-
 import test_parity
 import test_semantic_rules
 import test_submit_hostile
+
 from conftest import ROOT, claim, write_table
 from manpower import catalogue
 from manpower.contributing.submit import SubmitResult, submit

@@ -620,3 +620,32 @@ def test_coverage_of_a_non_utf8_document_is_one_line(make_repo, tmp_path, monkey
         f"Error: {folder / '000_test.txt'}: the archived document of source 'paper-2025-01-03' "
         "is not UTF-8 text (byte 36); save it as UTF-8 and update its sha256 in sources.csv\n"
     )
+
+
+def test_index_whose_version_does_not_match_its_file_names_is_refused():
+    import json
+
+    from manpower.errors import ManpowerError
+    from manpower.releasing.release_index import parse_index
+
+    entry = {"name": "manpower-0.1.0.zip", "format": "csv", "bytes": 1, "sha256": "0" * 64}
+    release = {"version": "0.2.0", "date": "2026-01-15", "tag": "v0.2.0", "files": [entry]}
+    text = json.dumps({"name": "manpower", "releases": [release]}).encode()
+    with pytest.raises(ManpowerError) as refused:
+        parse_index(text)
+    assert "release 0.2.0: file manpower-0.1.0.zip is not named after it (manpower-0.2.0...)" in (
+        str(refused.value)
+    )
+
+
+def test_value_rules_name_the_column_that_breaks_them(make_repo):
+    """finite said "column value: value 'value_low=1e309'": a value rule names the cell that
+    breaks it; 1e309 is no number of the bounded grammar at all, in its own column."""
+    repo = make_repo(claims=[claim(value_low="-5", quote="Russia has -5 to 180,000")])
+    found = [
+        (p.field, p.value) for p in validate(repo, today=TODAY).problems if p.rule == "non-negative"
+    ]
+    assert found == [("value_low", "-5")]
+    repo = make_repo(claims=[claim(value_low="1e309", quote="Russia has 1e309 to 180,000")])
+    found = [(p.field, p.rule) for p in validate(repo, today=TODAY).problems]
+    assert ("value_low", "type-error") in found

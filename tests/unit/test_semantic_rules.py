@@ -36,7 +36,8 @@ def test_baseline_fixture_is_valid(make_repo):
         ),
         ({"value_kind": "more_than"}, "value-kind-fields", "value_kind"),
         ({"value_kind": "range", "value_high": ""}, "value-kind-fields", "value_kind"),
-        ({"value_low": "-140000", "quote": "-140,000 to 180,000"}, "non-negative", "value"),
+        # the column named is the cell that breaks the rule (issue 22 item 19)
+        ({"value_low": "-140000", "quote": "-140,000 to 180,000"}, "non-negative", "value_low"),
         ({"period_start": "2024-12-01"}, "period-order", "period_start"),
         (
             {"period_end": "2025-02-01", "date_precision": "day"},

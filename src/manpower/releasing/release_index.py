@@ -243,5 +243,15 @@ def parse_index(text: str | bytes) -> Index:
         release = _release(item)
         if release.version in releases:
             raise _malformed(f"version {release.version} is listed twice")
+        # the files are named after the version they hold (manpower-X.Y.Z.zip, ...-claims
+        # .parquet): a hand-edited version that does not match them would serve another
+        # release's files under this number
+        prefix = f"{name}-{release.version}"
+        named = re.compile(rf"{re.escape(prefix)}[.-].+")
+        stray = next((f.name for f in release.files if not named.fullmatch(f.name)), None)
+        if stray is not None:
+            raise _malformed(
+                f"release {release.version}: file {stray} is not named after it ({prefix}...)"
+            )
         releases[release.version] = release
     return Index(name=name, releases=list(releases.values()))

@@ -618,14 +618,33 @@ def _outside_range(_field: str, text: str) -> bool:
     return day is not None and not DATE_MIN <= day <= DATE_MAX
 
 
+def _value_fields(_t: Tables, _table: str) -> list[str]:
+    return list(VALUE_FIELDS)
+
+
 def _checks() -> list[Check]:
     rules = [
         Check(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
         Check(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
         Check(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
         Check(catalogue.SHARE_SUM, "claims", "value", _share_sum),
-        Check(catalogue.NON_NEGATIVE, "claims", "value", _non_negative),
-        Check(catalogue.FINITE, "claims", "value", _finite),
+        # named by the cell that breaks them (value_low=1e309 is column value_low, not value)
+        Check(
+            catalogue.NON_NEGATIVE,
+            "claims",
+            "*",
+            _non_negative,
+            lambda _field, text: grammar.is_number(text) and float(text) < 0,
+            cell_fields=_value_fields,
+        ),
+        Check(
+            catalogue.FINITE,
+            "claims",
+            "*",
+            _finite,
+            lambda _field, text: grammar.is_number(text) and math.isinf(float(text)),
+            cell_fields=_value_fields,
+        ),
         Check(catalogue.PERIOD_ORDER, "claims", "period_start", _period_order),
         Check(
             catalogue.PERIOD_AFTER_PUBLICATION,
