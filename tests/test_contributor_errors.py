@@ -152,3 +152,12 @@ def test_no_suggestion_among_more_ids_than_the_cap():
     ids = [f"claim-{n:06d}" for n in range(MAX_SUGGESTION_CANDIDATES)]
     assert did_you_mean("claim-00001x", ids) != ""
     assert did_you_mean("claim-00001x", [*ids, "claim-999999"]) == ""
+
+
+def test_params_take_no_part_in_equality_or_output():
+    """What a note was made of is for the plain words only: the record and its JSON are as
+    before."""
+    bare = Problem("claims", 2, "unit", "", "constraint-error", 'constraint "required" is "True"')
+    told = Problem(*bare.to_dict().values(), params={"constraint": "required", "argument": True})
+    assert told == bare and hash(told) == hash(bare) and not told < bare
+    assert told.to_dict() == bare.to_dict() and repr(told) == repr(bare)
