@@ -5,7 +5,10 @@ of what it requires (the README's rule list), the message template and the fix. 
 several layers report in their own words (``extra-cell`` from intake and from the Table Schema
 layer), or that one layer words several ways (``encoding``), keeps one id and names each other
 wording as a variant. Messages are ``str.format`` templates filled by :func:`message`; the Table
-Schema layer's template is the engine's own note, which ``--format json`` keeps for machines.
+Schema layer's template is the engine's own note, which ``--format json`` keeps for machines,
+and its variants are the same problems in a contributor's words (which column, what is wrong,
+what to do), filled from the parameters the engine attaches to each :class:`Problem`
+(``contributing.plain_words``).
 
 Every module that reports a problem takes the id from the constant defined here, so a grep for
 an id finds its definition in exactly one place (``tests/unit/test_catalogue.py`` checks it).
@@ -13,6 +16,7 @@ an id finds its definition in exactly one place (``tests/unit/test_catalogue.py`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
@@ -39,6 +43,9 @@ class Problem:
     ``row`` is the frictionless row number: the header is row 1, the first data row is row 2.
     ``table`` is the table a problem is about; ``file`` the file as the user named it, for a
     problem of a submitted file (``submit``), where the row number is the file's own.
+    ``params`` are what the message was made of (the Table Schema layer's constraint, type,
+    earlier row or reference), from which the plain-words variants are filled; they take no
+    part in equality, ordering, ``repr`` or :meth:`to_dict`.
     """
 
     table: str
@@ -50,10 +57,12 @@ class Problem:
     fix: str = ""
     layer: str = "semantic"
     file: str | None = None
+    params: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """``validate``'s keys (table ... layer), or ``submit``'s for a problem of a file."""
         data = asdict(self)
+        del data["params"]
         file = data.pop("file")
         if file is None:
             return data
@@ -259,7 +268,13 @@ UNKNOWN_TABLE = _define(
     "matches no table exactly)",
 )
 
-# ---- schema: the Table Schema layer (both engines; their notes are the messages) -------------
+# ---- schema: the Table Schema layer (its notes are the messages; the variants are the same
+# problems in plain words, filled from the Problem's params: contributing.plain_words) ---------
+# A row whose id (a unique column or the primary key) repeats an earlier row's.
+_REPEATED = (
+    "{what} repeats the one in row {previous}",
+    "give every row its own id (for a claim: the next free <source_id>-NN)",
+)
 TYPE_ERROR = _define(
     "type-error",
     "schema",
@@ -267,6 +282,12 @@ TYPE_ERROR = _define(
     "write the value in the column's type (numbers as plain ASCII digits with an optional "
     "leading - and decimal point, no separators, NaN or Infinity; dates as YYYY-MM-DD)",
     NOTE,
+    number=(
+        "{field} is not a number",
+        "write the figure in digits, with a dot for decimals and without separators, units or "
+        "words (10000, not 10,000 or 10k)",
+    ),
+    date=("{field} is not a date", "write a real calendar date as YYYY-MM-DD, e.g. 2025-12-31"),
 )
 CONSTRAINT_ERROR = _define(
     "constraint-error",
@@ -274,6 +295,21 @@ CONSTRAINT_ERROR = _define(
     "a cell meets its column's constraints (required, enum, pattern, length, range)",
     "change the value so that it meets the column's constraint",
     NOTE,
+    # the fixes here are the generic ones: plain_words names a column's own where it has one
+    required=("{field} is empty", "fill in {field} (see README, Tables and columns)"),
+    enum=(
+        "{field} must be one of {allowed}{suggestion}",
+        "write one of these values exactly, in lower case",
+    ),
+    pattern=(
+        "{field} is not written in the expected form",
+        "write it to match the pattern {pattern}",
+    ),
+    max_length=(
+        "{field} is {length} characters long, at most {limit} are allowed",
+        "shorten it",
+    ),
+    min_length=("{field} is shorter than {limit} characters", "write it in full"),
 )
 FOREIGN_KEY = _define(
     "foreign-key",
@@ -281,6 +317,10 @@ FOREIGN_KEY = _define(
     "a reference names an existing row of the referenced table",
     "use an id that exists in the referenced table, or add that row first",
     NOTE,
+    unknown=(
+        "{fields} {values!r} is not in data/{target}.csv{suggestion}",
+        "copy an existing {ref} from data/{target}.csv, or add the {target} row first",
+    ),
 )
 PRIMARY_KEY = _define(
     "primary-key",
@@ -288,6 +328,7 @@ PRIMARY_KEY = _define(
     "the primary key is filled and unique",
     "give every row its own id",
     NOTE,
+    repeated=_REPEATED,
 )
 UNIQUE_ERROR = _define(
     "unique-error",
@@ -295,6 +336,7 @@ UNIQUE_ERROR = _define(
     "unique columns and unique keys hold no repeated value",
     "give every row its own value in this column",
     NOTE,
+    repeated=_REPEATED,
 )
 MISSING_CELL = _define(
     "missing-cell",

@@ -11,6 +11,7 @@ Nothing in ``src/`` imports this module.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
                 continue
             listed[error.type] = listed.get(error.type, 0) + 1
             data = error.to_descriptor()
+            fields = _fields_of(root, descriptor, task.name)
             problems.append(
                 Problem(
                     table=task.name,
@@ -87,6 +89,7 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
                     message=data.get("note") or data.get("message", ""),
                     fix=catalogue.fix(data["type"]),
                     layer="schema",
+                    params=_params(data, fields),
                 )
             )
     for error in result.errors:
@@ -103,6 +106,47 @@ def check_structure(root: Path, descriptor: dict[str, Any], report: Report) -> l
             )
         )
     return problems
+
+
+def _fields_of(root: Path, descriptor: dict[str, Any], table: str) -> dict[str, dict[str, Any]]:
+    """The fields of ``table``'s Table Schema by name (none when it cannot be read)."""
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == table:
+            try:
+                schema = runner._schema_of(root, resource)
+            except ManpowerError:
+                return {}
+            return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict)}
+    return {}
+
+
+_PREVIOUS = re.compile(r"the same as in the row at position (\d+)")
+
+
+def _params(error: dict[str, Any], fields: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The ``Problem.params`` the columnar engine attaches, from a frictionless error: its
+    structured properties and the schema where they suffice, else its note (frictionless words
+    the constraint's name and the earlier row only there; reading them is this adapter's job)."""
+    kind, note = error["type"], error.get("note") or ""
+    field = fields.get(error.get("fieldName") or "", {})
+    if kind == catalogue.TYPE_ERROR and field:
+        return {"type": field.get("type", "any"), "format": field.get("format", "default")}
+    if kind == catalogue.CONSTRAINT_ERROR and field and note.count('"') >= 2:
+        name = note.split('"')[1]
+        constraints = field.get("constraints", {})
+        return {"constraint": name, "argument": constraints[name]} if name in constraints else None
+    if kind in (catalogue.UNIQUE_ERROR, catalogue.PRIMARY_KEY):
+        previous = _PREVIOUS.fullmatch(note)
+        return {"previous": int(previous[1])} if previous else None
+    if kind == catalogue.FOREIGN_KEY:
+        cells = error.get("fieldCells") or []
+        return {
+            "fields": list(error.get("fieldNames") or []),
+            "values": ", ".join("None" if c is None else limits.excerpt(str(c)) for c in cells),
+            "table": error.get("referenceName") or "",
+            "ref": ", ".join(error.get("referenceFieldNames") or []),
+        }
+    return None
 
 
 def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]) -> list[Problem]:
@@ -137,9 +181,16 @@ def with_grammar(root: Path, descriptor: dict[str, Any], problems: list[Problem]
             bad = table.frame.filter(~missing & ~ok).select(ROW, spec["name"])
             for row, cell in bad.iter_rows():
                 if (name, row, spec["name"]) not in flagged:
-                    note = f'type is "{kind}/{spec.get("format", "default")}"'
+                    fmt = spec.get("format", "default")
+                    note = f'type is "{kind}/{fmt}"'
                     problem = columnar._problem(
-                        name, row, spec["name"], cell, catalogue.TYPE_ERROR, note
+                        name,
+                        row,
+                        spec["name"],
+                        cell,
+                        catalogue.TYPE_ERROR,
+                        note,
+                        {"type": kind, "format": fmt},
                     )
                     extra.setdefault(name, []).append(((row, number * 100), problem))
     if not extra:

@@ -123,21 +123,26 @@ def test_bad_value_kind_and_number_in_plain_words(repo, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("message", "field", "value", "expected"),
+    ("message", "params", "field", "value", "expected"),
     [
-        ('constraint "required" is "True"', "period_end", "", "period_end is empty"),
-        ('constraint "pattern" is "^x$"', "url", "ftp://x", "url is not written in the "
-         "expected form"),
-        ('constraint "maxLength" is "300"', "quote", "x" * 301, "quote is 301 characters long, "
-         "at most 300 are allowed"),
-        ('type is "date/default"', "period_end", "31/12/2025", "period_end is not a date"),
-        ("the same as in the row at position 2", "claim_id", "a-01", "claim_id repeats the one "
-         "in row 2"),
+        ('constraint "required" is "True"', {"constraint": "required", "argument": True},
+         "period_end", "", "period_end is empty"),
+        ('constraint "pattern" is "^x$"', {"constraint": "pattern", "argument": "^x$"}, "url",
+         "ftp://x", "url is not written in the expected form"),
+        ('constraint "maxLength" is "300"', {"constraint": "maxLength", "argument": 300}, "quote",
+         "x" * 301, "quote is 301 characters long, at most 300 are allowed"),
+        ('type is "date/default"', {"type": "date", "format": "default"}, "period_end",
+         "31/12/2025", "period_end is not a date"),
+        ("the same as in the row at position 2", {"previous": 2}, "claim_id", "a-01",
+         "claim_id repeats the one in row 2"),
     ],
 )  # fmt: skip
-def test_every_schema_message_names_the_column(message, field, value, expected):
+def test_every_schema_message_names_the_column(message, params, field, value, expected):
+    """The plain words come from the params the engine attaches (the note is never read)."""
     rule = {"type": "type-error", "the ": "unique-error"}.get(message[:4], "constraint-error")
-    problem = Problem("claims", 2, field, value, rule, message, "generic", layer="schema")
+    problem = Problem(
+        "claims", 2, field, value, rule, message, "generic", layer="schema", params=params
+    )
     told = plain(problem)
     assert told.message == expected
     assert told.fix and told.fix != "generic"
@@ -152,3 +157,12 @@ def test_no_suggestion_among_more_ids_than_the_cap():
     ids = [f"claim-{n:06d}" for n in range(MAX_SUGGESTION_CANDIDATES)]
     assert did_you_mean("claim-00001x", ids) != ""
     assert did_you_mean("claim-00001x", [*ids, "claim-999999"]) == ""
+
+
+def test_params_take_no_part_in_equality_or_output():
+    """What a note was made of is for the plain words only: the record and its JSON are as
+    before."""
+    bare = Problem("claims", 2, "unit", "", "constraint-error", 'constraint "required" is "True"')
+    told = Problem(*bare.to_dict().values(), params={"constraint": "required", "argument": True})
+    assert told == bare and hash(told) == hash(bare) and not told < bare
+    assert told.to_dict() == bare.to_dict() and repr(told) == repr(bare)

@@ -1,19 +1,21 @@
 """Table Schema errors in a contributor's words: which column, what is wrong, what to do.
 
-The validation engines speak frictionless's language (``constraint "required" is "True"``),
-which the parity tests compare word for word and ``--format json`` keeps for machines. People
-read this translation instead: every message names the column and every fix says what to write.
+The Table Schema layer's notes speak frictionless's language (``constraint "required" is
+"True"``), which the parity tests compare word for word and ``--format json`` keeps for machines.
+People read the catalogue's plain-words variants of those rules instead, filled from the
+parameters the engine attaches to each problem (``Problem.params``; nothing here reads a note):
+every message names the column and every fix says what to write, in the column's own words
+(below) where it has them.
 """
 
 from __future__ import annotations
 
-import ast
 import csv
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from manpower import catalogue
 from manpower.catalogue import (
     CONSTRAINT_ERROR,
     FOREIGN_KEY,
@@ -74,10 +76,6 @@ _SHORTEN = {
     "quote": "keep only the part of the sentence that states the figure",
     "excerpt": "keep only the words around the figure",
 }
-_FOREIGN = re.compile(
-    r'^for "(?P<fields>[^"]*)": values "(?P<values>[^"]*)" not found in the lookup table '
-    r'"(?P<table>[^"]*)" as "(?P<ref>[^"]*)"$'
-)
 
 Known = Callable[[str, str], list[str]]
 
@@ -108,98 +106,70 @@ def suggestion(value: str, choices: list[str]) -> str:
 def foreign_key(problem: Problem) -> tuple[str, str, str, str] | None:
     """(field, value, referenced table, referenced field) of a one-field foreign-key problem;
     the table is empty for a reference within the problem's own table."""
-    if problem.rule != FOREIGN_KEY:
+    params = problem.params
+    if problem.rule != FOREIGN_KEY or not params or len(params["fields"]) != 1:
         return None
-    match = _FOREIGN.match(problem.message)
-    if not match or "," in match["fields"]:
-        return None
-    return match["fields"], match["values"], match["table"], match["ref"]
+    return params["fields"][0], params["values"], params["table"], params["ref"]
 
 
 def plain(problem: Problem, known: Known | None = None) -> Problem:
-    """``problem`` told in plain words; problems already in plain words are returned as they are."""
-    column, value = problem.field or "", problem.value or ""
-    if problem.rule == CONSTRAINT_ERROR:
-        parts = problem.message.split('"')
-        if len(parts) < 4:
-            return problem
-        constraint, argument = parts[1], parts[3]
-        return _constraint(problem, column, value, constraint, argument)
-    if problem.rule == TYPE_ERROR and column:
-        kind = problem.message.split('"')[1].split("/")[0] if '"' in problem.message else ""
-        if kind in ("number", "integer"):
-            return replace(
-                problem,
-                message=f"{column} is not a number",
-                fix="write the figure in digits, with a dot for decimals and without separators, "
-                "units or words (10000, not 10,000 or 10k)",
-            )
-        if kind == "date":
-            return replace(
-                problem,
-                message=f"{column} is not a date",
-                fix="write a real calendar date as YYYY-MM-DD, e.g. 2025-12-31",
-            )
+    """``problem`` told in plain words: the catalogue's variant of its rule, filled from the
+    parameters the Table Schema layer attached to it; other problems are returned as they are."""
+    params, column = problem.params, problem.field or ""
+    if not params:
         return problem
-    repeated = re.fullmatch(r"the same as in the row at position (\d+)", problem.message)
-    if problem.rule in (UNIQUE_ERROR, PRIMARY_KEY) and repeated:
+    if problem.rule == CONSTRAINT_ERROR:
+        return _constraint(problem, column, params["constraint"], params["argument"])
+    if problem.rule == TYPE_ERROR and column and params["type"] in ("number", "integer", "date"):
+        return _told(problem, "date" if params["type"] == "date" else "number", field=column)
+    if problem.rule in (UNIQUE_ERROR, PRIMARY_KEY):
         what = column or "the row's id"
-        return replace(
-            problem,
-            message=f"{what} repeats the one in row {repeated[1]}",
-            fix="give every row its own id (for a claim: the next free <source_id>-NN)",
-        )
+        return _told(problem, "repeated", what=what, previous=params["previous"])
     if problem.rule == FOREIGN_KEY:
-        match = _FOREIGN.match(problem.message)
-        if not match:
-            return problem
-        fields, values = match["fields"], match["values"]
-        table, ref = match["table"] or problem.table, match["ref"]
-        hint = suggestion(values, known(table, ref)) if known and "," not in fields else ""
-        return replace(
+        fields, values = ", ".join(params["fields"]), params["values"]
+        target, ref = params["table"] or problem.table, params["ref"]
+        single = len(params["fields"]) == 1
+        hint = suggestion(values, known(target, ref)) if known and single else ""
+        return _told(
             problem,
-            message=f"{fields} {values!r} is not in data/{table}.csv{hint}",
-            fix=f"copy an existing {ref} from data/{table}.csv, or add the {table} row first",
+            "unknown",
+            fields=fields,
+            values=values,
+            target=target,
+            ref=ref,
+            suggestion=hint,
         )
     return problem
 
 
-def _constraint(
-    problem: Problem, column: str, value: str, constraint: str, argument: str
+def _told(
+    problem: Problem, variant: str, *, own_fix: str | None = None, **params: object
 ) -> Problem:
+    """``problem`` with the message and fix of its rule's ``variant`` (or the column's own fix)."""
+    return replace(
+        problem,
+        message=catalogue.message(problem.rule, variant, **params),
+        fix=own_fix or catalogue.fix(problem.rule, variant, **params),
+    )
+
+
+def _constraint(problem: Problem, column: str, constraint: str, argument: object) -> Problem:
+    value = problem.value or ""
     if constraint == "required":
-        return replace(
-            problem,
-            message=f"{column} is empty",
-            fix=FILL.get(column, f"fill in {column} (see README, Tables and columns)"),
-        )
+        return _told(problem, "required", own_fix=FILL.get(column), field=column)
     if constraint == "enum":
-        try:
-            allowed = [str(v) for v in ast.literal_eval(argument)]
-        except (ValueError, SyntaxError):
+        if not isinstance(argument, list):  # a schema that breaks Table Schema's own rules
             return problem
+        allowed = [str(v) for v in argument]
         hint = suggestion(value, allowed)
-        return replace(
-            problem,
-            message=f"{column} must be one of {', '.join(allowed)}{hint}",
-            fix="write one of these values exactly, in lower case",
-        )
+        return _told(problem, "enum", field=column, allowed=", ".join(allowed), suggestion=hint)
     if constraint == "pattern":
-        return replace(
-            problem,
-            message=f"{column} is not written in the expected form",
-            fix=FORM.get(column, f"write it to match the pattern {argument}"),
-        )
+        return _told(problem, "pattern", own_fix=FORM.get(column), field=column, pattern=argument)
     if constraint == "maxLength":
-        return replace(
-            problem,
-            message=f"{column} is {len(value)} characters long, at most {argument} are allowed",
-            fix=_SHORTEN.get(column, "shorten it"),
+        own = _SHORTEN.get(column)
+        return _told(
+            problem, "max-length", own_fix=own, field=column, length=len(value), limit=argument
         )
     if constraint == "minLength":
-        return replace(
-            problem,
-            message=f"{column} is shorter than {argument} characters",
-            fix="write it in full",
-        )
+        return _told(problem, "min-length", field=column, limit=argument)
     return problem

@@ -98,8 +98,15 @@ class Table:
 
 
 def _problem(
-    table: str, row: int | None, field: str | None, cell: Any, rule: str, msg: str
+    table: str,
+    row: int | None,
+    field: str | None,
+    cell: Any,
+    rule: str,
+    msg: str,
+    params: dict[str, Any] | None = None,
 ) -> Problem:
+    """A Problem whose ``params`` are what its note was made of (for the plain-words variants)."""
     return Problem(
         table=table,
         row=row,
@@ -109,6 +116,7 @@ def _problem(
         message=msg,
         fix=catalogue.fix(rule),
         layer="schema",
+        params=params,
     )
 
 
@@ -466,7 +474,8 @@ def _check_cells(table: Table) -> None:
     assert frame is not None
     exprs: list[pl.Expr] = []
     blank_parts: list[pl.Expr] = []
-    meta: list[tuple[str, int, dict[str, Any], str, str]] = []  # column, order, field, rule, note
+    # column, order, field, rule, note, params
+    meta: list[tuple[str, int, dict[str, Any], str, str, dict[str, Any]]] = []
     present = set(frame.columns)  # once: a list built per field made wide headers quadratic
     for number, field in enumerate(table.fields, start=1):
         name = field["name"]
@@ -478,7 +487,9 @@ def _check_cells(table: Table) -> None:
         kind, fmt = field.get("type", "any"), field.get("format", "default")
         column = f"__type_{number}"
         exprs.append((~typed_ok).alias(column))
-        meta.append((column, number * 100, field, catalogue.TYPE_ERROR, f'type is "{kind}/{fmt}"'))
+        note = f'type is "{kind}/{fmt}"'
+        params = {"type": kind, "format": fmt}
+        meta.append((column, number * 100, field, catalogue.TYPE_ERROR, note, params))
         constraints = field.get("constraints", {})
         for rank, cname in enumerate(CONSTRAINT_ORDER, start=1):
             if cname not in constraints:
@@ -489,7 +500,10 @@ def _check_cells(table: Table) -> None:
             column = f"__{cname}_{number}"
             exprs.append((typed_ok & bad).fill_null(False).alias(column))
             note = f'constraint "{cname}" is "{constraints[cname]}"'
-            meta.append((column, number * 100 + rank, field, catalogue.CONSTRAINT_ERROR, note))
+            params = {"constraint": cname, "argument": constraints[cname]}
+            meta.append(
+                (column, number * 100 + rank, field, catalogue.CONSTRAINT_ERROR, note, params)
+            )
     if not exprs:
         return
     blank = pl.all_horizontal(blank_parts) if blank_parts else pl.lit(False)
@@ -509,7 +523,7 @@ def _check_cells(table: Table) -> None:
     flags = flags.filter(~pl.col("__blank"))
     # one pass counts every check's hits, so that only failing checks filter the frame
     counts = flags.select(pl.col(column).sum() for column, *_ in meta).row(0)
-    for (column, order, field, rule, note), count in zip(meta, counts, strict=True):
+    for (column, order, field, rule, note, params), count in zip(meta, counts, strict=True):
         if not count:
             continue
         hits = flags.filter(pl.col(column))
@@ -521,7 +535,13 @@ def _check_cells(table: Table) -> None:
                     number,
                     order,
                     _problem(
-                        table.name, number, field["name"], "" if cell is None else cell, rule, note
+                        table.name,
+                        number,
+                        field["name"],
+                        "" if cell is None else cell,
+                        rule,
+                        note,
+                        params,
                     ),
                 )
             )
@@ -637,13 +657,16 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         )
         for row, prev, cell in dupes.sort(ROW).iter_rows():
             note = f"the same as in the row at position {prev}"
-            table.problems.append(
-                (
-                    row,
-                    30_000 + number,
-                    _problem(table.name, row, field["name"], cell, catalogue.UNIQUE_ERROR, note),
-                )
+            unique = _problem(
+                table.name,
+                row,
+                field["name"],
+                cell,
+                catalogue.UNIQUE_ERROR,
+                note,
+                {"previous": prev},
             )
+            table.problems.append((row, 30_000 + number, unique))
     key = list(primary_key(table.schema))
     if key and set(key) <= expected:
         values = _values(table, key)
@@ -656,9 +679,10 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         present = values.filter(~pl.all_horizontal(pl.col(k).is_null() for k in key))
         for row, prev in table.first(catalogue.PRIMARY_KEY, _previous(present, key)).iter_rows():
             note = f"the same as in the row at position {prev}"
-            table.problems.append(
-                (row, 40_000, _problem(table.name, row, None, None, catalogue.PRIMARY_KEY, note))
+            repeated = _problem(
+                table.name, row, None, None, catalogue.PRIMARY_KEY, note, {"previous": prev}
             )
+            table.problems.append((row, 40_000, repeated))
     for rank, unique_key in enumerate(table.schema.get("uniqueKeys", []), start=1):
         # Table Schema v2; frictionless-py does not check it. A key with a null is not compared.
         fields = _as_list(unique_key)
@@ -692,17 +716,20 @@ def _check_integrity(table: Table, tables: dict[str, Table]) -> None:
         lookup = lookup.with_columns(pl.col(f).cast(values.schema[f], strict=False) for f in fields)
         missing = values.join(lookup, on=fields, how="anti", nulls_equal=True)
         for row, *cells in table.first(catalogue.FOREIGN_KEY, missing).iter_rows():
+            params = {
+                "fields": fields,
+                "values": ", ".join("None" if c is None else excerpt(str(c)) for c in cells),
+                "table": ref_name,
+                "ref": ", ".join(ref_fields),
+            }
             note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
-                ", ".join(fields),
-                ", ".join("None" if c is None else excerpt(str(c)) for c in cells),
-                ref_name,
-                ", ".join(ref_fields),
+                ", ".join(fields), params["values"], ref_name, params["ref"]
             )
             table.problems.append(
                 (
                     row,
                     50_000 + rank,
-                    _problem(table.name, row, None, None, catalogue.FOREIGN_KEY, note),
+                    _problem(table.name, row, None, None, catalogue.FOREIGN_KEY, note, params),
                 )
             )
 
