@@ -5,8 +5,8 @@
     diff -r /tmp/before /tmp/after
 
 For the repository's own package and for every case of the parity corpus (its tables and schemas
-laid over a copy of the real ``data/`` and ``schemas/``, as ``tests/data/test_parity.py`` lays them over
-small tables), it runs ``manpower validate`` in every ``--format``, and on the
+laid over a copy of the real ``data/`` and ``schemas/``, as ``tests/data/test_parity.py`` lays
+them over small tables), it runs ``manpower validate`` in every ``--format``, and on the
 real package ``manpower show`` in every format and ``manpower --help``. Each run's stdout,
 stderr and exit code go into one file named after the case and the command. Nothing here is a
 test: the comparison is the ``diff -r``.
