@@ -6,6 +6,7 @@ import csv
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DVC_NO_ANALYTICS", "1")
+# Some tests reuse another folder's cases (test_release reads the citation checks of
+# unit/test_citation): every test folder is importable, whichever pytest collects first.
+for _folder in ("unit", "integration", "data"):
+    if str(Path(__file__).parent / _folder) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).parent / _folder))
 
 SOURCES = [
     {

@@ -484,6 +484,4 @@ def test_cached_release_is_reverified_before_use(server, cache, tampered):
     )
     again = manpower.load("0.1.0", source=f"{server}/good/")  # downloaded and verified anew
     assert again["claims"].equals(good["claims"])
-    assert manpower.load("0.1.0", source="http://127.0.0.1:9/unreachable/")["claims"].equals(
-        good["claims"]
-    )
+    assert manpower.load("0.1.0")["claims"].equals(good["claims"])  # the cache, verified

@@ -431,6 +431,7 @@ def test_show_summarises_a_long_series(setup, monkeypatch):
     for args in ([pi, "--snapshot", "2022-05-29"], [pi, "--snapshot", "2026-08-08"], [lod]):
         assert run(*args).exit_code == 0
     monkeypatch.setattr(series, "MIN_SERIES", 2)  # the fixture's series are short
+    monkeypatch.setenv("COLUMNS", "400")  # one line per claim, whatever terminal runs the tests
     out = CliRunner().invoke(cli, ["show", "personnel_losses_cumulative"]).output
     text = " ".join(out.split())
     assert (

@@ -71,7 +71,9 @@ def test_core_downloads_loads_and_shows(released, server, tmp_path, monkeypatch)
     import shutil
 
     shutil.copytree(released["repo"] / "dist", tampered)
-    (tampered / "manpower-0.1.0.zip").write_bytes(b"PK tampered")
+    data = bytearray((tampered / "manpower-0.1.0.zip").read_bytes())  # same size, other bytes
+    data[len(data) // 2] ^= 0xFF
+    (tampered / "manpower-0.1.0.zip").write_bytes(bytes(data))
     bad = without(
         core,
         "download",
