@@ -201,10 +201,10 @@ def diff(old: str | None, new: str | None, output_format: str) -> None:
     """Show what changed between two versions of the package, and the version bump it needs.
 
     OLD and NEW are git revisions or tags, package folders or release archives (.zip). OLD
-    defaults to the latest release (its vX.Y.Z tag, else the commit releases.json records),
-    NEW to the working tree. Rows are matched by
-    primary key; changed cells are shown old -> new; schema changes are listed with their bump
-    (major: removed or narrowed, minor: added or widened, patch: corrections).
+    defaults to the latest release releases.json records (its commit; a vX.Y.Z tag that
+    disagrees with the record is reported, never used), NEW to the working tree. Rows are
+    matched by primary key; changed cells are shown old -> new; schema changes are listed
+    with their bump (major: removed or narrowed, minor: added or widened, patch: corrections).
     """
     from manpower.paths import find_root
     from manpower.releasing.diff import diff as compare

@@ -265,8 +265,9 @@ def test_rebuild_after_release_changes_nothing(work_repo):
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
 
 
-@pytest.mark.slow
-def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
+@pytest.fixture
+def relabelled(work_repo):
+    """The work repository with one committed patch change since v0.2.0 (a shorter label)."""
     from conftest import METRICS
     from manpower.pipeline import run_pipeline
 
@@ -275,21 +276,100 @@ def test_dry_run_shows_the_patch_release_and_changes_nothing(work_repo):
     )
     run_pipeline(work_repo, echo=lambda _line: None)
     git(work_repo, "commit", "-qam", "shorter label")
-    before = project_digest(work_repo)
+    return work_repo
+
+
+PATCH_RELEASE = (
+    "Would release manpower 0.2.1 as v0.2.1 (required bump: patch; previous: v0.2.0)\n"
+    "## [0.2.1] - 2026-01-15\n\n"
+    "Compared with 0.2.0; bump: **patch**.\n\n"
+    "### metrics\n\n"
+    "- 1 rows changed:\n"
+    "  - `convicts_recruited_cumulative`: `label` 'Convicts recruited' → 'Convicts'\n\n"
+    "### claims_flat\n\n"
+    "- 1 rows changed:\n"
+    "  - `paper-2025-01-03-01`: `metric_label` 'Convicts recruited' → 'Convicts'\n"
+)
+
+
+@pytest.mark.slow
+def test_dry_run_shows_the_patch_release_and_changes_nothing(relabelled):
+    before = project_digest(relabelled)
     result = run("release", "--dry-run")
     assert result.exit_code == 0, result.output
+    assert result.output == PATCH_RELEASE
+    assert project_digest(relabelled) == before
+
+
+def _recorded(repo, version: str) -> str:
+    record = json.loads((repo / "releases.json").read_text())
+    return next(r["commit"] for r in record["releases"] if r["version"] == version)
+
+
+@pytest.mark.slow
+def test_a_tag_moved_to_a_later_commit_is_reported_not_trusted(relabelled):
+    """Issue 22, item 18: a tag moved onto new commits made release and diff see no change."""
+    git(relabelled, "tag", "-f", "v0.2.0", "HEAD")
+    head, recorded = git(relabelled, "rev-parse", "HEAD").strip(), _recorded(relabelled, "0.2.0")
+    note = (
+        f"Note: tag v0.2.0 points at commit {head[:12]}, but releases.json records 0.2.0 at "
+        f"commit {recorded[:12]}: ignored\n"
+    )
+    before = project_digest(relabelled)
+    result = CliRunner().invoke(cli, ["release", "--dry-run"], catch_exceptions=False)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, PATCH_RELEASE, note)
+    result = CliRunner().invoke(cli, ["diff"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:2] == [
+        f"manpower 0.2.0 ({recorded}) -> 0.2.0 (working tree)",
+        "metrics: 0 added, 0 removed, 1 changed",
+    ]
+    assert result.stderr == note
+    assert project_digest(relabelled) == before
+
+
+@pytest.mark.slow
+def test_a_tag_the_record_lacks_is_reported_not_trusted(relabelled):
+    """A stray v0.3.0 made the next release 0.4.0, "Compared with 0.3.0"."""
+    git(relabelled, "tag", "v0.3.0", "HEAD~1")
+    note = (
+        "Note: tag v0.3.0 is not a release in releases.json, whose latest release is 0.2.0: "
+        "ignored\n"
+    )
+    result = CliRunner().invoke(cli, ["release", "--dry-run"], catch_exceptions=False)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, PATCH_RELEASE, note)
+    result = CliRunner().invoke(cli, ["diff"], catch_exceptions=False)
+    assert result.stdout.startswith("manpower 0.2.0 (v0.2.0) -> 0.2.0 (working tree)\n")
+    assert result.stderr == note
+
+
+@pytest.mark.slow
+def test_a_stray_tag_of_the_next_version_refuses_the_release(relabelled):
+    git(relabelled, "tag", "v0.2.1", "HEAD")
+    before = project_digest(relabelled)
+    result = CliRunner().invoke(cli, ["release"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: tag v0.2.1 already exists but releases.json does not record 0.2.1: delete the "
+        "stray tag (git tag -d v0.2.1) or choose --bump\n"
+    )
+    assert project_digest(relabelled) == before
+    assert git(relabelled, "tag", "--list").split() == ["v0.1.0", "v0.2.0", "v0.2.1"]
+
+
+@pytest.mark.parametrize("args", [["release"], ["release", "--dry-run"]])
+def test_release_on_a_detached_head_is_refused(work_repo, args):
+    git(work_repo, "checkout", "-q", "--detach", "HEAD")
+    head = git(work_repo, "rev-parse", "--short=12", "HEAD").strip()
+    before = project_digest(work_repo)
+    result = run(*args)
+    assert result.exit_code == 1
     assert result.output == (
-        "Would release manpower 0.2.1 as v0.2.1 (required bump: patch; previous: v0.2.0)\n"
-        "## [0.2.1] - 2026-01-15\n\n"
-        "Compared with 0.2.0; bump: **patch**.\n\n"
-        "### metrics\n\n"
-        "- 1 rows changed:\n"
-        "  - `convicts_recruited_cumulative`: `label` 'Convicts recruited' → 'Convicts'\n\n"
-        "### claims_flat\n\n"
-        "- 1 rows changed:\n"
-        "  - `paper-2025-01-03-01`: `metric_label` 'Convicts recruited' → 'Convicts'\n"
+        f"Error: HEAD is detached (at commit {head}): a release commits on a branch; check out "
+        "the branch to release from (git switch BRANCH)\n"
     )
     assert project_digest(work_repo) == before
+    assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
 
 
 @pytest.fixture
@@ -344,13 +424,17 @@ def test_shallow_clone_offline_says_what_is_missing(shallow, released):
     )
 
 
-def test_diff_before_any_release_asks_for_old(tmp_path, git_env, monkeypatch):
+@pytest.mark.parametrize("tagged", [False, True])
+def test_diff_before_any_release_asks_for_old(tmp_path, git_env, monkeypatch, tagged):
     from conftest import project_copy
 
     repo = project_copy(tmp_path)
+    if tagged:  # a tag is no release: only the record makes one
+        git(repo, "tag", "v0.1.0")
     monkeypatch.chdir(repo)
     result = run("diff")
     assert result.exit_code == 2
+    ignored = "; tag v0.1.0 is not a release in releases.json, which records no release: ignored"
     assert result.output == (
-        "Error: no release (vX.Y.Z tag or releases.json record) to compare with: give OLD\n"
+        f"Error: no release recorded in releases.json to compare with: give OLD{ignored * tagged}\n"
     )

@@ -251,14 +251,13 @@ def diff(old: str | None, new: str | None, repo: Path | None) -> PackageDiff:
     note = ""
     if old is None:
         from manpower.gitutil import is_repo
-        from manpower.releasing.origin import previous_release
+        from manpower.releasing.origin import RECORD, previous_release
 
-        found = previous_release(repo) if repo is not None and is_repo(repo) else None
+        found, note = (None, "") if repo is None or not is_repo(repo) else previous_release(repo)
         if found is None:
-            raise UsageError(
-                "no release (vX.Y.Z tag or releases.json record) to compare with: give OLD"
-            )
-        _, old, note = found
+            why = f"; {note}" if note else ""
+            raise UsageError(f"no release recorded in {RECORD} to compare with: give OLD{why}")
+        old = found.revision
     with open_snapshot(old, repo) as a, open_snapshot(new, repo) as b:
         result = diff_snapshots(a, b)
     result.note = note

@@ -2,8 +2,9 @@
 
 Every release is recorded in ``releases.json`` at the repository root (version, date, tag, the
 commit the files were built from, and each file's size and sha256), committed by ``manpower
-release``. Tags are a convenience: a shallow clone, a mirror or an archive without tags still
-knows every release from that record.
+release``. The record is the truth and tags are a convenience: a shallow clone, a mirror or an
+archive without tags still knows every release from it, and a tag that disagrees with it (a
+version it does not hold, or another commit) is reported, never used.
 
 ``download`` and ``load`` look for a release, in this order: ``--from`` (a URL of
 ``releases.json`` or its folder, or a local folder such as a mirrored ``dist/``), the
@@ -28,6 +29,7 @@ from manpower.errors import ManpowerError, UsageError
 from manpower.files import sha256_file
 from manpower.paths import BASE_METADATA, PACKAGE_PATHS, RELEASE_DOCUMENTS, read_json
 from manpower.releasing.release_index import INDEX_NAME, Index, Release, ReleaseFile, parse_index
+from manpower.releasing.versioning import tag_of
 
 RECORD = INDEX_NAME  # releases.json at the repository root
 URL_KEY = "releases_url"
@@ -263,26 +265,65 @@ def rebuild(
     return paths, note
 
 
-def previous_release(root: Path) -> tuple[str, str, str] | None:
-    """``(version, revision, note)`` of the latest release: its tag, else the recorded commit."""
-    from manpower.gitutil import latest_release_tag
-    from manpower.releasing.versioning import latest, version_of_tag
+@dataclass(frozen=True)
+class Previous:
+    """The latest recorded release: its version and the revision to compare with."""
 
-    tag = latest_release_tag(root)
-    record = read_record(root)
+    version: str
+    revision: str  # its tag when the tag names the recorded commit, else that commit
+
+
+def tag_disagreements(root: Path, record: Index, tags: dict[str, str]) -> list[str]:
+    """A line for each ``vX.Y.Z`` tag the record contradicts: a version it does not hold, or
+    another commit than the one it records. Such a tag decides nothing: a tag is made or moved
+    by hand in a moment and travels apart from the history, the record is committed."""
+    from manpower.gitutil import commit_of
+    from manpower.releasing.versioning import parse
+
+    recorded = {r.version: r for r in record.releases}
     newest = record.latest
-    if tag is not None:
-        tagged = version_of_tag(tag) or ""
-        if newest is None or latest([tagged, newest.version]) == tagged:
-            return tagged, tag, ""
+    says = f"whose latest release is {newest.version}" if newest else "which records no release"
+    lines = []
+    for version in sorted(tags, key=parse):
+        tag, release = tags[version], recorded.get(version)
+        if release is None:
+            lines.append(f"tag {tag} is not a release in {RECORD}, {says}: ignored")
+            continue
+        at = commit_of(root, tag) or ""
+        if release.commit and at != release.commit:
+            lines.append(
+                f"tag {tag} points at commit {at[:12]}, but {RECORD} records {version} at "
+                f"commit {release.commit[:12]}: ignored"
+            )
+    return lines
+
+
+def previous_release(root: Path) -> tuple[Previous | None, str]:
+    """The latest release of the committed record (None before the first) and a note: the
+    tags that disagree with the record, and how the release was found when not by its tag."""
+    from manpower.gitutil import commit_of, release_tags
+
+    record = read_record(root)
+    tags = release_tags(root)
+    notes = tag_disagreements(root, record, tags)
+    newest = record.latest
     if newest is None:
-        return None
+        return None, "; ".join(notes)
     if not newest.commit:
         raise ManpowerError(f"{RECORD}: release {newest.version} names no commit")
-    note = ensure_commit(root, newest.commit)
-    why = "no release tags in this clone" if tag is None else f"{tag} is older than the record"
-    note = "; ".join(filter(None, [f"{why}: release {newest.version} taken from {RECORD}", note]))
-    return newest.version, newest.commit, note
+    tag = tags.get(newest.version)
+    if tag is not None and commit_of(root, tag) == newest.commit:
+        return Previous(newest.version, tag), "; ".join(notes)
+    fetched = ensure_commit(root, newest.commit)
+    if not tags:
+        notes.append(f"no release tags in this clone: release {newest.version} taken from {RECORD}")
+    elif tag is None:
+        notes.append(
+            f"no tag {tag_of(newest.version)} in this clone: release {newest.version} "
+            f"taken from {RECORD}"
+        )
+    notes.append(fetched)
+    return Previous(newest.version, newest.commit), "; ".join(filter(None, notes))
 
 
 def fetch_release(

@@ -44,7 +44,7 @@ class Plan:
     changelog: str
     diff: PackageDiff | None = None
     files: list[ReleaseFile] = field(default_factory=list)
-    note: str = ""  # how the previous release was found, when not from a tag
+    note: str = ""  # tags the record contradicts; how the previous release was found
     commit: str = ""
 
     @property
@@ -78,12 +78,19 @@ def _refusal(diff: PackageDiff, level: str) -> str:
 
 def check(root: Path) -> None:
     """Refuse a release from a dirty tree, invalid data or a stale pipeline."""
-    from manpower.gitutil import dirty_paths, is_repo
+    from manpower.gitutil import dirty_paths, git, is_repo
     from manpower.pipeline import pipeline_status
     from manpower.validation.runner import validate
 
     if not is_repo(root):
         raise ManpowerError(f"{root} is not a git repository: releases are git tags")
+    if git(root, "symbolic-ref", "--quiet", "HEAD", check=False).returncode != 0:
+        # the release and record commits would belong to no branch and be lost on checkout
+        head = git(root, "rev-parse", "--short=12", "HEAD").stdout.strip()
+        raise ManpowerError(
+            f"HEAD is detached (at commit {head}): a release commits on a branch; check out "
+            "the branch to release from (git switch BRANCH)"
+        )
     dirty = dirty_paths(root)
     if dirty:
         shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
@@ -115,19 +122,17 @@ def plan(root: Path, requested: str = "auto") -> Plan:
     check(root)
     record = read_record(root)  # a broken record stops the release before anything changes
     current = str(read_json(root / BASE_METADATA).get("version") or "")
-    found = previous_release(root)
+    found, note = previous_release(root)
     when = release_time()
     changes: PackageDiff | None = None
-    note = ""
     if found is None:
         previous = None
         required = "none"
         version = current if requested == "auto" else bump(current, requested)
         body = "First release."
     else:
-        previous_version, revision, note = found
-        previous = tag_of(previous_version)
-        changes = compare(revision, None, root)
+        previous = tag_of(found.version)
+        changes = compare(found.revision, None, root)
         required = changes.level
         if required == "none":
             raise ManpowerError(f"nothing changed since {previous}: no release needed")
@@ -137,12 +142,15 @@ def plan(root: Path, requested: str = "auto") -> Plan:
                 f"--bump {requested} is smaller than the changes require ({required}: "
                 f"{_refusal(changes, required)})"
             )
-        version = bump(previous_version, level)
+        version = bump(found.version, level)
         body = diff_markdown(changes)
-    if tag_of(version) in release_tags(root).values():
-        raise ManpowerError(f"tag {tag_of(version)} already exists")
     if any(r.version == version for r in record.releases):
         raise ManpowerError(f"{version} is already in the release record (releases.json)")
+    if tag_of(version) in release_tags(root).values():
+        raise ManpowerError(
+            f"tag {tag_of(version)} already exists but releases.json does not record "
+            f"{version}: delete the stray tag (git tag -d {tag_of(version)}) or choose --bump"
+        )
     date = when.date().isoformat()
     return Plan(
         version=version,
