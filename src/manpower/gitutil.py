@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from manpower.errors import ManpowerError
-from manpower.releasing.versioning import latest, version_of_tag
+from manpower.releasing.versioning import version_of_tag
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -51,15 +51,10 @@ def commit_of(root: Path, rev: str) -> str | None:
 
 
 def release_tags(root: Path) -> dict[str, str]:
-    """``{version: tag}`` of every ``vX.Y.Z`` tag."""
+    """``{version: tag}`` of every ``vX.Y.Z`` tag; what a release is, releases.json says (see
+    ``origin.previous_release``), these are only checked against it."""
     out = git(root, "tag", "--list", "v*").stdout.split()
     return {v: tag for tag in out if (v := version_of_tag(tag))}
-
-
-def latest_release_tag(root: Path) -> str | None:
-    tags = release_tags(root)
-    newest = latest(list(tags))
-    return tags[newest] if newest else None
 
 
 def dirty_paths(root: Path) -> list[str]:
