@@ -21,11 +21,18 @@ DIFF_FORMATS = ("text", "json", "markdown")
 
 
 class Group(click.Group):
-    """Turns every ManpowerError into one clean message and its exit code, in one place."""
+    """Turns every ManpowerError into one clean message and its exit code, in one place.
+
+    SIGTERM unwinds like Ctrl-C in every command, so that temporary copies of the data are
+    removed and a change cut short is undone.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        from manpower.interrupts import termination_raises
+
         try:
-            return super().invoke(ctx)
+            with termination_raises():
+                return super().invoke(ctx)
         except ManpowerError as exc:
             click.echo(terminal_safe(f"Error: {exc}"), err=True)
             sys.exit(exc.exit_code)

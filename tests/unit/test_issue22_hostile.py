@@ -649,3 +649,111 @@ def test_value_rules_name_the_column_that_breaks_them(make_repo):
     repo = make_repo(claims=[claim(value_low="1e309", quote="Russia has 1e309 to 180,000")])
     found = [(p.field, p.rule) for p in validate(repo, today=TODAY).problems]
     assert ("value_low", "type-error") in found
+
+
+# --- item 19: interrupts and places submit does not belong -------------------------------------
+
+SUBMIT_TERMINATED = """
+import sys, time
+from pathlib import Path
+from manpower.validation import runner
+ready = Path(sys.argv[1])
+def stalled(package, *args, **kwargs):
+    ready.write_text(str(package))  # the scratch copy exists: the test may stop us now
+    time.sleep(60)
+runner.validate_descriptor = stalled
+from manpower.cli import main
+sys.argv = ["manpower", "submit", *sys.argv[2:]]
+main()
+"""
+
+
+def test_sigterm_during_submit_removes_the_scratch_copy(make_repo, tmp_path):
+    """SIGTERM left /tmp/manpower-submit-* behind, holding the whole merged data."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    repo = make_repo()
+    scratch, ready = tmp_path / "tmp", tmp_path / "ready"
+    scratch.mkdir()
+    before = digest(repo / "data")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SUBMIT_TERMINATED, str(ready), str(_update(tmp_path))],
+        cwd=repo,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(600):
+            if ready.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert ready.exists(), proc.communicate()
+        assert Path(ready.read_text()).parent == scratch
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err == b""
+    assert list(scratch.iterdir()) == []
+    assert digest(repo / "data") == before
+
+
+def _interrupted_after(monkeypatch, step: str) -> None:
+    """Ctrl-C right after the transaction's ``step`` ("commit": the marker is down;
+    "replace": the first table is replaced), as a raised exception or a real signal."""
+    import os
+    import signal
+
+    from manpower.contributing import transaction
+
+    if step == "commit":
+        durable = transaction._write_durable
+
+        def then_interrupted(path: Path, payload: bytes) -> None:
+            durable(path, payload)
+            if path.name == transaction.COMMITTED:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(transaction, "_write_durable", then_interrupted)
+        return
+    replace = os.replace
+
+    def then_signalled(src, dst) -> None:
+        replace(src, dst)
+        if Path(dst).parent.name == "data":
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(transaction.os, "replace", then_signalled)
+
+
+@pytest.mark.parametrize("step", ["commit", "replace"])
+def test_ctrl_c_once_the_tables_are_being_replaced_does_not_claim_failure(
+    make_repo, tmp_path, monkeypatch, step
+):
+    """Ctrl-C after the commit point printed "Aborted!" and exited 1 with data/ written."""
+    from conftest import NEW_CLAIM
+
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    _interrupted_after(monkeypatch, step)
+    result = run("submit", str(_update(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Interrupted during the write: it was completed first, so data/ has the new tables.\n"
+    )
+    assert result.stdout.splitlines()[:2] == [
+        "claims: 1 added, 0 already present",
+        "Wrote data/claims.csv.",
+    ]
+    assert NEW_CLAIM["claim_id"] in (repo / "data" / "claims.csv").read_text()
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    again = run("fmt")  # nothing was left half-done for a recovery to find
+    assert (again.exit_code, again.output) == (0, "5 tables already canonical\n")

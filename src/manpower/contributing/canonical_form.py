@@ -148,5 +148,5 @@ def format_repository(
         return format_tables(root)
     with locked(root, notify):
         results = format_tables(root)
-        replace_all(root, {r.path: r.canonical for r in results if r.changed})
+        replace_all(root, {r.path: r.canonical for r in results if r.changed}, notify)
     return results

@@ -150,7 +150,7 @@ def submit(
         result = _evaluate(root, updates, allow_edits, today)
         result.recovered = recovered
         if result.valid and result.pending:
-            replace_all(root, {data_path(root, t): b for t, b in result.pending.items()})
+            replace_all(root, {data_path(root, t): b for t, b in result.pending.items()}, notify)
             result.written = [f"data/{t}.csv" for t in result.pending]
     return result
 

@@ -16,7 +16,8 @@ process can die between any two system calls. The protocol, in ``.manpower-txn/`
 So every crash point resolves to all-old (before the marker) or all-new (after it). Recovery
 runs under the lock before ``submit`` or ``fmt`` does anything, is idempotent (a recovery killed
 half-way is finished by the next one), and says what it did. A failure raised inside step 3 is
-rolled back at once.
+rolled back at once. Ctrl-C and SIGTERM wait from step 3 until the marker is down: the write is
+completed and the interrupt reported, never a failure claimed for tables already written.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 from manpower.errors import ManpowerError
 from manpower.files import sha256_file
+from manpower.interrupts import interrupts_deferred
 
 LOCK_NAME = ".manpower.lock"
 TXN_DIR = ".manpower-txn"
@@ -55,6 +58,11 @@ DISCARDED = (
 STRAY = (
     "Recovered: {txn} was not a transaction folder (a file or symbolic link of its name) and "
     "was removed; data/ is as it was."
+)
+INTERRUPTED = "Interrupted during the write: it was completed first, so data/ has the new tables."
+UNCLEANED = (
+    "Warning: the write is complete, but {txn} could not be removed ({why}); the next "
+    "`manpower fmt` or `manpower submit` removes it."
 )
 PENDING = (
     "Warning: an interrupted earlier write is pending in {txn}; data/ may mix old and new "
@@ -179,8 +187,13 @@ def _inside(root: Path, target: Path) -> Path:
     return resolved
 
 
-def replace_all(root: Path, files: dict[Path, bytes]) -> None:
-    """Replace each file in ``files`` with its new bytes, or none of them; call under ``locked``."""
+def replace_all(root: Path, files: dict[Path, bytes], notify: Notify | None = None) -> None:
+    """Replace each file in ``files`` with its new bytes, or none of them; call under ``locked``.
+
+    Once the tables start to be replaced, Ctrl-C and SIGTERM wait until the write is committed
+    and then ``notify`` is told, in one line, that it was completed: a write is never reported
+    as failed when data/ holds it.
+    """
     if not files:
         return
     targets = {_inside(root, path): payload for path, payload in files.items()}
@@ -189,28 +202,54 @@ def replace_all(root: Path, files: dict[Path, bytes]) -> None:
     _remove(txn)
     try:
         entries = _prepare(root, txn, targets)
-    except OSError as exc:  # disk full, read-only: data/ was not touched
+    except BaseException as exc:  # disk full, read-only, Ctrl-C: data/ was not touched
         _remove(txn)
-        raise ManpowerError(
-            f"cannot prepare the write in {txn}: {exc.strerror or exc}; data/ is as it was"
-        ) from None
+        if isinstance(exc, OSError):
+            raise ManpowerError(
+                f"cannot prepare the write in {txn}: {exc.strerror or exc}; data/ is as it was"
+            ) from None
+        raise
+    with interrupts_deferred() as received:
+        late = _commit(root, txn, entries)
+    if notify and (received or isinstance(late, KeyboardInterrupt | SystemExit)):
+        notify(INTERRUPTED)
+    elif notify and late is not None and _present(txn):
+        notify(UNCLEANED.format(txn=txn, why=late))
+
+
+def _commit(root: Path, txn: Path, entries: list[dict]) -> BaseException | None:
+    """Steps 3 to 5. An error before the commit marker is down undoes the write and is raised;
+    one after it is returned: the write stands (what cleanup leaves, the next recovery clears)."""
+    late: BaseException | None = None
     try:
         for entry in entries:
             os.replace(entry["new"], entry["target"])
         _fsync_dir(Path(entries[0]["target"]).parent)
+        _write_durable(txn / COMMITTED, b"")
     except BaseException as exc:
-        undone = _possible(entries, "old")
-        if undone:  # else the next recovery finishes whichever side it can
-            _apply(entries, "old")
-            _clean(root)
-        if isinstance(exc, OSError):
-            outcome = "data/ is as it was" if undone else PENDING.format(txn=txn)[9:]
-            raise ManpowerError(
-                f"cannot replace the tables in {root / 'data'}: {exc.strerror or exc}; {outcome}"
-            ) from None
-        raise
-    _write_durable(txn / COMMITTED, b"")
-    _clean(root)
+        if (txn / COMMITTED).is_file():
+            late = exc
+        else:
+            _undo(root, txn, entries, exc)
+    try:
+        _clean(root)
+    except BaseException as exc:
+        return late or exc
+    return late
+
+
+def _undo(root: Path, txn: Path, entries: list[dict], exc: BaseException) -> NoReturn:
+    """Put the old tables back after ``exc`` cut step 3 short, and raise."""
+    undone = _possible(entries, "old")
+    if undone:  # else the next recovery finishes whichever side it can
+        _apply(entries, "old")
+        _clean(root)
+    if isinstance(exc, OSError):
+        outcome = "data/ is as it was" if undone else PENDING.format(txn=txn)[9:]
+        raise ManpowerError(
+            f"cannot replace the tables in {root / 'data'}: {exc.strerror or exc}; {outcome}"
+        ) from None
+    raise exc
 
 
 def _prepare(root: Path, txn: Path, targets: dict[Path, bytes]) -> list[dict]:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from manpower.errors import ManpowerError, UsageError
+from manpower.interrupts import termination_raises
 from manpower.releasing.archive import archive_name
 from manpower.releasing.release_index import (
     INDEX_NAME,
@@ -34,23 +33,6 @@ class Downloaded:
     format: str
     path: Path
     note: str = ""  # where the files came from, when that was a fallback
-
-
-@contextmanager
-def _termination_raises() -> Iterator[None]:
-    """While downloading, SIGTERM unwinds like Ctrl-C, so partial files are removed."""
-
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -266,7 +248,7 @@ def download(
     wait = config.timeout() if timeout is None else timeout
     folder = (dest or Path.cwd()).resolve()
     outside_curated(folder)
-    with _termination_raises():
+    with termination_raises():  # partial files are removed
         release, fetched, note = fetch_release(version, fmt, source, wait, progress)
         target = install(release, fmt, fetched, folder)
         if fmt == "csv":
