@@ -150,6 +150,20 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def published(make_repo: Callable[..., Path]) -> Path:
+    """A package folder as a release unpacks it: datapackage.json (hashes included), data/ and
+    the table schemas, no schemas/package.json."""
+    import json
+
+    from manpower.descriptor import build_descriptor
+
+    folder = make_repo()
+    descriptor = build_descriptor(folder, stats=True, derived=False)
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    (folder / "schemas" / "package.json").unlink()
+    return folder
+
+
 # --- A project repository with two releases, and an HTTP server for its dist/ ------------------
 
 NEW_CLAIM = claim(

@@ -38,6 +38,21 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def require_clone(root: Path) -> None:
+    """Refuse to write to a published package folder (a downloaded release, an unpacked zip).
+
+    Its datapackage.json pins the bytes of every table, and without the project's package
+    metadata (which is where a clone rebuilds datapackage.json from) nothing written to data/
+    can be checked or published; checked before any lock or scratch file is made.
+    """
+    if not (root / BASE_METADATA).is_file():
+        raise UsageError(
+            f"{root} is a published package (no {BASE_METADATA}), not a clone of the project: "
+            "its datapackage.json pins the bytes of data/, so submit and fmt write only in a "
+            "clone; nothing was written"
+        )
+
+
 def data_path(root: Path, table: str) -> Path:
     return root / "data" / f"{table}.csv"
 

@@ -11,19 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import digest
+from conftest import digest, published
 from manpower.cli import cli
 from manpower.errors import ManpowerError
-
-
-def published(make_repo) -> Path:
-    from manpower.descriptor import build_descriptor
-
-    folder = make_repo()
-    descriptor = build_descriptor(folder, stats=True, derived=False)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
-    (folder / "schemas" / "package.json").unlink()
-    return folder
 
 
 def claims(d: dict[str, Any]) -> dict[str, Any]:

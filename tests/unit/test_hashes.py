@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 import pytest
 
-from conftest import digest
+from conftest import digest, published
 from parity.oracle import invoke_validate
-
-
-def published(make_repo) -> Path:
-    from manpower.descriptor import build_descriptor
-
-    folder = make_repo()
-    descriptor = build_descriptor(folder, stats=True, derived=False)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
-    (folder / "schemas" / "package.json").unlink()
-    return folder
 
 
 @pytest.mark.parametrize("engine", ["columnar", "frictionless"])

@@ -757,3 +757,26 @@ def test_ctrl_c_once_the_tables_are_being_replaced_does_not_claim_failure(
     monkeypatch.chdir(repo)
     again = run("fmt")  # nothing was left half-done for a recovery to find
     assert (again.exit_code, again.output) == (0, "5 tables already canonical\n")
+
+
+@pytest.mark.parametrize("args", [["submit", "UPDATE"], ["submit", "--dry-run", "UPDATE"], ["fmt"]])
+def test_writers_refuse_a_published_package_folder_and_leave_no_lock(
+    make_repo, tmp_path, monkeypatch, args
+):
+    """submit in a downloaded release failed on a scratch copy's schemas/package.json and left
+    .manpower.lock in the folder (which, not being a clone, ignores nothing)."""
+    from conftest import published
+
+    folder = published(make_repo)
+    update = str(_update(tmp_path))
+    before = digest(folder)
+    monkeypatch.chdir(folder)
+    result = run(*(update if a == "UPDATE" else a for a in args))
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: {folder} is a published package (no schemas/package.json), not a clone of the "
+        "project: its datapackage.json pins the bytes of data/, so submit and fmt write only in "
+        "a clone; nothing was written\n"
+    )
+    assert digest(folder) == before
+    assert not (folder / ".manpower.lock").exists()

@@ -11,24 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import digest
+from conftest import digest, published
 from manpower.cli import cli
 from manpower.errors import ManpowerError
 from parity.oracle import ENGINES, invoke_validate
 
 SECRET = "AWS_SECRET_ACCESS_KEY=do-not-show-me"
-
-
-def published(make_repo) -> Path:
-    """A package folder as a release unpacks it: datapackage.json (hashes included), data/ and
-    the table schemas, no schemas/package.json."""
-    from manpower.descriptor import build_descriptor
-
-    folder = make_repo()
-    descriptor = build_descriptor(folder, stats=True, derived=False)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
-    (folder / "schemas" / "package.json").unlink()
-    return folder
 
 
 def point_claims_at(folder: Path, path: str, key: str = "path") -> None:

@@ -141,7 +141,9 @@ def submit(
     ``notify`` is told, in one line, about an interrupted earlier write recovered first.
     """
     from manpower.contributing.transaction import locked, replace_all
+    from manpower.paths import require_clone
 
+    require_clone(root)  # a dry run too: it validates a copy built from the package metadata
     if dry_run:
         result = _evaluate(root, updates, allow_edits, today)
         result.dry_run = True

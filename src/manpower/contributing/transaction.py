@@ -79,6 +79,9 @@ def locked(root: Path, notify: Notify | None = None) -> Iterator[str | None]:
     An interrupted earlier write is recovered first; yields the line saying how (None when
     there was nothing to recover), and passes it to ``notify`` as well.
     """
+    from manpower.paths import require_clone
+
+    require_clone(root)  # before the lock file exists: a refused folder is left as it was
     fd = _open_lock(root)
     if fd is None:  # a read-only repository: nobody can write to it, nothing to lock
         yield None
