@@ -39,7 +39,8 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def require_clone(root: Path) -> None:
-    """Refuse to write to a published package folder (a downloaded release, an unpacked zip).
+    """Refuse to change data/ of a published package folder (a downloaded release, an unpacked
+    zip): submit, fmt, and import and withdraw through submit.
 
     Its datapackage.json pins the bytes of every table, and without the project's package
     metadata (which is where a clone rebuilds datapackage.json from) nothing written to data/
@@ -48,7 +49,7 @@ def require_clone(root: Path) -> None:
     if not (root / BASE_METADATA).is_file():
         raise UsageError(
             f"{root} is a published package (no {BASE_METADATA}), not a clone of the project: "
-            "its datapackage.json pins the bytes of data/, so submit and fmt write only in a "
+            "its datapackage.json pins the bytes of data/, so manpower changes data/ only in a "
             "clone; nothing was written"
         )
 

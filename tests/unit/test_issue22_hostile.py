@@ -775,8 +775,8 @@ def test_writers_refuse_a_published_package_folder_and_leave_no_lock(
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"Error: {folder} is a published package (no schemas/package.json), not a clone of the "
-        "project: its datapackage.json pins the bytes of data/, so submit and fmt write only in "
-        "a clone; nothing was written\n"
+        "project: its datapackage.json pins the bytes of data/, so manpower changes data/ only "
+        "in a clone; nothing was written\n"
     )
     assert digest(folder) == before
     assert not (folder / ".manpower.lock").exists()
