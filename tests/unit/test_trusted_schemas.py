@@ -123,8 +123,6 @@ def test_validate_dir_refuses_a_package_that_strips_its_rules(make_repo, case):
 
 
 def test_download_refuses_a_release_that_strips_its_rules(make_repo, tmp_path, cache):
-    import hashlib
-
     from test_issue22_hostile import _mirror
 
     repo = attacked(make_repo, "datapackage.json")
@@ -142,7 +140,6 @@ def test_download_refuses_a_release_that_strips_its_rules(make_repo, tmp_path, c
     assert (result.exit_code, result.output) == (1, refusal("datapackage.json"))
     assert not dest.exists()
     assert digest(mirror) == before
-    assert hashlib.sha256((mirror / "manpower-0.1.0.zip").read_bytes()).hexdigest()
 
 
 def test_load_refuses_a_package_that_strips_its_rules(make_repo):
@@ -156,28 +153,38 @@ def test_load_refuses_a_package_that_strips_its_rules(make_repo):
     assert digest(repo) == before
 
 
-def test_the_derived_table_and_extra_tables_are_checked_too(make_repo):
+def _flat(descriptor: dict) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == "claims_flat")
+
+
+def _flat_without_key(descriptor: dict) -> None:
+    _flat(descriptor)["schema"]["primaryKey"] = []
+
+
+def _extra_table(descriptor: dict) -> None:
+    descriptor["resources"].append({**_flat(descriptor), "name": "extra"})
+
+
+@pytest.mark.parametrize(
+    ("edit", "table", "difference"),
+    [
+        (_flat_without_key, "claims_flat", "primary key ['claim_id'] -> []"),
+        (_extra_table, "extra", "not a table of the package"),
+    ],
+)
+def test_the_derived_table_and_extra_tables_are_checked_too(make_repo, edit, table, difference):
     repo = make_repo()
     descriptor = publish(repo, derived=True)
-    flat = next(r for r in descriptor["resources"] if r["name"] == "claims_flat")
-    flat["schema"]["primaryKey"] = []
+    edit(descriptor)
     (repo / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    before = digest(repo)
     result = run("validate", repo)
     assert result.exit_code == 1
     assert result.output.startswith(
-        "Error: datapackage.json: the schema of table 'claims_flat' is not manpower's own "
-        "(1 difference: primary key ['claim_id'] -> []); refused"
+        f"Error: datapackage.json: the schema of table {table!r} is not manpower's own "
+        f"(1 difference: {difference}); refused, nothing was validated"
     )
-    flat["schema"]["primaryKey"] = ["claim_id"]
-    extra = {**flat, "name": "extra", "path": "data/claims.csv"}
-    descriptor["resources"].append(extra)
-    (repo / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
-    result = run("validate", repo)
-    assert result.exit_code == 1
-    assert result.output.startswith(
-        "Error: datapackage.json: the schema of table 'extra' is not manpower's own "
-        "(1 difference: not a table of the package); refused"
-    )
+    assert digest(repo) == before
 
 
 def test_an_unknown_version_says_to_upgrade(make_repo):

@@ -143,7 +143,9 @@ def _shown(change: SchemaChange) -> str:
 def check_package(root: Path, descriptor: Any) -> None:
     """Refuse (ManpowerError, one line) an outside package whose schemas are not trusted for the
     version it declares (see the module); its shape and paths are checked first."""
-    from manpower import __version__
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
     from manpower.safe_paths import check_descriptor
 
     check_descriptor(root, descriptor)
@@ -159,8 +161,13 @@ def check_package(root: Path, descriptor: Any) -> None:
         return
     if frozen is None and version not in {v for v, _, _ in sets}:
         shown = repr(version[:20]) if version else "(none)"
+        try:
+            # not manpower.__version__: the package imports the loader, which imports this
+            library = installed("manpower")
+        except PackageNotFoundError:
+            library = "not installed"
         raise ManpowerError(
-            catalogue.message(catalogue.UNKNOWN_VERSION, version=shown, library=__version__)
+            catalogue.message(catalogue.UNKNOWN_VERSION, version=shown, library=library)
         )
     label, diffs = min(found, key=lambda item: sum(len(c) for _, c in item[1]))
     table, changes = diffs[0]
