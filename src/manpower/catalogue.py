@@ -460,6 +460,29 @@ UNSUPPORTED_PACKAGE = _define(
     "README, Data package, describes it",
     "{where}: {why}; refused, nothing was read",
 )
+UNTRUSTED_SCHEMA = _define(
+    "untrusted-schema",
+    "package",
+    "an outside package's table schemas are the ones its version was released with, or "
+    "manpower's own (validate DIR, download and load check a package against its version's "
+    "rules, never against rules it brings)",
+    "download the release again (manpower download VERSION); a package that is not manpower's "
+    "is checked against its own schemas only with manpower validate --own-schemas DIR",
+    "{where}: the schema of table {table!r} is not {trusted} ({count} "
+    "difference{plural}: {changes}); refused, nothing was validated: download the release "
+    "again, or check a package that is not manpower's with manpower validate --own-schemas DIR",
+)
+UNKNOWN_VERSION = _define(
+    "unknown-version",
+    "package",
+    "an outside package declares a version whose schemas this manpower carries",
+    "upgrade manpower (pip install --upgrade manpower) or use the manpower of the package's "
+    "release; a package that is not manpower's: manpower validate --own-schemas DIR",
+    "datapackage.json: version {version} is not one this manpower ({library}) has the "
+    "schemas of, and its schemas are not manpower's own; refused, nothing was validated: "
+    "upgrade manpower (pip install --upgrade manpower), or check a package that is not "
+    "manpower's with manpower validate --own-schemas DIR",
+)
 TABLE_TOO_WIDE = _define(
     "table-too-wide",
     "package",

@@ -86,20 +86,38 @@ def build(force: bool) -> None:
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @format_option()
-def validate(path: Path | None, output_format: str) -> None:
+@click.option(
+    "--own-schemas",
+    is_flag=True,
+    help="Check PATH against the schemas it brings, not those of its version (for a package "
+    "that is not manpower's; valid then means only that it keeps its own rules).",
+)
+def validate(path: Path | None, output_format: str, own_schemas: bool) -> None:
     """Validate a package: the repository (default), a package folder or a datapackage.json.
 
     Runs the Table Schema checks (types, constraints, keys) and the semantic rules (pandera).
     Prints one line per error with table, row, column, value, rule and fix. Exit 0 valid, 1 invalid.
+    A package folder must have the schemas of the version it declares (exit 1 otherwise).
     """
     from manpower.contributing.transaction import pending
+    from manpower.errors import UsageError
     from manpower.paths import find_root
     from manpower.render import render_report
     from manpower.validation.runner import validate as run
 
+    if path is None and own_schemas:
+        raise UsageError(
+            "--own-schemas needs a PATH (the repository is always checked against its own)"
+        )
     if path is None and (warning := pending(find_root())):
         _warn(warning)
-    report = run(path)
+    if own_schemas:
+        # loud, every time: the package's own rules may have been weakened to pass
+        _warn(
+            f"Warning: {path} is checked against the schemas it brings, not manpower's: "
+            "'valid' means only that it keeps its own rules"
+        )
+    report = run(path, own_schemas=own_schemas)
     warnings = _disagreements(Path(report.root)) if report.valid else []
     if output_format == "json":
         import json

@@ -82,10 +82,3 @@ def check_descriptor(root: Path, descriptor: Any) -> None:
             schema = read_json(root / schema)
         where = f"resource {_shown(str(resource['name']))} schema"
         package_check.check_schema(where, schema, names)
-
-
-def check_folder(folder: Path) -> None:
-    """:func:`check_descriptor` for a package folder's ``datapackage.json``."""
-    from manpower.paths import read_json
-
-    check_descriptor(folder, read_json(folder / "datapackage.json"))

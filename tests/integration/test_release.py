@@ -38,6 +38,13 @@ def test_two_releases_are_tagged_with_changelog(released):
     assert 'date-released: "2026-01-15"' in git(repo, "show", "v0.2.0:CITATION.cff")
     first = json.loads(git(repo, "show", "v0.1.0:schemas/package.json"))
     assert (first["version"], first["created"]) == ("0.1.0", "2026-01-15T00:00:00Z")
+    # the release commit freezes its schemas into the library, which checks a package of that
+    # version against them (manpower.releasing.trusted), in a clone or from the wheel
+    from manpower.releasing.trusted import tree_schemas
+
+    frozen = json.loads(git(repo, "show", "v0.2.0:src/manpower/releasing/released/0.2.0.json"))
+    assert frozen == {"version": "0.2.0", "schemas": tree_schemas(repo)}
+    assert "released/0.2.0.json" in git(repo, "show", "--name-only", "--format=", "v0.2.0")
     changelog = (repo / "CHANGELOG.md").read_text()
     entries = changelog[changelog.index("## [0.2.0]") :]
     assert entries == (

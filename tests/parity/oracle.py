@@ -28,14 +28,23 @@ PRODUCT = runner.validate  # kept: invoke_validate lays the oracle over runner.v
 
 
 def validate(
-    path: Path | None = None, *, today: dt.date | None = None, engine: str = "columnar"
+    path: Path | None = None,
+    *,
+    today: dt.date | None = None,
+    engine: str = "columnar",
+    own_schemas: bool = False,
 ) -> Report:
     """The product's validation (``engine="columnar"``) or frictionless's (the oracle)."""
     if engine == "columnar":
-        return PRODUCT(path, today=today)
+        return PRODUCT(path, today=today, own_schemas=own_schemas)
     assert engine == "frictionless", engine
     # frictionless checks the package metadata too: give it the package-level sources
     root, descriptor = runner.resolve(path, sources=True)
+    if path is not None and not own_schemas:
+        from manpower.releasing.trusted import check_package
+
+        # the product refuses a package's untrusted schemas before either engine reads a row
+        check_package(root, descriptor)
     return validate_descriptor(root, descriptor, today=today)
 
 

@@ -67,13 +67,13 @@ def _unpack_csv(archive: Path, stage: Path) -> Path:
     from manpower.extras import installed
     from manpower.releasing.archive import extract_zip
     from manpower.releasing.snapshot import package_folder
-    from manpower.safe_paths import check_folder
+    from manpower.releasing.trusted import check_folder
 
     unpacked = stage / "unpacked"
     unpacked.mkdir()
     extract_zip(archive, unpacked)
     folder = package_folder(unpacked)
-    check_folder(folder)
+    check_folder(folder)  # its shape, paths, and schemas: those of its version
     if not installed("validate"):
         # The light install: the archive's sha256 matched the release record; the full
         # validation needs manpower[validate].

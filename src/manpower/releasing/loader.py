@@ -76,6 +76,7 @@ def opened(
     from manpower.releasing.bundle import bundled_folder, bundled_version, verify
     from manpower.releasing.download import download
     from manpower.releasing.snapshot import open_snapshot
+    from manpower.releasing.trusted import check_package
 
     if version is None:
         installed = bundled_folder()
@@ -96,7 +97,9 @@ def opened(
         cached = None if source is not None else _cached(spec)
         folder = cached or download(spec, config.cache_dir(), source, "csv").path
     with open_snapshot(str(folder or spec), None) as snapshot:
-        snapshot.tables()  # checks the descriptor's paths stay inside the folder first
+        # the descriptor's shape and paths, and schemas that are its version's: the tables
+        # are typed from them
+        check_package(snapshot.root, snapshot.descriptor)
         if not allow_changed_files:
             verify(snapshot.root, snapshot.descriptor)
         yield snapshot

@@ -97,7 +97,7 @@ def check(root: Path) -> None:
         raise ManpowerError(
             f"the working tree has uncommitted changes ({shown}): commit or stash them first"
         )
-    report = validate(root)
+    report = validate(root, own_schemas=True)  # the schemas being released are the rules
     if not report.valid:
         raise ManpowerError(
             f"the data is invalid ({report.errors:,} error{'s' * (report.errors != 1)}): "
@@ -281,6 +281,7 @@ def release(root: Path, requested: str = "auto", echo: Callable[[str], None] = p
     from manpower.gitutil import git
     from manpower.pipeline import run_pipeline
     from manpower.releasing.origin import RECORD, read_record, remote_releases_url, write_published
+    from manpower.releasing.trusted import freeze
     from manpower.views.citation import sync as sync_citation
 
     todo = plan(root, requested)
@@ -296,6 +297,9 @@ def release(root: Path, requested: str = "auto", echo: Callable[[str], None] = p
         write_atomic(meta, set_releases_url(text, url))
         write_published(root, url)
         set_code_version(root, todo.version)
+        # the library keeps the schemas of each release: a package of this version is checked
+        # against them by later versions of the library too (manpower.releasing.trusted)
+        freeze(root, todo.version)
         sync_citation(root)
         log = root / CHANGELOG
         old_log = log.read_text("utf-8") if log.is_file() else None

@@ -81,10 +81,24 @@ def resolve(path: Path | None, *, sources: bool = True) -> tuple[Path, dict[str,
     raise UsageError(f"{path}: neither a manpower repository nor a folder with datapackage.json")
 
 
-def validate(path: Path | None = None, *, today: dt.date | None = None) -> Report:
-    """Validate a package: its Table Schemas (columnar) and the semantic rules."""
+def validate(
+    path: Path | None = None, *, today: dt.date | None = None, own_schemas: bool = False
+) -> Report:
+    """Validate a package: its Table Schemas (columnar) and the semantic rules.
+
+    A package at ``path`` is an outside package: its schemas must be those of the version it
+    declares (manpower.releasing.trusted), or it is refused before anything is validated.
+    ``own_schemas`` validates it against the schemas it brings instead: for the repository's
+    own build and release, whose schemas are the rules, and for a package that is not
+    manpower's (``validate --own-schemas``). Without ``path``, the repository around the
+    current folder is validated against its own schemas.
+    """
     # the checks need the resources only: the package-level sources are left out
     root, descriptor = resolve(path, sources=False)
+    if path is not None and not own_schemas:
+        from manpower.releasing.trusted import check_package
+
+        check_package(root, descriptor)
     return validate_descriptor(root, descriptor, today=today)
 
 

@@ -74,7 +74,7 @@ def _validation(root: Path) -> dict[str, Any]:
         return read_json(path)
     from manpower.validation.runner import validate
 
-    report = validate(root)
+    report = validate(root, own_schemas=True)  # the repository's own data
     return {"valid": report.valid, "rows": report.rows, "errors": report.errors}
 
 
