@@ -352,11 +352,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.longrepr = f"skipped under MANPOWER_NO_SKIP=1 (a gate must run in CI): {reason}"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the ``released`` project (two releases built with the whole pipeline,
-    over 20 s, shared by the session) is slow, whichever test happens to build it first."""
+    over 20 s, shared by the session) is slow, whichever test happens to build it first.
+
+    tryfirst: xdist's worker turns the xdist_group mark into the node id that ``--dist loadgroup``
+    schedules by, in its own hook of this name; marked after that, the group would be ignored."""
     for item in items:
         if "released" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
             # one worker builds it once (make test runs pytest -n 2 --dist loadgroup)
             item.add_marker(pytest.mark.xdist_group("released"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail the run when ``--dist loadgroup`` lost a group: every worker would then build the
+    ``released`` project again (pytest 9.2 with pytest-xdist 3.8 did, silently, at 25 s each)."""
+    if not session.config.getvalue("loadgroup"):  # set on xdist's workers only
+        return
+    lost = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup ignores the xdist_group of {len(lost)} tests ({lost[0]}): "
+            "pytest and pytest-xdist disagree on node ids; see the pin in pyproject.toml"
+        )
