@@ -369,7 +369,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Fail the run when ``--dist loadgroup`` lost a group: every worker would then build the
     ``released`` project again (pytest 9.2 with pytest-xdist 3.8 did, silently, at 25 s each)."""
-    if not session.config.getvalue("loadgroup"):  # set on xdist's workers only
+    if not getattr(session.config.option, "loadgroup", False):  # set on xdist's workers only
         return
     lost = [
         item.nodeid
