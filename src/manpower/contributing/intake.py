@@ -241,23 +241,8 @@ def _physical_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def read_csv(
-    raw: bytes,
-    display: str,
-    *,
-    require_rows: bool = True,
-    strip_bom: bool = False,
-    max_bytes: int | None = None,
-) -> Parsed:
-    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
-
-    ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
-    ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
-    (:func:`manpower.limits.max_table_bytes`, checked by the caller before reading).
-    """
-    text = _decode(raw, display, strip_bom, max_bytes or MAX_SUBMIT_FILE_BYTES)
-    lines = _physical_lines(text)
-    csv.field_size_limit(max(len(text) + 1, 131072))
+def _records(text: str, display: str, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """The CSV records of ``text`` with the line each starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     end = 0
@@ -294,6 +279,32 @@ def read_csv(
         if end > start:
             _multiline(display, cells, start, end, lines, records)
         records.append((start, cells))
+    return records
+
+
+def read_csv(
+    raw: bytes,
+    display: str,
+    *,
+    require_rows: bool = True,
+    strip_bom: bool = False,
+    max_bytes: int | None = None,
+) -> Parsed:
+    """Parse ``raw`` as a one-record-per-line UTF-8 CSV, or raise :class:`IntakeError`.
+
+    ``strip_bom`` is for ``fmt`` on the curated tables, where removing a BOM is the fix.
+    ``max_bytes`` defaults to the limit of an update file; the curated tables have their own
+    (:func:`manpower.limits.max_table_bytes`, checked by the caller before reading).
+    """
+    text = _decode(raw, display, strip_bom, max_bytes or MAX_SUBMIT_FILE_BYTES)
+    lines = _physical_lines(text)
+    # csv's limit is the process's: raised for this file only, so that no later reader (of
+    # another file, in the same process) inherits it
+    previous = csv.field_size_limit(max(len(text) + 1, 131072))
+    try:
+        records = _records(text, display, lines)
+    finally:
+        csv.field_size_limit(previous)
     if not records:
         raise IntakeError(catalogue.EMPTY_FILE, display)
     header, body = records[0][1], records[1:]
