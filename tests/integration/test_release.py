@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -272,18 +273,28 @@ def test_rebuild_after_release_changes_nothing(work_repo):
     assert (package["version"], package["created"]) == ("0.2.0", "2026-01-15T00:00:00Z")
 
 
-@pytest.fixture
-def relabelled(work_repo):
-    """The work repository with one committed patch change since v0.2.0 (a shorter label)."""
+@pytest.fixture(scope="session")
+def relabelled_once(released, tmp_path_factory) -> Path:
+    """The released repository with one committed patch change since v0.2.0 (a shorter label),
+    built once: the tests take copies."""
     from conftest import METRICS
     from manpower.pipeline import run_pipeline
 
-    write_table(
-        work_repo / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]]
-    )
-    run_pipeline(work_repo, echo=lambda _line: None)
-    git(work_repo, "commit", "-qam", "shorter label")
-    return work_repo
+    repo = tmp_path_factory.mktemp("relabelled") / "work"
+    shutil.copytree(released["repo"], repo, symlinks=True)
+    write_table(repo / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]])
+    run_pipeline(repo, echo=lambda _line: None)
+    git(repo, "commit", "-qam", "shorter label")
+    return repo
+
+
+@pytest.fixture
+def relabelled(relabelled_once, tmp_path, monkeypatch):
+    """A throwaway copy of ``relabelled_once``, as the current folder."""
+    repo = tmp_path / "work"
+    shutil.copytree(relabelled_once, repo, symlinks=True)
+    monkeypatch.chdir(repo)
+    return repo
 
 
 PATCH_RELEASE = (
@@ -379,17 +390,17 @@ def test_release_on_a_detached_head_is_refused(work_repo, args):
     assert git(work_repo, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
 
 
-@pytest.fixture
-def shallow(released, tmp_path, monkeypatch):
-    """``git clone --depth 1`` of the released repository: no tags, one commit."""
-    clone = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{released['repo']}", str(clone)],
-        check=True,
-    )
+def shallow_clone(repo: Path, clone: Path, monkeypatch) -> Path:
+    """``git clone --depth 1`` of ``repo``: no tags, one commit; the current folder."""
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     assert git(clone, "tag", "--list") == ""
     monkeypatch.chdir(clone)
     return clone
+
+
+@pytest.fixture
+def shallow(released, tmp_path, monkeypatch):
+    return shallow_clone(released["repo"], tmp_path / "shallow", monkeypatch)
 
 
 def test_shallow_clone_without_tags_diffs_against_the_record(shallow, released):
@@ -405,13 +416,8 @@ def test_shallow_clone_without_tags_diffs_against_the_record(shallow, released):
     )
 
 
-def test_shallow_clone_dry_run_gives_the_next_version(shallow):
-    from conftest import METRICS
-    from manpower.pipeline import run_pipeline
-
-    write_table(shallow / "data" / "metrics.csv", [dict(METRICS[0], label="Convicts"), METRICS[1]])
-    run_pipeline(shallow, echo=lambda _line: None)
-    git(shallow, "commit", "-qam", "shorter label")
+def test_shallow_clone_dry_run_gives_the_next_version(relabelled_once, tmp_path, monkeypatch):
+    shallow_clone(relabelled_once, tmp_path / "shallow", monkeypatch)
     result = CliRunner().invoke(cli, ["release", "--dry-run"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
@@ -431,11 +437,17 @@ def test_shallow_clone_offline_says_what_is_missing(shallow, released):
     )
 
 
-@pytest.mark.parametrize("tagged", [False, True])
-def test_diff_before_any_release_asks_for_old(tmp_path, git_env, monkeypatch, tagged):
+@pytest.fixture(scope="module")
+def never_released(tmp_path_factory, git_env) -> Path:
     from conftest import project_copy
 
-    repo = project_copy(tmp_path)
+    return project_copy(tmp_path_factory.mktemp("never-released"))
+
+
+@pytest.mark.parametrize("tagged", [False, True])
+def test_diff_before_any_release_asks_for_old(never_released, tmp_path, monkeypatch, tagged):
+    repo = tmp_path / "repo"
+    shutil.copytree(never_released, repo, symlinks=True)
     if tagged:  # a tag is no release: only the record makes one
         git(repo, "tag", "v0.1.0")
     monkeypatch.chdir(repo)
