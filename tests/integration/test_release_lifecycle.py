@@ -61,9 +61,13 @@ def edit_a_note(repo: Path, text: str) -> None:
         writer.writeheader()
         writer.writerows(rows)
     format_repository(repo, check=False)
+    build_and_commit(repo, f"Edit a note: {text}")
+
+
+def build_and_commit(repo: Path, message: str) -> None:
     run_pipeline(repo, echo=lambda _line: None)
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", f"Edit a note: {text}")
+    git(repo, "commit", "-q", "-m", message)
 
 
 def release_a_change(repo: Path, text: str, edit_first: bool) -> Plan:
@@ -71,6 +75,8 @@ def release_a_change(repo: Path, text: str, edit_first: bool) -> Plan:
     last release already (a pipeline run saved); right after a real release it does not."""
     if edit_first:
         edit_a_note(repo, text)
+    elif pipeline_status(repo):  # the library was edited since the last make build
+        build_and_commit(repo, "make build")
     try:
         return release(repo, echo=lambda _line: None)
     except ManpowerError as exc:
