@@ -553,6 +553,7 @@ def test_committed_site_is_current():
 
 @has_data
 @needs_chromium
+@pytest.mark.slow  # the real page: every claim in its table
 def test_real_site_in_chromium(browser):
     check_page(
         browser,
