@@ -10,9 +10,12 @@ value from a file passes it through :func:`excerpt`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -33,6 +36,10 @@ MAX_TABLE_BYTES_ENV = "MANPOWER_MAX_TABLE_BYTES"
 # reporting it, has no business outside this range; a date such as 0001-01-02 is a typing slip.
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
+
+# Characters of one CSV cell the csv module reads before it refuses the file: its own default,
+# which validate's message for an oversized header label quotes.
+CSV_FIELD_LIMIT = 131_072
 
 # Bytes of a document `draft` and `coverage` read: the largest archived news report is about
 # 10 KB; 1 MiB is a hundred times that, and reading it stays under a second.
@@ -179,3 +186,15 @@ def cap_problems(problems: list[P], unlisted: dict[str, int]) -> list[P]:
         else:
             unlisted[rule] = unlisted.get(rule, 0) + 1
     return kept
+
+
+@contextmanager
+def csv_field_limit(limit: int = CSV_FIELD_LIMIT) -> Iterator[None]:
+    """The csv module's field limit set to ``limit`` while reading, then restored. The limit is
+    the process's: a library that raises it (frictionless does, on import) or a reader that
+    left it raised would otherwise change what the next reader reports."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 from manpower import catalogue
 from manpower.errors import ManpowerError
 from manpower.limits import (
+    CSV_FIELD_LIMIT,
     MAX_CELL_CHARS,
     MAX_LABEL_SHOWN,
     MAX_LABELS_SHOWN,
     MAX_SUBMIT_FILE_BYTES,
+    csv_field_limit,
 )
 from manpower.paths import TABLES
 
@@ -298,13 +300,8 @@ def read_csv(
     """
     text = _decode(raw, display, strip_bom, max_bytes or MAX_SUBMIT_FILE_BYTES)
     lines = _physical_lines(text)
-    # csv's limit is the process's: raised for this file only, so that no later reader (of
-    # another file, in the same process) inherits it
-    previous = csv.field_size_limit(max(len(text) + 1, 131072))
-    try:
+    with csv_field_limit(max(len(text) + 1, CSV_FIELD_LIMIT)):
         records = _records(text, display, lines)
-    finally:
-        csv.field_size_limit(previous)
     if not records:
         raise IntakeError(catalogue.EMPTY_FILE, display)
     header, body = records[0][1], records[1:]

@@ -263,6 +263,11 @@ class _TooWide(Exception):
 
 
 def _header(handle: Any, limit: int) -> list[str]:
+    with limits.csv_field_limit():  # a label past it is a source-error, whoever imported what
+        return _read_header(handle, limit)
+
+
+def _read_header(handle: Any, limit: int) -> list[str]:
     """The header's labels, refused (``_TooWide``) past ``limit`` labels: the schema says how wide
     a table is, so a header of 200,000 columns is refused before it costs a row of work. The
     header line is scanned in chunks for commas, so a wide one is never read whole."""
@@ -315,9 +320,9 @@ def _read_ragged(table: Table, text: str, names: list[str]) -> pl.DataFrame:
     width = len(names)
     columns: list[list[str | None]] = [[] for _ in range(width)]
     numbers: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader, None)
-    for number, cells in enumerate(reader, start=2):
+    with limits.csv_field_limit():
+        rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    for number, cells in enumerate(rows, start=2):
         numbers.append(number)
         for i in range(width):
             columns[i].append(cells[i] if i < len(cells) else None)
