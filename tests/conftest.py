@@ -7,8 +7,10 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,6 +127,23 @@ def digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not {".git", "tmp", "__pycache__"} & set(p.relative_to(folder).parts)
     }
+
+
+@contextmanager
+def serving(httpd: Any) -> Iterator[str]:
+    """``httpd`` answering from a thread, as its base URL; shut down after. It polls every 50 ms
+    (the default 0.5 s made each server's shutdown wait half a second)."""
+    import threading
+
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture
@@ -297,7 +316,6 @@ def server(site) -> str:
     """An HTTP server on 127.0.0.1 serving ``site``. Under /truncated/ it sends half of each
     file while announcing all of it; under /silent/ it never answers a file request."""
     import functools
-    import threading
     import time
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -322,11 +340,8 @@ def server(site) -> str:
             super().do_GET()
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(httpd) as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import signal
 import struct
 import subprocess
 import sys
-import threading
 import time
 import unicodedata
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import serving
 from manpower import limits
 from manpower.cli import cli
 from manpower.releasing import archive
@@ -126,11 +126,8 @@ def hostile(tmp_path_factory, server) -> Iterator[tuple[str, Path]]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=folder))
     httpd.daemon_threads = True
     httpd.gzip_bomb = gzip.compress(b" " * GZIP_EXPANDED, 9)  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", folder
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(httpd) as url:
+        yield url, folder
 
 
 def refused(result, dest: Path, cache: Path, line: str) -> None:

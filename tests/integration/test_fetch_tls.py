@@ -52,7 +52,10 @@ def serve(context: ssl.SSLContext | None) -> tuple[ThreadingHTTPServer, list[str
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     if context is not None:
         server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # a short poll: shutdown waits one (the default half second, twice per test)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return server, hits
 
 

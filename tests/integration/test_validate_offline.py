@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 
 import pytest
 from click.testing import CliRunner
 from test_descriptor_shape import claims, published
 
-from conftest import digest
+from conftest import digest, serving
 from manpower.cli import cli
 
 
@@ -34,11 +33,8 @@ def server():
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(httpd) as url:
+        yield url, hits
 
 
 @pytest.mark.parametrize("with_dialect", [False, True])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOURCES, claim, digest
+from conftest import SOURCES, claim, digest, serving
 from manpower.cli import cli
 from manpower.validation.runner import validate
 
@@ -361,7 +361,6 @@ def test_signed_release_url_keeps_its_token(tmp_path, cache):
     import functools
     import hashlib
     import json
-    import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     from manpower.releasing.fetch import fetch_file, fetch_index, index_url
@@ -397,18 +396,14 @@ def test_signed_release_url_keeps_its_token(tmp_path, cache):
             super().do_GET()
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Signed, directory=served))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/dist/?token=s3cr3t"
+    with serving(httpd) as url:
+        base = f"{url}/dist/?token=s3cr3t"
         assert index_url(base).endswith("/dist/releases.json?token=s3cr3t")
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/?token=s3cr3t"
+        base = f"{url}/?token=s3cr3t"
         parsed, at = fetch_index(base, 5)
         (release_file,) = parsed.get("0.1.0").files
         path = fetch_file(release_file, at, cache, 5, False)
         assert path.read_bytes() == body
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert asked == ["/releases.json?token=s3cr3t", "/manpower-0.1.0.zip?token=s3cr3t"]
 
 
