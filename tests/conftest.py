@@ -370,7 +370,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the ``released`` project (two releases built with the whole pipeline,
-    over 20 s, shared by the session) is slow, whichever test happens to build it first.
+    over 20 s, shared by the session) is slow, whichever test happens to build it first; slow
+    tests run first.
 
     tryfirst: xdist's worker turns the xdist_group mark into the node id that ``--dist loadgroup``
     schedules by, in its own hook of this name; marked after that, the group would be ignored."""
@@ -379,6 +380,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
             # one worker builds it once (make test runs pytest -n 2 --dist loadgroup)
             item.add_marker(pytest.mark.xdist_group("released"))
+    # The slow tests first: on two workers, the longest jobs started early leave the short ones
+    # to fill the gaps at the end, rather than one worker finishing a long test alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
