@@ -7,15 +7,13 @@ import os
 from pathlib import Path
 
 from manpower.errors import UsageError
+from manpower.limits import MAX_TIMEOUT
 
 # An index URL that overrides every other release origin (see manpower.releasing.origin).
 RELEASES_URL_ENV = "MANPOWER_RELEASES_URL"
 CACHE_ENV = "MANPOWER_CACHE"
 TIMEOUT_ENV = "MANPOWER_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
-# The most MANPOWER_TIMEOUT may say: a day. Beyond, socket and monotonic-clock arithmetic
-# overflows (1e400 is inf), and no download should hang longer.
-MAX_TIMEOUT = 86_400.0
 
 
 def cache_dir() -> Path:

@@ -2,8 +2,8 @@
 
 A number cell is the JSON / Table Schema lexical form: an optional ``-``, ASCII digits, an
 optional fraction and an optional exponent (``-12``, ``3.5``, ``1e6``), with at most
-:data:`MAX_DIGITS` digits and a two-digit exponent (float64 holds every such number exactly
-enough to read it back as written). Nothing else: no ``+``,
+:data:`manpower.limits.MAX_DIGITS` digits and a two-digit exponent (float64 holds every such
+number exactly enough to read it back as written). Nothing else: no ``+``,
 no spaces, no group separators (``1_000``, ``1,000``), no digits of other scripts (``５``, ``٥``),
 no ``NaN`` or ``Infinity`` (they are not JSON numbers and no reader of the exports agrees on
 them). A date cell is ``YYYY-MM-DD`` in ASCII digits and a real calendar date.
@@ -19,12 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# At most 15 significant digits (integer and fraction together) and a two-digit exponent: every
-# such number is a float64 that reads back as the same decimal (15 = DBL_DIG), no integer passes
-# 2^53 (9007199254740993 would compare equal to 9007199254740992), and no exponent makes it
-# overflow to infinity or underflow to 0 (1e-400 is not 0, and -1e-400 is not >= 0).
-MAX_DIGITS = 15
-MAX_EXPONENT_DIGITS = 2
+from manpower.limits import MAX_DIGITS, MAX_EXPONENT_DIGITS
+
 # [0-9], not \d: \d matches every Unicode digit in Python's re. The digit budget is spelled out
 # as alternatives (the Rust regex of polars has no look-ahead).
 _MANTISSA = "|".join(

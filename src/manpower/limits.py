@@ -41,6 +41,18 @@ DATE_MAX = dt.date(2100, 12, 31)
 # which validate's message for an oversized header label quotes.
 CSV_FIELD_LIMIT = 131_072
 
+# The most MANPOWER_TIMEOUT may say: a day. Beyond, socket and monotonic-clock arithmetic
+# overflows (1e400 is inf), and no download should hang longer.
+MAX_TIMEOUT = 86_400.0
+
+# The number grammar (manpower.grammar): at most 15 significant digits (integer and fraction
+# together) and a two-digit exponent: every such number is a float64 that reads back as the
+# same decimal (15 = DBL_DIG), no integer passes 2^53 (9007199254740993 would compare equal to
+# 9007199254740992), and no exponent makes it overflow to infinity or underflow to 0 (1e-400
+# is not 0, and -1e-400 is not >= 0).
+MAX_DIGITS = 15
+MAX_EXPONENT_DIGITS = 2
+
 # Bytes of a document `draft` and `coverage` read: the largest archived news report is about
 # 10 KB; 1 MiB is a hundred times that, and reading it stays under a second.
 MAX_DOCUMENT_BYTES = 1024 * 1024
