@@ -42,7 +42,7 @@ KIND_FIELDS: dict[str, dict[str, bool]] = {
 # What Python's str.strip() strips, for polars' strip_chars.
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # A figure in plain ASCII digits (1234, 1,234) whose ASCII neighbours cannot make it part of a
-# longer number in quote_numbers.py's reading: start, a symbol, or a space after a non-digit
+# longer number in manpower.text_numbers' reading: start, a symbol, or a space after a non-digit
 # before it; end, a non-digit, or a separator followed by a non-digit after it.
 NUMBER_FAST = (
     r"(?:^|[!-+\-/:-@\[-^`{-~]|[!-/:-~] )([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
