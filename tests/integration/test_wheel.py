@@ -29,7 +29,10 @@ def wheel(tmp_path_factory) -> Path:
     """A wheel built as ``manpower release`` builds it, from a copy of the project."""
     from manpower.releasing.release import build_wheel
 
-    copy = tmp_path_factory.mktemp("project")
+    # a folder name pip would read as a requirement with extras, and polars as a glob (issue 22,
+    # item 5: a release from such a clone failed at the wheel)
+    copy = tmp_path_factory.mktemp("project") / "rel*?[1]"
+    copy.mkdir()
     for name in PACKAGE:
         shutil.copy2(ROOT / name, copy / name)
     for folder in ("src", "data", "schemas"):

@@ -204,29 +204,36 @@ def set_code_version(root: Path, version: str) -> None:
         write_atomic(init, text)
 
 
+# What the wheel is built from, besides src/: pyproject.toml names the README and the licences.
+WHEEL_FILES = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-DATA")
+
+
 def build_wheel(root: Path, folder: Path) -> Path | None:
     """The library's wheel in ``folder``, carrying the release of ``root`` as package data
     (``manpower.releasing.bundle``), so an install from it alone loads and shows that release.
-    Not listed in the index: the release's data files are."""
-    if not (root / "pyproject.toml").is_file():
-        return None
-    bundled = root / "src" / "manpower" / "bundled"
-    try:
-        return _wheel(root, folder, bundled)
-    finally:
-        # the tree is left as it was: the bundle is build input, never committed
-        shutil.rmtree(bundled, ignore_errors=True)
-        shutil.rmtree(root / "build", ignore_errors=True)
+    Not listed in the index: the release's data files are.
 
-
-def _wheel(root: Path, folder: Path, bundled: Path) -> Path:
+    Built from a copy of what the wheel is made of, in a temporary folder: the tree is left as
+    it was, and pip never sees the clone's path (it reads ``[...]`` in one as extras)."""
     import subprocess
     import sys
 
     from manpower.releasing.bundle import stage
 
-    stage(root, bundled)
+    if not (root / "pyproject.toml").is_file():
+        return None
     with tempfile.TemporaryDirectory(prefix="manpower-wheel-") as tmp:
+        source, out = Path(tmp) / "source", Path(tmp) / "out"
+        source.mkdir()
+        for name in WHEEL_FILES:
+            if (root / name).is_file():
+                shutil.copy2(root / name, source / name)
+        shutil.copytree(
+            root / "src",
+            source / "src",
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bundled"),
+        )
+        stage(root, source / "src" / "manpower" / "bundled")
         proc = subprocess.run(
             [
                 sys.executable,
@@ -238,13 +245,13 @@ def _wheel(root: Path, folder: Path, bundled: Path) -> Path:
                 "--no-build-isolation",
                 "--disable-pip-version-check",
                 "-w",
-                tmp,
-                str(root),
+                str(out),
+                str(source),
             ],
             capture_output=True,
             text=True,
         )
-        wheels = list(Path(tmp).glob("*.whl"))
+        wheels = list(out.glob("*.whl"))
         if proc.returncode != 0 or not wheels:
             last = (proc.stderr.strip().splitlines() or ["no wheel written"])[-1]
             raise ManpowerError(f"building the wheel failed: {last}")
