@@ -42,7 +42,7 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     built = build_wheel(copy, out)
     assert built is not None
-    assert not (copy / "src" / "manpower" / "bundled").exists()  # build input, removed after
+    assert not (copy / "src" / "manpower" / "bundled").exists()  # built from a copy
     return built
 
 
