@@ -244,8 +244,7 @@ def _proposal(
     g = text_numbers.grammar(language)
     if not all(_holds(value) for value in figure.values):
         return "other", (
-            f"A number past the {MAX_DIGITS} digits a value may have, not a count a report "
-            "states."
+            f"A number past the {MAX_DIGITS} digits a value may have, not a count a report states."
         )
     after = text[figure.end : figure.end + 40]
     before = text[max(0, figure.start - 30) : figure.start]
@@ -360,7 +359,8 @@ def draft(root: Path, document: Path, source_id: str) -> Draft:
         kind, low, value, high = figure_values(figure, quote, after, language)
         notes = hint
         if kind == "interpreted":
-            notes = f"'{excerpt(terminal_safe(figure.text))}' states no exact figure: enter the value you "
+            shown = excerpt(terminal_safe(figure.text))
+            notes = f"'{shown}' states no exact figure: enter the value you "
             notes += f"read and say here how you read it. {hint}"
         row = dict.fromkeys(result.claim_fields, "")
         row.update(
