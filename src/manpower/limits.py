@@ -52,6 +52,17 @@ MAX_TIMEOUT = 86_400.0
 # is not 0, and -1e-400 is not >= 0).
 MAX_DIGITS = 15
 MAX_EXPONENT_DIGITS = 2
+# Reading figures in a document (manpower.text_numbers): a run of digits joined by separators
+# ("1,000,000", "3.5") with more than MAX_DIGITS digits is no figure: no news report states a
+# count of 16 digits, and the number grammar could not hold its value exactly (a 20-digit count
+# would be drafted rounded). The figure patterns read at most this many digit groups, multiplier
+# words and number words in a row, so that no pattern scans an unbounded run from each of its
+# positions (a 160,000-character line of 9s took 20 s): figure reading stays linear in the
+# document's length. Five groups of three digits are MAX_DIGITS digits; "a thousand million
+# million" is three multipliers; "one hundred twenty-five thousand" six words.
+MAX_FIGURE_GROUPS = MAX_DIGITS // 3
+MAX_FIGURE_MULTIPLIERS = 3
+MAX_FIGURE_WORDS = 8
 
 # Bytes of a document `draft` and `coverage` read: the largest archived news report is about
 # 10 KB; 1 MiB is a hundred times that, and reading it stays under a second.

@@ -213,3 +213,84 @@ def test_a_document_over_the_size_limit_is_refused_in_one_line(repo, tmp_path):
         f"Error: document huge.txt has {MAX_DOCUMENT_BYTES + 1:,} bytes, more than the "
         f"{MAX_DOCUMENT_BYTES:,} bytes a document may have"
     ]
+
+
+HOSTILE = {
+    "nines": "9" * 100_000,
+    "thousands": "1" + ",000" * 25_000,
+    "decimals": "1." + "9" * 100_000,
+    "dotted": "9." * 50_000,
+    "domain-like": "a." * 50_000,
+    "no spaces": "x" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_run_too_long_for_a_figure_is_no_figure_and_reads_in_linear_time(text):
+    """Issue 22 item 15: a long run of digits (or of any non-space text) was scanned again from
+    each of its positions: 100,000 9s took about 10 s, '1' + ',000' * 249000 minutes. A run of
+    more than MAX_DIGITS digits is no figure; every pattern reads a run once."""
+    started = time.perf_counter()
+    assert find_figures(f"Russia recruited {text} soldiers.") == []
+    assert time.perf_counter() - started < 3  # it was 10 s and more before
+
+
+def test_figures_are_read_up_to_the_grammar_bound_and_no_further():
+    values = [
+        (f.text, sorted(f.values))
+        for f in find_figures(
+            "a 999999999999999 b 9999999999999999 c 1,000,000,000,000 d 1,000,000,000,000,000 "
+            "e 1.5 f 0.1234567890123456"
+        )
+    ]
+    assert values == [
+        ("999999999999999", [999999999999999.0]),
+        ("1,000,000,000,000", [1e12]),
+        ("1.5", [1.5]),
+    ]
+    ru = find_figures("было 9 999 999 999 999 999 человек и 5 000 человек", "ru")
+    assert [(f.text, sorted(f.values)) for f in ru] == [("5 000", [5000.0])]
+
+
+@pytest.mark.parametrize(
+    ("middle", "expected"),
+    [
+        ("9" * 400, []),
+        ("9" * 20, []),
+        ("5 million million million", [("5 million million million", "other")]),
+    ],
+)
+def test_a_figure_past_the_number_grammar_never_crashes_nor_is_rounded(
+    repo, tmp_path, middle, expected
+):
+    """Issue 22 item 15: 400 nines crashed draft (OverflowError), 20 digits drafted rounded."""
+    document = tmp_path / "documents" / "big.txt"
+    document.write_text(f"Headline here\n\nIn 2024 Russia recruited {middle} soldiers.\n")
+    out = tmp_path / "drafts" / "claims.csv"
+    result = run("draft", str(document), "--source-id", "big-1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    claims = rows(out.read_text(encoding="utf-8"))
+    assert claims == []
+    exclusions = out.parent / "exclusions.csv"
+    proposed = rows(exclusions.read_text(encoding="utf-8")) if exclusions.exists() else []
+    assert [(x["figure"], x["reason"]) for x in proposed] == expected
+
+
+def test_coverage_messages_stay_bounded_for_a_long_line(make_repo, tmp_path, monkeypatch):
+    """Issue 22 item 15: a 160,000-character line echoed whole (a 320,086-character message)."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    document = documents / "long.txt"
+    document.write_text(
+        "9" * 160_000 + "\nThey said 5" + " " * 5_000 + "million left, and 7 more.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MANPOWER_DOCUMENTS", str(documents))
+    source = {**SOURCES[0], "document": "long.txt", "sha256": sha(document)}
+    root = make_repo(sources=[source], claims=[])
+    monkeypatch.chdir(root)
+    result = run("coverage", "--format", "text")
+    assert result.exit_code == 1
+    messages = result.output.strip().splitlines()
+    assert len(messages) == 3, messages
+    assert max(len(m) for m in messages) <= MAX_MESSAGE_CHARS

@@ -159,9 +159,9 @@ def account(
                     document,
                     catalogue.UNACCOUNTED,
                     figure.line,
-                    figure.text,
+                    shorten(figure.text),
                     line_of(text, figure),
-                    catalogue.message(catalogue.UNACCOUNTED, figure=figure.text),
+                    catalogue.message(catalogue.UNACCOUNTED, figure=shorten(figure.text)),
                 )
             )
     return result, gaps

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from manpower.contributing.coverage import account, read_rows
 from manpower.contributing.figures import Figure, normalise
 from manpower.errors import ManpowerError
 from manpower.files import sha256_file
-from manpower.limits import document_too_large
+from manpower.grammar import is_number
+from manpower.limits import MAX_DIGITS, document_too_large, excerpt
 from manpower.paths import data_path
 from manpower.schema import load_schemas
 from manpower.text_numbers import draft_kind, is_range
@@ -178,6 +180,15 @@ def _number(value: float) -> str:
     return f"{value:.10g}" if value != int(value) else str(int(value))
 
 
+def _holds(value: float) -> bool:
+    """Whether the number grammar holds ``value`` exactly as drafted (at most MAX_DIGITS
+    digits): "5 million million million" is 5e18, 19 digits a value cell cannot hold."""
+    if not math.isfinite(value):
+        return False
+    text = _number(value)
+    return is_number(text) and float(text) == value
+
+
 def _next_number(source_id: str, rows: list[dict[str, str]], column: str, infix: str) -> int:
     used = [
         int(r[column][len(source_id) + 1 + len(infix) :])
@@ -231,6 +242,10 @@ def _proposal(
 ) -> tuple[str, str] | None:
     """(reason, notes) when a figure is plainly no claim, else None."""
     g = text_numbers.grammar(language)
+    if not all(_holds(value) for value in figure.values):
+        return "other", (
+            f"A number past the {MAX_DIGITS} digits a value may have, not a count a report states."
+        )
     after = text[figure.end : figure.end + 40]
     before = text[max(0, figure.start - 30) : figure.start]
     if headline_line is not None and figure.line == headline_line + 1 and figure.values:
@@ -344,7 +359,8 @@ def draft(root: Path, document: Path, source_id: str) -> Draft:
         kind, low, value, high = figure_values(figure, quote, after, language)
         notes = hint
         if kind == "interpreted":
-            notes = f"'{terminal_safe(figure.text)}' states no exact figure: enter the value you "
+            shown = excerpt(terminal_safe(figure.text))
+            notes = f"'{shown}' states no exact figure: enter the value you "
             notes += f"read and say here how you read it. {hint}"
         row = dict.fromkeys(result.claim_fields, "")
         row.update(

@@ -35,7 +35,7 @@ def context_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) 
     newline = text.find("\n", end, end + limit)
     finish = newline if newline >= 0 else min(len(text), end + limit)
     lo = max(begin, start - max(0, limit - (end - start)) // 2)
-    hi = min(finish, lo + max(limit, end - start))
+    hi = min(finish, lo + limit)  # a figure longer than the limit is cut too
     lo = max(begin, min(lo, hi - limit))
     cut_left = lo > begin or (begin == window and window > 0 and text[window - 1] != "\n")
     cut_right = hi < finish or (finish == end + limit and finish < len(text))

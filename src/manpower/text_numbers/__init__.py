@@ -48,12 +48,20 @@ Edge cases, decided once:
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from manpower.limits import (
+    MAX_DIGITS,
+    MAX_FIGURE_GROUPS,
+    MAX_FIGURE_MULTIPLIERS,
+    MAX_FIGURE_WORDS,
+)
 
 DEFAULT_LANGUAGE = "en"
 KINDS_BEFORE = ("up_to", "at_least", "more_than", "less_than", "approximate")
@@ -234,16 +242,31 @@ class Grammar:
         dec = re.escape(v.decimal)
         self.dec = v.decimal
         self.seps = v.thousands
-        self.digits = rf"\d{{1,3}}(?:[{seps}]\d{{3}})+(?:{dec}\d+)?|\d+(?:{dec}\d+)?"
+        # every run of digits, groups and words is bounded (limits.MAX_FIGURE_*), so that no
+        # pattern scans an unbounded run from each of its positions: reading stays linear
+        groups = rf"\d{{1,3}}(?:[{seps}]\d{{3}}){{1,{MAX_FIGURE_GROUPS - 1}}}"
+        whole = rf"\d{{1,{MAX_DIGITS}}}"
+        fraction = rf"\d{{1,{MAX_DIGITS}}}"
+        self.digits = rf"{groups}(?:{dec}{fraction})?|{whole}(?:{dec}{fraction})?"
         # numbers_in_text: a digit group and its decimals, never digits inside another number
         self.number = re.compile(
-            rf"(?<![\w.{dec}])(\d{{1,3}}(?:[{seps}]\d{{3}})+|\d+)(?:{dec}(\d+))?(?![\d])"
+            rf"(?<![\w.{dec}])({groups}|{whole})(?:{dec}({fraction}))?(?![\d]|{dec}\d)"
         )
+        # a run of digits joined by separators with more digits than a figure has: no number
+        # ("1 2 3" are three numbers: a space joins a run only before a group of three digits)
+        marks = "".join(sorted({*(s for s in v.thousands if not s.isspace()), v.decimal}))
+        spaces = "".join(s for s in v.thousands if s.isspace())
+        joined = rf"[{re.escape(marks)}]?\d"
+        if spaces:
+            joined += rf"|[{re.escape(spaces)}]\d(?=\d\d(?!\d))"
+        every = re.escape(marks + spaces)
+        self.too_long = rf"(?<!\d)(?<!\d[{every}])\d(?:{joined}){{{MAX_DIGITS},}}+"
+        self.too_long_number = re.compile(self.too_long)
         mult = _alt(v.multipliers)
         self.scale_word = re.compile(rf"\s*({_end(mult)})")
-        self.scale = rf"(?:\s+{_end(mult)})*"
+        self.scale = rf"(?:\s+{_end(mult)}){{0,{MAX_FIGURE_MULTIPLIERS}}}"
         unit = _end(_alt(v.units))
-        self.word = rf"(?<![\w']){unit}(?:[\s-]+{unit})*"
+        self.word = rf"(?<![\w']){unit}(?:[\s-]+{unit}){{0,{MAX_FIGURE_WORDS - 1}}}"
         self.word_token = re.compile(
             rf"(?<![\w']){_end(_alt({**v.units, **v.multipliers, **v.special}))}"
         )
@@ -345,9 +368,12 @@ class Grammar:
         year_words = rf"(?:\s*(?:{'|'.join(v.year_words)})(?!\w))?" if v.year_words else ""
         patterns = [
             CONTROL_SEQUENCE.pattern,
+            self.too_long,
             r"\b(?:https?://|www\.)\S+",
-            r"\b[\w.-]+\.(?:com|org|net|me|co|io|ua|ru)/\S*",
-            r"\S*\.(?:jpe?g|png|gif|webp|svg)\)?",
+            # each from the start of its run only: from every position of a long run, the run
+            # would be scanned again to its end (quadratic)
+            r"(?<![\w.-])[\w.-]+\.(?:com|org|net|me|co|io|ua|ru)/\S*",
+            r"(?<!\S)\S*\.(?:jpe?g|png|gif|webp|svg)\)?",
             r"\b\d{4}-\d{2}-\d{2}\b",
             r"\b\d{1,2}\.\d{1,2}\.(?:19|20)?\d{2}\b",
             r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?",
@@ -366,9 +392,16 @@ def grammar(tag: str | None = None) -> Grammar:
     return Grammar(vocabulary(tag))
 
 
-def _value(digits: str, decimals: str | None, g: Grammar) -> float:
+def _value(digits: str, decimals: str | None, g: Grammar) -> float | None:
+    """The value of a number as written, or None past MAX_DIGITS digits (no figure)."""
     whole = "".join(c for c in digits if c.isdigit())
+    if len(whole) + len(decimals or "") > MAX_DIGITS:
+        return None
     return float(f"{whole}.{decimals}" if decimals else whole)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _range_scale(text: str, end: int, g: Grammar) -> float | None:
@@ -386,17 +419,21 @@ def numbers_in_text(text: str, language: str | None = None) -> set[float]:
     A number followed by a multiplier states the product only ("77 тисяч" is 77000).
     """
     g = grammar(language)
-    text = clean(text)
+    text = g.too_long_number.sub(_blank, clean(text))
     found: set[float] = set()
     for match in g.number.finditer(text):
         value = _value(match.group(1), match.group(2), g)
+        if value is None:
+            continue
         scaled = g.scale_word.match(text, match.end())
         if scaled:
             factor = g.v.multipliers[scaled.group(1)]
             value *= factor
             rest = scaled.end()
             # "1.5 million" and "2 thousand million" multiply on
-            while (more := g.scale_word.match(text, rest)) is not None:
+            for _ in range(MAX_FIGURE_MULTIPLIERS - 1):
+                if (more := g.scale_word.match(text, rest)) is None:
+                    break
                 value *= g.v.multipliers[more.group(1)]
                 rest = more.end()
             found.add(value)
@@ -404,7 +441,8 @@ def numbers_in_text(text: str, language: str | None = None) -> set[float]:
         range_scale = _range_scale(text, match.end(), g)
         found.add(value * range_scale if range_scale else value)
     _words_in(text, g, found)
-    return found
+    # "5 million million million ...": a product past float64 is no value a text states
+    return {value for value in found if math.isfinite(value)}
 
 
 def _words_in(text: str, g: Grammar, found: set[float]) -> None:
@@ -470,7 +508,7 @@ def same_value(a: float, b: float) -> bool:
 
 def mask(text: str, language: str | None = None) -> str:
     """``text`` with dates, times, years, addresses and control sequences blanked (same length)."""
-    return grammar(language).not_figures.sub(lambda m: " " * len(m.group(0)), text)
+    return grammar(language).not_figures.sub(_blank, text)
 
 
 def _form(match: re.Match[str]) -> str:
@@ -495,6 +533,8 @@ def find_figures(text: str, language: str | None = None, masked: bool = True) ->
     reading = text.translate(_APOSTROPHES)
     if masked:
         reading = mask(reading, language)
+    else:  # a run of digits too long for a figure is never read, masked or not
+        reading = g.too_long_number.sub(_blank, reading)
     found = []
     line, counted = 1, 0
     for match in g.figure.finditer(reading):
