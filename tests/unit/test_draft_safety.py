@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -189,15 +188,11 @@ def test_draft_and_coverage_are_linear_and_their_messages_bounded(make_repo, tmp
     source = {**SOURCES[0], "document": "long.txt", "sha256": sha(document)}
     root = make_repo(sources=[source], claims=[])
     monkeypatch.chdir(root)
-    started = time.perf_counter()
+    # the time it takes is scripts/bench_figures.py's to measure (it grows linearly)
     drafted = run("draft", str(document), "--source-id", "paper-2025-01-03")
-    took = time.perf_counter() - started
     assert drafted.exit_code == 0
     assert len(rows(drafted.stdout)) == 3000
-    assert took < 10, took
-    started = time.perf_counter()
     result = run("coverage", "--format", "text")
-    assert time.perf_counter() - started < 10
     assert result.exit_code == 1
     messages = result.output.strip().splitlines()
     assert len(messages) == 3001
@@ -229,10 +224,9 @@ HOSTILE = {
 def test_a_run_too_long_for_a_figure_is_no_figure_and_reads_in_linear_time(text):
     """Issue 22 item 15: a long run of digits (or of any non-space text) was scanned again from
     each of its positions: 100,000 9s took about 10 s, '1' + ',000' * 249000 minutes. A run of
-    more than MAX_DIGITS digits is no figure; every pattern reads a run once."""
-    started = time.perf_counter()
+    more than MAX_DIGITS digits is no figure; every pattern reads a run once (the time is
+    scripts/bench_figures.py's to measure)."""
     assert find_figures(f"Russia recruited {text} soldiers.") == []
-    assert time.perf_counter() - started < 3  # it was 10 s and more before
 
 
 def test_figures_are_read_up_to_the_grammar_bound_and_no_further():
