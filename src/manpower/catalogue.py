@@ -490,6 +490,10 @@ TABLE_TOO_WIDE = _define(
     "remove the extra columns (each column is a field of the table's schema)",
     "the header has more than {limit:,} columns ({fields} fields in its schema and {extra} "
     "extra allowed); no row was read",
+    no_schema=(
+        "the header has more than {limit:,} columns; no row was read",
+        "remove the extra columns (each column is a field of the table's schema)",
+    ),
 )
 PACKAGE_ERROR = _define(
     "package-error",
