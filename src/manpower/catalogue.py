@@ -513,6 +513,14 @@ MISSING_TABLE = _define(
     "the package has no {tables} table",
     reported_as="semantic",
 )
+FIELD_TYPE_NEEDED = _define(
+    "field-type-needed",
+    "package",
+    "the fields the semantic rules read have the types manpower's schemas give them",
+    "declare the field with the type manpower's schemas give it (see schemas/)",
+    "declared {declared}, but the semantic rules read {field} as {needed}; they were not run",
+    reported_as="semantic",
+)
 UNREADABLE_TABLE = _define(
     "unreadable-table",
     "package",
