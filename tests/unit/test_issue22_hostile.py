@@ -487,6 +487,39 @@ def test_cache_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch):
     assert cache.read_text() == "not a folder"
 
 
+@pytest.mark.parametrize("where", ["through-a-file", "proc"])
+@pytest.mark.parametrize("command", ["download", "show"])
+def test_cache_that_cannot_be_created_is_a_usage_error(tmp_path, monkeypatch, where, command):
+    """Not only a file: any cache folder that cannot be made is one line, exit 2 (item 17)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cache = blocker / "sub" if where == "through-a-file" else Path("/proc/nope")
+    monkeypatch.setenv("MANPOWER_CACHE", str(cache))
+    monkeypatch.delenv("MANPOWER_RELEASES_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    args = {
+        "download": ["download", "--dest", str(tmp_path / "dest"), "--from", "http://127.0.0.1:1/"],
+        "show": ["show", "--version", "0.1.0"],
+    }[command]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    reason = "Not a directory" if where == "through-a-file" else "No such file or directory"
+    assert result.output == f"Error: MANPOWER_CACHE={str(cache)!r} cannot be created ({reason})\n"
+    assert blocker.read_text() == "not a folder"
+    assert not (tmp_path / "dest").exists()
+
+
+@pytest.mark.parametrize("source", ["/nonexistent", "relative/missing", "ftp://host/x", "http:x"])
+def test_from_that_is_neither_a_folder_nor_a_url_is_said_plainly(tmp_path, source):
+    dest = tmp_path / "dest"
+    result = run("download", "--dest", str(dest), "--from", source)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: --from {source!r} is neither an existing folder nor an http(s) URL\n"
+    )
+    assert not dest.exists()
+
+
 # --- item 19: smaller ones ----------------------------------------------------------------------
 
 
