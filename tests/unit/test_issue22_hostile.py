@@ -679,6 +679,35 @@ def test_value_rules_name_the_column_that_breaks_them(make_repo):
     assert ("value_low", "type-error") in found
 
 
+@pytest.mark.parametrize(
+    ("cells", "column", "value"),
+    [
+        ({"value_low": "60000", "value_high": "50000"}, "value_low", "60000"),
+        (
+            {"value_kind": "approximate", "value_low": "60000", "value": "55000"},
+            "value_low",
+            "60000",
+        ),
+        (
+            {"value_kind": "approximate", "value_low": "", "value": "60000", "value_high": "50000"},
+            "value",
+            "60000",
+        ),
+    ],
+)
+def test_value_bounds_names_the_column_that_breaks_it(make_repo, monkeypatch, cells, column, value):
+    """value-bounds said "column value: value 'value_low=60000, value_high=50000'": it names
+    the cell out of order, as finite and non-negative do (item 19)."""
+    repo = make_repo(claims=[claim(**cells, quote="between 60000 and 50000, or 55000")])
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    result = run("validate")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "[value-bounds]" in x)
+    assert line.startswith(f"claims.csv, row 2, column {column}: value '{value}': [value-bounds] ")
+    assert digest(repo) == before
+
+
 # --- item 19: interrupts and places submit does not belong -------------------------------------
 
 SUBMIT_TERMINATED = """
