@@ -490,6 +490,10 @@ TABLE_TOO_WIDE = _define(
     "remove the extra columns (each column is a field of the table's schema)",
     "the header has more than {limit:,} columns ({fields} fields in its schema and {extra} "
     "extra allowed); no row was read",
+    no_schema=(
+        "the header has more than {limit:,} columns; no row was read",
+        "remove the extra columns (each column is a field of the table's schema)",
+    ),
 )
 PACKAGE_ERROR = _define(
     "package-error",
@@ -507,6 +511,14 @@ MISSING_TABLE = _define(
     "the package has every required table",
     "add the table as a resource",
     "the package has no {tables} table",
+    reported_as="semantic",
+)
+FIELD_TYPE_NEEDED = _define(
+    "field-type-needed",
+    "package",
+    "the fields the semantic rules read have the types manpower's schemas give them",
+    "declare the field with the type manpower's schemas give it (see schemas/)",
+    "declared {declared}, but the semantic rules read {field} as {needed}; they were not run",
     reported_as="semantic",
 )
 UNREADABLE_TABLE = _define(

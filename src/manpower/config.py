@@ -17,15 +17,29 @@ DEFAULT_TIMEOUT = 30.0
 
 
 def cache_dir() -> Path:
-    """Downloads and extracted releases; ``MANPOWER_CACHE`` or the user's cache folder."""
+    """Downloads and extracted releases; ``MANPOWER_CACHE`` or the user's cache folder.
+
+    The folder is created when absent; one that cannot be created or written (a file, a path
+    through a file, ``/proc/...``, a read-only place) is a usage error in one line, not a
+    traceback from whichever reader or download meets it first (issue 22 item 17)."""
     if os.environ.get(CACHE_ENV):
         folder = Path(os.environ[CACHE_ENV])
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"{CACHE_ENV}={str(folder)!r} is not a folder (it is a file)")
-        return folder
-    import pooch
+        setting = f"{CACHE_ENV}={str(folder)!r}"
+    else:
+        import pooch
 
-    return Path(pooch.os_cache("manpower"))
+        folder = Path(pooch.os_cache("manpower"))
+        setting = f"the cache folder {str(folder)!r} (set {CACHE_ENV} to use another)"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{setting} is not a folder (it is a file)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"{setting} cannot be created ({reason})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{setting} cannot be written (permission denied)")
+    return folder
 
 
 def timeout() -> float:

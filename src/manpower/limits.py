@@ -74,6 +74,9 @@ MAX_ECHO_CHARS = 80
 # Header labels beyond a table's schema fields reported one by one (extra-label); a wider header
 # is refused before any row is read (table-too-wide), since the schema knows the width.
 MAX_EXTRA_COLUMNS = 50
+# Columns of a table read where its schema is not at hand (manpower.table_header): far above
+# any table of the package (the widest schema has a few dozen fields).
+MAX_TABLE_COLUMNS = 1_000
 # Characters of a whole message: its quoted values are excerpts already; this is a backstop for
 # messages a library (frictionless) words with values of its own.
 MAX_MESSAGE_CHARS = 1000

@@ -51,8 +51,19 @@ def refuse(where: str, why: str) -> ManpowerError:
 
 
 def _shown(value: Any) -> str:
+    if value is None:  # JSON's null (or a key left out): no Python type name in a message
+        return "null"
     text = value if isinstance(value, str) else type(value).__name__
     return repr(text if len(text) <= NAME_SHOWN else text[:NAME_SHOWN] + "...")
+
+
+def _bad_name(name: Any) -> str:
+    """Why ``name`` is no name: absent or null, empty, or not a text."""
+    if name is None:
+        return "has no name"
+    if name == "":
+        return "has an empty name"
+    return f"has a name {_shown(name)} that is not a text"
 
 
 def check_resources(descriptor: Any) -> None:
@@ -69,7 +80,7 @@ def check_resources(descriptor: Any) -> None:
             raise refuse(where, "is not an object")
         name = resource.get("name")
         if not isinstance(name, str) or not name:
-            raise refuse(where, f"name {_shown(name)} is not a text")
+            raise refuse(where, _bad_name(name))
         where = f"datapackage.json, resource {_shown(name)}"
         if name in seen:
             raise refuse(where, "the name is used twice (each resource is read by its name)")
@@ -130,7 +141,7 @@ def check_schema(where: str, schema: Any, resources: set[str]) -> None:
             raise refuse(where, f"field {number} is not an object")
         name = field.get("name")
         if not isinstance(name, str) or not name:
-            raise refuse(where, f"field {number} has a name {_shown(name)} that is not a text")
+            raise refuse(where, f"field {number} {_bad_name(name)}")
         if name in names:
             raise refuse(where, f"field {_shown(name)} is named twice")
         names.append(name)

@@ -172,12 +172,19 @@ def load_schemas(root: Path) -> dict[str, TableSchema]:
 # --- reading a package's tables ----------------------------------------------------------------
 
 
-def read_rows(path: Path, columns: Sequence[str] = ()) -> list[dict[str, str]]:
+def read_rows(
+    path: Path, columns: Sequence[str] = (), *, fields: int | None = None
+) -> list[dict[str, str]]:
     """A table of a package as rows of text, with the standard library only (the light core's
     reader: ``manpower show`` and the datasheet read the tables without polars).
 
     A header lacking one of ``columns`` (a renamed ``metric_id``) is refused in one line rather
-    than read as empty cells or a KeyError later."""
+    than read as empty cells or a KeyError later. A header wider than the schema's ``fields``
+    (by default ``columns``, all of the schema's fields) allows is refused before any row is
+    read (:func:`manpower.table_header.check_width`)."""
+    from manpower.table_header import check_width
+
+    check_width(path, fields if fields is not None else (len(columns) or None))
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -195,12 +202,17 @@ def read_rows(path: Path, columns: Sequence[str] = ()) -> list[dict[str, str]]:
         raise ManpowerError(f"{path}: cannot be read as a UTF-8 CSV table ({exc})") from None
 
 
-def read_text(path: Path) -> pl.DataFrame:
+def read_text(path: Path, fields: int | None = None) -> pl.DataFrame:
     """A table of a package as a polars frame of text, every cell as written (an empty cell is
     an empty string), so that cells compare as the file holds them; typing is
     :func:`typed_frame`'s. For files already in a package: contributors' files and the
-    validators' hostile input have their own strict readers."""
+    validators' hostile input have their own strict readers. A header wider than ``fields``
+    (the schema's; ``None``: unknown) allows is refused before any row is read."""
     import polars as pl
+
+    from manpower.table_header import check_width
+
+    check_width(path, fields)
 
     try:
         # glob=False: a folder named "my*repo" or "c[1]" is a path, not a pattern (issue 22)

@@ -92,11 +92,28 @@ def _float(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def as_written(low: str, value: str, high: str) -> str | None:
+    """The value cells as written, when one is not a number of the package's grammar (17
+    digits, ``1_000``: ``manpower validate`` refuses them), else None. A view shows such a
+    figure as its cells hold it, never another one (a float's rounding) nor none (issue 22
+    item 13)."""
+    cells = (("value_low", low), ("value", value), ("value_high", high))
+    odd = [(name, cell) for name, cell in cells if cell and _float(cell) is None]
+    if not odd:
+        return None
+    from manpower.limits import excerpt
+
+    shown = ", ".join(f"{name} {excerpt(cell)!r}" for name, cell in cells if cell)
+    return f"{shown} as written (not a number manpower reads; run manpower validate)"
+
+
 def as_stated(row: dict[str, str]) -> dict[str, str]:
     """``value_as_stated`` and ``period_as_stated`` of a joined claims row (text cells, the
     metric's unit in ``metric_unit``): the words ``show`` prints, for the flat table."""
+    written = as_written(row.get("value_low", ""), row.get("value", ""), row.get("value_high", ""))
     return {
-        "value_as_stated": value_as_stated(
+        "value_as_stated": written
+        or value_as_stated(
             row.get("value_kind", ""),
             _float(row.get("value_low", "")),
             _float(row.get("value", "")),

@@ -67,7 +67,7 @@ def test_validate_invalid_package_exact_text(make_repo):
     result = run("validate", str(repo))
     assert result.exit_code == 1
     assert result.output == (
-        "claims.csv, row 2, column value: value 'value_low=200000, value_high=180000': "
+        "claims.csv, row 2, column value_low: value '200000': "
         "[value-bounds] value_low <= value <= value_high (range: value_low=200000, "
         "value_high=180000). Fix: swap or correct the bounds so that value_low <= value <= "
         "value_high.\n"

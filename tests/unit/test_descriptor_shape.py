@@ -81,8 +81,11 @@ CASES: dict[str, tuple[Callable[..., Any] | str, str]] = {
     "100,000 nested levels": (NESTED, "JSON nested too deeply"),
     "resources not a list": (lambda d, f: {**d, "resources": "x"}, "resources is not a list"),
     "resource not an object": (lambda d, f: {**d, "resources": [5]}, "resource 1: is not an"),
-    "name a list": (_set(_resource, "name", ["claims"]), "name 'list' is not a text"),
-    "name missing": (_without("name"), "name 'NoneType' is not a text"),
+    "name a list": (_set(_resource, "name", ["claims"]), "has a name 'list' that is not a text"),
+    # a missing name is said to be missing, not "name 'NoneType' is not a text" (issue 22)
+    "name missing": (_without("name"), "resource 4: has no name"),
+    "name null": (_set(_resource, "name", None), "resource 4: has no name"),
+    "name empty": (_set(_resource, "name", ""), "resource 4: has an empty name"),
     "duplicate names": (_duplicate, "the name is used twice"),
     "inline data": (
         lambda d, f: (claims(d).pop("path"), claims(d).update(data=[["a"]]), d)[-1],
@@ -95,6 +98,8 @@ CASES: dict[str, tuple[Callable[..., Any] | str, str]] = {
     "fields empty": (_replace_schema({"fields": []}), "fields are not a list"),
     "field not an object": (_replace_schema({"fields": ["claim_id"]}), "field 1 is not"),
     "integer field name": (_set(field, "name", 5), "has a name 'int' that is not a text"),
+    "field name null": (_set(field, "name", None), "field 5 has no name"),
+    "type null": (_set(field, "type", None), "type null is not a Table Schema type"),
     "field named twice": (_set(field, "name", "claim_id"), "field 'claim_id' is named twice"),
     "bogus type": (_set(field, "type", "bogus"), "type 'bogus' is not a Table Schema type"),
     "type a list": (_set(field, "type", ["number"]), "type 'list' is not a Table Schema type"),

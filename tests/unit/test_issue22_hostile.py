@@ -487,6 +487,39 @@ def test_cache_that_is_a_file_is_a_usage_error(tmp_path, monkeypatch):
     assert cache.read_text() == "not a folder"
 
 
+@pytest.mark.parametrize("where", ["through-a-file", "proc"])
+@pytest.mark.parametrize("command", ["download", "show"])
+def test_cache_that_cannot_be_created_is_a_usage_error(tmp_path, monkeypatch, where, command):
+    """Not only a file: any cache folder that cannot be made is one line, exit 2 (item 17)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cache = blocker / "sub" if where == "through-a-file" else Path("/proc/nope")
+    monkeypatch.setenv("MANPOWER_CACHE", str(cache))
+    monkeypatch.delenv("MANPOWER_RELEASES_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    args = {
+        "download": ["download", "--dest", str(tmp_path / "dest"), "--from", "http://127.0.0.1:1/"],
+        "show": ["show", "--version", "0.1.0"],
+    }[command]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    reason = "Not a directory" if where == "through-a-file" else "No such file or directory"
+    assert result.output == f"Error: MANPOWER_CACHE={str(cache)!r} cannot be created ({reason})\n"
+    assert blocker.read_text() == "not a folder"
+    assert not (tmp_path / "dest").exists()
+
+
+@pytest.mark.parametrize("source", ["/nonexistent", "relative/missing", "ftp://host/x", "http:x"])
+def test_from_that_is_neither_a_folder_nor_a_url_is_said_plainly(tmp_path, source):
+    dest = tmp_path / "dest"
+    result = run("download", "--dest", str(dest), "--from", source)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: --from {source!r} is neither an existing folder nor an http(s) URL\n"
+    )
+    assert not dest.exists()
+
+
 # --- item 19: smaller ones ----------------------------------------------------------------------
 
 
@@ -644,6 +677,35 @@ def test_value_rules_name_the_column_that_breaks_them(make_repo):
     repo = make_repo(claims=[claim(value_low="1e309", quote="Russia has 1e309 to 180,000")])
     found = [(p.field, p.rule) for p in validate(repo, today=TODAY).problems]
     assert ("value_low", "type-error") in found
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "value"),
+    [
+        ({"value_low": "60000", "value_high": "50000"}, "value_low", "60000"),
+        (
+            {"value_kind": "approximate", "value_low": "60000", "value": "55000"},
+            "value_low",
+            "60000",
+        ),
+        (
+            {"value_kind": "approximate", "value_low": "", "value": "60000", "value_high": "50000"},
+            "value",
+            "60000",
+        ),
+    ],
+)
+def test_value_bounds_names_the_column_that_breaks_it(make_repo, monkeypatch, cells, column, value):
+    """value-bounds said "column value: value 'value_low=60000, value_high=50000'": it names
+    the cell out of order, as finite and non-negative do (item 19)."""
+    repo = make_repo(claims=[claim(**cells, quote="between 60000 and 50000, or 55000")])
+    before = digest(repo)
+    monkeypatch.chdir(repo)
+    result = run("validate")
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "[value-bounds]" in x)
+    assert line.startswith(f"claims.csv, row 2, column {column}: value '{value}': [value-bounds] ")
+    assert digest(repo) == before
 
 
 # --- item 19: interrupts and places submit does not belong -------------------------------------

@@ -28,7 +28,7 @@ def test_baseline_fixture_is_valid(make_repo):
 @pytest.mark.parametrize(
     ("changes", "rule", "field"),
     [
-        ({"value_low": "200000"}, "value-bounds", "value"),
+        ({"value_low": "200000"}, "value-bounds", "value_low"),
         (
             {"value_kind": "exact", "value_low": "", "value_high": "", "value": ""},
             "value-kind-fields",
@@ -233,8 +233,8 @@ def test_problem_carries_value_message_and_fix(make_repo):
     assert problem.to_dict() == {
         "table": "claims",
         "row": 2,
-        "field": "value",
-        "value": "value_low=200000, value_high=180000",
+        "field": "value_low",
+        "value": "200000",
         "rule": "value-bounds",
         "message": "value_low <= value <= value_high (range: value_low=200000, value_high=180000)",
         "fix": "swap or correct the bounds so that value_low <= value <= value_high",
@@ -437,4 +437,4 @@ def test_failing_rows_are_the_row_numbers_pandera_reports(make_repo):
     bad = claim(claim_id="paper-2025-01-03-03", value_low="200000", quote="200,000 to 180,000")
     good = claim(claim_id="paper-2025-01-03-02")
     found = problems(make_repo(claims=[claim(), good, bad]))
-    assert found == [("claims", 4, "value", "value-bounds")]
+    assert found == [("claims", 4, "value_low", "value-bounds")]

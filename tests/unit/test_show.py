@@ -349,3 +349,33 @@ def test_show_real_data_lists_every_claim():
         ]
         assert [r["claim_id"] for r in json.loads(out.output)] == expected
         assert all(r["value_as_stated"] != "(no value)" for r in json.loads(out.output))
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            {"value_kind": "exact", "value_low": "", "value": "1234567890123456", "value_high": ""},
+            "value '1234567890123456' as written (not a number manpower reads; run manpower "
+            "validate)",
+        ),
+        (
+            {"value_low": "140_000", "value_high": "180000"},
+            "value_low '140_000', value_high '180000' as written (not a number manpower reads; "
+            "run manpower validate)",
+        ),
+    ],
+)
+def test_show_never_hides_a_figure_it_cannot_read(make_repo, monkeypatch, cells, expected):
+    """A value outside the number grammar (16+ digits) printed as '(no value)' hid a stated
+    figure; a float would print another one: show prints the cells as written (item 13)."""
+    repo = make_repo(claims=[claim(**cells)])
+    monkeypatch.chdir(repo)
+    before = digest(repo)
+    result = run("show", "convicts_recruited_cumulative")
+    assert result.exit_code == 0
+    assert f"  {expected} · 2022-07 – 2024-11 · not_independently_verified" in (
+        result.output.splitlines()
+    )
+    assert "(no value)" not in result.output
+    assert digest(repo) == before

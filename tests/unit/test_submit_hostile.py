@@ -217,7 +217,7 @@ def _rule_cases():
         "bounds": (
             claim(claim_id="paper-2025-01-03-09", value_low="200000", quote="200,000 to 180,000"),
             "value-bounds",
-            "value",
+            "value_low",
         ),
         "percent": (
             claim(

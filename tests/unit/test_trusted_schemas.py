@@ -302,3 +302,40 @@ def test_own_schemas_is_loud_and_only_for_a_path(make_repo):
 def test_a_version_is_never_a_path():
     assert trusted.released("../../../etc/passwd") is None
     assert trusted.released("0.1.0 ") is None
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "declared", "needed"),
+    [
+        ("claims", "period_end", "string", "a date"),
+        ("claims", "value_low", "string", "a number"),
+        ("claims", "value", "date", "a number"),
+        ("sources", "published_date", "number", "a date"),
+    ],
+)
+def test_own_schemas_with_other_types_is_one_line(make_repo, table, field, declared, needed):
+    """The semantic rules read some fields as numbers or dates: a package declaring one
+    otherwise is refused in one line, never a pandera/polars traceback (issue 22 item 17)."""
+    repo = make_repo()
+    descriptor = publish(repo)
+    resource = next(r for r in descriptor["resources"] if r["name"] == table)
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        schema = json.loads((repo / schema).read_text("utf-8"))
+    resource["schema"] = schema
+    for spec in schema["fields"]:
+        if spec["name"] == field:
+            spec["type"] = declared
+            spec.pop("format", None)
+            spec["constraints"] = {}
+    (repo / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    before = digest(repo)
+    result = CliRunner().invoke(cli, ["validate", "--own-schemas", str(repo)])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{table}.csv, column {field}: [field-type-needed] declared '{declared}', but the "
+        f"semantic rules read {field} as {needed}; they were not run. Fix: declare the field "
+        "with the type manpower's schemas give it (see schemas/)."
+    ) in result.output.splitlines()
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert digest(repo) == before

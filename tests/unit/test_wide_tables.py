@@ -82,3 +82,49 @@ def test_a_header_label_too_long_for_the_csv_module_is_one_line(make_repo, monke
         "that the file exists and is a readable CSV."
     )
     assert csv.field_size_limit(previous) == (2**31 - 1 if raised else previous)
+
+
+def _refusal(repo, table: str = "claims") -> str:
+    fields = len(json.loads((repo / "schemas" / f"{table}.schema.json").read_text())["fields"])
+    return (
+        f"Error: {table}.csv: [table-too-wide] the header has more than {fields + 50} columns "
+        f"({fields} fields in its schema and 50 extra allowed); no row was read. Fix: remove the "
+        "extra columns (each column is a field of the table's schema)."
+    )
+
+
+@pytest.mark.parametrize("command", ["diff", "show", "show-name"])
+def test_every_reader_refuses_a_wide_table_before_its_rows(make_repo, monkeypatch, command):
+    """diff and show read the tables too: they refuse a wide one in one line, as validate does,
+    rather than read 200,000 columns into gigabytes (issue 22 item 16)."""
+    old, repo = make_repo(), make_repo()
+    widen(repo / "data" / "claims.csv", 200_000)
+    before = digest(repo), digest(old)
+    monkeypatch.chdir(repo)
+    args = {
+        "diff": ["diff", str(old), str(repo)],
+        "show": ["show"],
+        "show-name": ["show", "claims"],
+    }[command]
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, args)
+    took = time.perf_counter() - started
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [_refusal(repo)]
+    assert took < 10, took
+    assert (digest(repo), digest(old)) == before
+
+
+def test_the_library_readers_share_the_cap(make_repo):
+    from manpower.errors import ManpowerError
+    from manpower.releasing.export import typed_table
+    from manpower.releasing.loader import read_table
+    from manpower.releasing.snapshot import Snapshot, load_descriptor
+    from manpower.schema import read_rows
+
+    repo = make_repo()
+    widen(repo / "data" / "claims.csv", limits.MAX_TABLE_COLUMNS)
+    table = Snapshot("x", repo, load_descriptor(repo)).tables()["claims"]
+    for read in (read_table, typed_table, lambda t: read_rows(t.path)):
+        with pytest.raises(ManpowerError, match=r"^claims\.csv: \[table-too-wide\] "):
+            read(table)

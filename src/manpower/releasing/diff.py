@@ -122,7 +122,8 @@ def diff_rows(old: TableFile, new: TableFile, into: TableDiff) -> None:
 
     from manpower.schema import read_text
 
-    a, b = read_text(old.path), read_text(new.path)
+    a = read_text(old.path, len(old.model.fields))
+    b = read_text(new.path, len(new.model.fields))
     key = [k for k in into.key if k in a.columns and k in b.columns]
     common = [c for c in a.columns if c in b.columns]
     if not key:

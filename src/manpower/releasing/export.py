@@ -47,7 +47,7 @@ def typed_table(table: TableFile) -> pl.DataFrame:
     from manpower.schema import read_text, typed_frame
 
     model = table.model
-    text = read_text(table.path)
+    text = read_text(table.path, len(model.fields))
     missing = [name for name in model.field_names if name not in text.columns]
     if missing:
         columns = ", ".join(missing)

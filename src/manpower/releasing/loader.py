@@ -22,7 +22,9 @@ def read_table(table: TableFile) -> pd.DataFrame:
     import pandas as pd
 
     from manpower.schema import typed_pandas
+    from manpower.table_header import check_width
 
+    check_width(table.path, len(table.model.fields))
     frame = pd.read_csv(table.path, dtype=str, keep_default_na=False, encoding="utf-8")
     try:
         return typed_pandas(frame, table.model)

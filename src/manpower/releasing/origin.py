@@ -127,6 +127,16 @@ def _folder_origin(folder: Path) -> Origin:
         raise ManpowerError(f"{path}: {exc}") from None
 
 
+def _check_url(source: str, setting: str) -> None:
+    """A release source that is not a folder must be an http(s) URL: anything else (a folder
+    that does not exist, a typo) is said plainly rather than tried as a URL."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(source.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{setting} is neither an existing folder nor an http(s) URL")
+
+
 def locate(source: str | None, root: Path | None = None) -> Origin:
     """The first origin that is configured (see the module docstring for the order)."""
     from manpower import config
@@ -135,9 +145,12 @@ def locate(source: str | None, root: Path | None = None) -> Origin:
         local = Path(source).expanduser()
         if "://" not in source and (local.is_dir() or local.name == INDEX_NAME):
             return _folder_origin(local)
+        _check_url(source, f"--from {source!r}")
         return _url_origin(source)
     if os.environ.get(config.RELEASES_URL_ENV):
-        return _url_origin(os.environ[config.RELEASES_URL_ENV])
+        given = os.environ[config.RELEASES_URL_ENV]
+        _check_url(given, f"{config.RELEASES_URL_ENV}={given!r}")
+        return _url_origin(given)
     root = root or _here()
     if root is not None and (root / RECORD).is_file():
         return Origin("repo", str(root), read_record(root))

@@ -37,6 +37,7 @@ from manpower import catalogue, grammar, limits
 from manpower.catalogue import Problem
 from manpower.limits import excerpt
 from manpower.schema import primary_key
+from manpower.table_header import TooWide, column_limit, read_header, too_wide_message
 
 if TYPE_CHECKING:
     import polars as pl
@@ -182,7 +183,7 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
     table = Table(name, schema, [], [], None, [])
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            table.labels = _header(handle, len(schema["fields"]) + limits.MAX_EXTRA_COLUMNS)
+            table.labels = read_header(handle, column_limit(len(schema["fields"])))
     except OSError as exc:
         table.problems.append(
             (0, 0, _problem(name, None, None, None, catalogue.SCHEME_ERROR, str(exc)))
@@ -195,13 +196,8 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
             (0, 0, _problem(name, None, None, None, catalogue.SOURCE_ERROR, f"header: {exc}"))
         )
         return table
-    except _TooWide as wide:
-        note = catalogue.message(
-            catalogue.TABLE_TOO_WIDE,
-            limit=wide.limit,
-            fields=len(schema["fields"]),
-            extra=limits.MAX_EXTRA_COLUMNS,
-        )
+    except TooWide:
+        note = too_wide_message(len(schema["fields"]))
         problem = _problem(name, None, None, None, catalogue.TABLE_TOO_WIDE, note)
         table.problems.append((0, 0, dataclasses.replace(problem, layer="package")))
         return table
@@ -255,38 +251,6 @@ def read_table(name: str, path: Path, schema: dict[str, Any]) -> Table:
     table.frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     table.rows = table.frame.height
     return table
-
-
-class _TooWide(Exception):
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-
-
-def _header(handle: Any, limit: int) -> list[str]:
-    with limits.csv_field_limit():  # a label past it is a source-error, whoever imported what
-        return _read_header(handle, limit)
-
-
-def _read_header(handle: Any, limit: int) -> list[str]:
-    """The header's labels, refused (``_TooWide``) past ``limit`` labels: the schema says how wide
-    a table is, so a header of 200,000 columns is refused before it costs a row of work. The
-    header line is scanned in chunks for commas, so a wide one is never read whole."""
-    text = ""
-    commas = 0
-    while True:
-        chunk = handle.read(64 * 1024)
-        end = chunk.find("\n")
-        commas += chunk.count(",", 0, end if end >= 0 else len(chunk))
-        text += chunk
-        if commas >= limit:  # n commas, n + 1 labels
-            # commas may sit inside quoted labels: count the labels themselves
-            labels = next(csv.reader(io.StringIO(text, newline="")), [])
-            if len(labels) > limit:
-                raise _TooWide(limit)
-        if end >= 0 or not chunk or commas >= limit:
-            break
-    handle.seek(0)
-    return next(csv.reader(handle), [])
 
 
 def _encoding_error(table: Table, path: Path) -> Table:

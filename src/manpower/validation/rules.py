@@ -81,6 +81,8 @@ class Check:
     params: Callable[[dict[str, Any], Tables], dict[str, Any]] | None = None
     # for a rule over every field ("*"): where ``cell`` looks (default: the string fields)
     cell_fields: Callable[[Tables, str], list[str]] | None = None
+    # for a rule across a row's cells: which field of a failing row (its cells) breaks it
+    row_field: Callable[[dict[str, Any]], str] | None = None
 
     @property
     def description(self) -> str:
@@ -145,6 +147,17 @@ def _value_order(t: Tables) -> pl.Series:
 
     lo, val, hi = pl.col("value_low"), pl.col("value"), pl.col("value_high")
     return _ok(_claims(t), (lo > val) | (val > hi) | (lo > hi), "value")
+
+
+def _bounds_breaker(cells: dict[str, Any]) -> str:
+    """The value cell out of order in a row value-bounds fails: value_low when it exceeds value
+    or value_high, else value (above value_high)."""
+    lo, val, hi = (
+        float(cells[f]) if grammar.is_number(cells[f] or "") else None for f in VALUE_FIELDS
+    )
+    if lo is not None and ((val is not None and lo > val) or (hi is not None and lo > hi)):
+        return "value_low"
+    return "value"
 
 
 def _any_match(columns: list[str], pattern: str) -> pl.Expr:
@@ -624,7 +637,16 @@ def _value_fields(_t: Tables, _table: str) -> list[str]:
 
 def _checks() -> list[Check]:
     rules = [
-        Check(catalogue.VALUE_BOUNDS, "claims", "value", _value_order, params=_stated),
+        # named by the cell that breaks the order (value_low=60000 above value_high=50000 is
+        # column value_low), as finite and non-negative are
+        Check(
+            catalogue.VALUE_BOUNDS,
+            "claims",
+            "value",
+            _value_order,
+            params=_stated,
+            row_field=_bounds_breaker,
+        ),
         Check(catalogue.VALUE_KIND_FIELDS, "claims", "value_kind", _kind_fields, params=_stated),
         Check(catalogue.PERCENT_RANGE, "claims", "value", _percent_range),
         Check(catalogue.SHARE_SUM, "claims", "value", _share_sum),
@@ -821,11 +843,13 @@ def _problems(
     for cells in listed.iter_rows(named=True):
         rule = rules[cells.pop("__check")]
         field = rule.field
-        if field == "*" and rule.cell is not None:
+        if rule.row_field is not None:
+            field = rule.row_field(cells)
+        elif field == "*" and rule.cell is not None:
             fields = (rule.cell_fields or _string_fields)(tables, table)
             field = next((f for f in fields if rule.cell(f, cells[f] or "")), fields[0])
         value = cells.get(field)
-        if table == "claims" and field == "value":
+        if table == "claims" and field == "value" and rule.row_field is None:
             value = _values(cells)
         message = rule.description
         if rule.params is not None:

@@ -228,9 +228,54 @@ def check_semantics_of(
         if [c for c in frame.columns if c != ROW] != names:
             return []  # the Table Schema layer reports the header; rules need the schema's columns
         text[table] = frame
+    mistyped = _mistyped(schemas)
+    if mistyped:
+        return mistyped
+    for table, frame in text.items():
         typed_frames[table] = semantic_frame(frame, schemas[table])
         report.rows.setdefault(table, frame.height)
     return check_semantics(Tables(typed_frames, text, schemas, today), report.unlisted)
+
+
+def _kind(field: dict[str, Any]) -> str:
+    kind = str(field.get("type") or "string")
+    return {"integer": "number", "number": "number", "date": "date"}.get(kind, "text")
+
+
+def _needed_schemas() -> dict[str, Any]:
+    """The schemas the semantic rules are written for: the library's own (its source tree, or
+    the release it carries), else the newest release it has the schemas of."""
+    from manpower.releasing.trusted import RELEASED, own, released
+    from manpower.releasing.versioning import is_version
+
+    sets = own()
+    if sets:
+        return sets[0][2]
+    versions = [p.stem for p in RELEASED.glob("*.json") if is_version(p.stem)]
+    newest = max(versions, key=lambda v: tuple(int(n) for n in v.split(".")), default=None)
+    return (released(newest) if newest else None) or {}
+
+
+def _mistyped(schemas: dict[str, dict[str, Any]]) -> list[Problem]:
+    """A field the rules read as a number or a date declared otherwise (a package that is not
+    manpower's, validated with --own-schemas): one problem, and no rule run on it, rather than
+    a rule comparing text as numbers (issue 22 item 17)."""
+    needed = _needed_schemas()
+    for table, schema in schemas.items():
+        kinds = {f.get("name"): _kind(f) for f in needed.get(table, {}).get("fields", [])}
+        for spec in schema.get("fields", []):
+            want = kinds.get(spec.get("name"))
+            if want is not None and want != _kind(spec):
+                return [
+                    catalogue.problem(
+                        catalogue.FIELD_TYPE_NEEDED,
+                        table=table,
+                        field=spec["name"],
+                        declared=repr(str(spec.get("type") or "string")),
+                        needed={"number": "a number", "date": "a date", "text": "text"}[want],
+                    )
+                ]
+    return []
 
 
 def _read_text(path: Path) -> Any:

@@ -20,8 +20,8 @@ from manpower.schema import TableSchema, load_schemas, read_rows
 from manpower.stated import OPEN_DOWN as OPEN_DOWN
 from manpower.stated import OPEN_UP as OPEN_UP
 from manpower.stated import _float as _float
+from manpower.stated import as_written, period_as_stated, value_as_stated
 from manpower.stated import number as number
-from manpower.stated import period_as_stated, value_as_stated
 
 UNIT_LABEL = {
     "persons": "persons",
@@ -77,9 +77,12 @@ class Claim:
     superseded_by: str
     notes: str
     unit: str
+    written: str | None = None  # the value cells as written, when one is not a number
 
     @property
     def as_stated(self) -> str:
+        if self.written is not None:
+            return self.written
         return value_as_stated(
             self.value_kind, self.value_low, self.value, self.value_high, self.unit
         )
@@ -199,6 +202,9 @@ def load(root: Path) -> Dataset:
                 superseded_by=superseded_by.get(r["claim_id"], ""),
                 notes=r.get("notes", ""),
                 unit=r["metric_unit"],
+                written=as_written(
+                    r.get("value_low", ""), r.get("value", ""), r.get("value_high", "")
+                ),
             )
         )
     claims.sort(
