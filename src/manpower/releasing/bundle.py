@@ -1,9 +1,9 @@
 """The release a wheel carries: its tables, schemas and descriptor as package data.
 
 ``manpower release`` copies the package it releases into ``manpower/bundled/`` of the copy of
-``src/`` the wheel is built from (never in the tree or git), so an install from that wheel alone answers
-``manpower.load()`` and ``manpower show`` with no clone and no network, the way data packages
-on PyPI do. Every file is checked against the sha256 its descriptor records before it is read
+``src/`` the wheel is built from (never in the tree or git), so an install from that wheel alone
+answers ``manpower.load()`` and ``manpower show`` with no clone and no network, the way data
+packages on PyPI do. Every file is checked against the sha256 its descriptor records before it is read
 (:func:`verify`), here and in any folder given to ``load``.
 """
 
