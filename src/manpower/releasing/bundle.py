@@ -3,8 +3,8 @@
 ``manpower release`` copies the package it releases into ``manpower/bundled/`` of the copy of
 ``src/`` the wheel is built from (never in the tree or git), so an install from that wheel alone
 answers ``manpower.load()`` and ``manpower show`` with no clone and no network, the way data
-packages on PyPI do. Every file is checked against the sha256 its descriptor records before it is read
-(:func:`verify`), here and in any folder given to ``load``.
+packages on PyPI do. Every file is checked against the sha256 its descriptor records before it
+is read (:func:`verify`), here and in any folder given to ``load``.
 """
 
 from __future__ import annotations
