@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -29,9 +28,7 @@ def test_a_wide_table_is_refused_before_its_rows_are_read(make_repo, monkeypatch
     widen(repo / "data" / "claims.csv", extra)
     before = digest(repo)
     monkeypatch.chdir(repo)
-    started = time.perf_counter()
     result = CliRunner().invoke(cli, ["validate"])
-    took = time.perf_counter() - started
     assert result.exit_code == 1
     fields = len(json.loads((repo / "schemas" / "claims.schema.json").read_text())["fields"])
     assert result.output.splitlines()[:1] == [
@@ -42,9 +39,8 @@ def test_a_wide_table_is_refused_before_its_rows_are_read(make_repo, monkeypatch
     assert result.output.splitlines()[1:] == [
         "invalid: 1 error (sources 1, claimants 1, metrics 2, claims 0, exclusions 0 rows)",
     ]
-    # "claims 0 rows" above says no row was read; 60,000 columns took 53 s before, 200,000 more
-    # than 300 s (a generous bound: the machine is shared)
-    assert took < 20, took
+    # "claims 0 rows" above says no row was read (60,000 columns took 53 s before, 200,000 more
+    # than 300 s: the cost was the rows)
     assert digest(repo) == before
 
 
@@ -106,12 +102,9 @@ def test_every_reader_refuses_a_wide_table_before_its_rows(make_repo, monkeypatc
         "show": ["show"],
         "show-name": ["show", "claims"],
     }[command]
-    started = time.perf_counter()
     result = CliRunner().invoke(cli, args)
-    took = time.perf_counter() - started
     assert result.exit_code == 1, result.output
     assert result.output.splitlines() == [_refusal(repo)]
-    assert took < 10, took
     assert (digest(repo), digest(old)) == before
 
 
